@@ -1,0 +1,62 @@
+"""Command line: ``python -m wijklib download --gemeente Utrecht [--jaar 2024]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m wijklib",
+        description="Hulpmiddelen bij het werkboek Wijkprofiel & buurtagenda.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    down = sub.add_parser(
+        "download",
+        help="haal cijfers en kaarten vooraf op (voor werken zonder internet)",
+        description="Haal de kerncijfers en kaarten van een of meer gemeenten op en "
+        "bewaar ze in de cache. Daarna werkt het werkboek ook zonder internet.",
+    )
+    down.add_argument(
+        "--gemeente",
+        action="append",
+        required=True,
+        help="naam of code van de gemeente; herhaal voor meer gemeenten",
+    )
+    down.add_argument("--jaar", type=int, default=None, help="jaar (standaard: nieuwste)")
+    down.add_argument("--stil", action="store_true", help="geen voortgangsbalk")
+    sub.add_parser("cache", help="laat zien wat er in de cache staat")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "download":
+        from .config import settings
+        from .download import prefetch
+
+        problems = prefetch(args.gemeente, jaar=args.jaar, progress=not args.stil)
+        for label, problem in problems:
+            print(f"Let op: {label}: {problem}", file=sys.stderr)
+        where = settings().cache_dir
+        if problems:
+            print(f"Klaar, met {len(problems)} probleem/problemen. Cache: {where}")
+            return 1
+        print(f"Klaar. Alles staat in de cache: {where}")
+        return 0
+    if args.command == "cache":
+        from .cache import entries
+
+        for entry in entries():
+            print(f"{entry['key']}: {entry.get('source', '')} ({entry.get('stored_at', '')})")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

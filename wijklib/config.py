@@ -1,0 +1,98 @@
+"""Configuration through a few environment variables with sensible defaults.
+
+=====================  ==========================================  =========================
+variable               meaning                                     default
+=====================  ==========================================  =========================
+``WIJKLIB_CBS_URL``    base URL of CBS open data (OData v3)        ``https://opendata.cbs.nl``
+``WIJKLIB_PDOK_URL``   base URL of the PDOK OGC API                ``https://api.pdok.nl``
+``WIJKLIB_CACHE``      folder for downloaded data                  ``data/cache`` in a checkout,
+                                                                   else ``~/.cache/wijklib``
+``WIJKLIB_TIMEOUT``    seconds before a request is given up        ``30``
+``WIJKLIB_RETRIES``    attempts for a failing request              ``4``
+``WIJKLIB_BACKOFF``    first wait between attempts, in seconds     ``1``
+=====================  ==========================================  =========================
+
+Settings are read each time :func:`settings` is called, so a notebook or a test can change
+an environment variable without re-importing anything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_CBS_URL = "https://opendata.cbs.nl"
+DEFAULT_PDOK_URL = "https://api.pdok.nl"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration.
+
+    Attributes
+    ----------
+    cbs_url, pdok_url : str
+        Base URLs without a trailing slash.
+    cache_dir : Path
+        Folder that holds every download.
+    timeout : float
+        Seconds per HTTP request.
+    retries : int
+        Attempts per download (1 means no retry).
+    backoff : float
+        Seconds to wait after the first failed attempt; doubles each time.
+    """
+
+    cbs_url: str
+    pdok_url: str
+    cache_dir: Path
+    timeout: float
+    retries: int
+    backoff: float
+
+
+def repo_root() -> Path | None:
+    """Return the root of the workbook checkout, or None for an installed package."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "notebooks").is_dir() and (root / "data").is_dir():
+        return root
+    return None
+
+
+def default_cache_dir() -> Path:
+    """Return the cache folder used when ``WIJKLIB_CACHE`` is not set."""
+    root = repo_root()
+    if root is not None:
+        return root / "data" / "cache"
+    return Path.home() / ".cache" / "wijklib"
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as err:
+        raise ValueError(
+            f"De omgevingsvariabele {name} moet een getal zijn, maar is {raw!r}."
+        ) from err
+
+
+def settings() -> Settings:
+    """Read the current settings from the environment.
+
+    Returns
+    -------
+    Settings
+    """
+    cache = os.environ.get("WIJKLIB_CACHE", "").strip()
+    return Settings(
+        cbs_url=(os.environ.get("WIJKLIB_CBS_URL", "").strip() or DEFAULT_CBS_URL).rstrip("/"),
+        pdok_url=(os.environ.get("WIJKLIB_PDOK_URL", "").strip() or DEFAULT_PDOK_URL).rstrip("/"),
+        cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
+        timeout=_number("WIJKLIB_TIMEOUT", 30.0),
+        retries=max(1, int(_number("WIJKLIB_RETRIES", 4))),
+        backoff=max(0.0, _number("WIJKLIB_BACKOFF", 1.0)),
+    )
