@@ -279,6 +279,7 @@ class LoopbackServer:
         self._requests: list[str] = []
         self._failures: list[int] = []
         self._delays: list[float] = []
+        self._targeted: list[tuple[str, int]] = []
         self._cache = _JsonCache()
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -382,6 +383,17 @@ class LoopbackServer:
         with self._lock:
             self._failures.extend([status] * n)
 
+    def fail_matching(self, needle: str, n: int = 1, status: int = 503) -> None:
+        """Answer the next ``n`` requests whose logged path contains ``needle`` with ``status``.
+
+        Lets a test break a download half-way, e.g. ``fail_matching("$skip=")`` fails the
+        second page of a paged answer while the first page succeeds.
+        """
+        if n < 0 or not 400 <= status <= 599:
+            raise ValueError("n must be >= 0 and status an HTTP error status")
+        with self._lock:
+            self._targeted.extend([(needle, status)] * n)
+
     def delay_next(self, n: int, seconds: float) -> None:
         """Delay the next ``n`` responses by ``seconds`` each.
 
@@ -402,12 +414,13 @@ class LoopbackServer:
         with self._lock:
             self._failures.clear()
             self._delays.clear()
+            self._targeted.clear()
 
     @property
     def pending_faults(self) -> tuple[int, int]:
         """Number of pending (failures, delays)."""
         with self._lock:
-            return len(self._failures), len(self._delays)
+            return len(self._failures) + len(self._targeted), len(self._delays)
 
     @property
     def loaded_files(self) -> list[str]:
@@ -458,6 +471,12 @@ class LoopbackServer:
             self._requests.append(logged)
             delay = self._delays.pop(0) if self._delays else 0.0
             failure = self._failures.pop(0) if self._failures else None
+            if failure is None:
+                for i, (needle, status) in enumerate(self._targeted):
+                    if needle in logged:
+                        failure = status
+                        del self._targeted[i]
+                        break
         if delay:
             time.sleep(delay)
         if failure is not None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import math
+import os
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +22,9 @@ from wijklib.errors import (
     UnknownGemeenteError,
 )
 
-SHARED = Path(os.environ.get("WIJKLIB_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
+SHARED = Path(
+    os.environ.get("WIJKLIB_SHARED") or Path(__file__).resolve().parents[1].parent / "shared"
+)
 FIXTURES = SHARED / "fixtures" / "cbs-odata"
 
 
@@ -255,3 +257,31 @@ def test_join_with_gebieden(services):
     assert len(joined) == 111
     assert (joined["_merge"] == "both").all()
     assert joined["naam_x"].equals(joined["naam_y"])
+
+
+def test_half_download_is_not_cached(shared_dir, pdok_server, tmp_path, monkeypatch):
+    from conftest import point_wijklib_at
+    from loopback import CbsODataServer
+
+    with CbsODataServer(shared_dir / "fixtures" / "cbs-odata", page_size=50) as cbs:
+        point_wijklib_at(monkeypatch, cbs.url, pdok_server.url, tmp_path)
+        monkeypatch.setenv("WIJKLIB_RETRIES", "1")
+        wijklib.kerncijfers("Utrecht", niveau="gemeente", jaar=2024)  # fills the register
+        cbs.fail_matching("BU0344')&$skip=50", n=1, status=503)  # second page breaks
+        with pytest.raises(wijklib.WijklibError):
+            wijklib.kerncijfers("Utrecht", niveau="buurt", jaar=2024)
+        assert cbs.pending_faults == (0, 0)  # the first page came, the second broke
+        assert not list(tmp_path.rglob("buurt-GM0344*"))
+        assert len(wijklib.kerncijfers("Utrecht", niveau="buurt", jaar=2024)) == 111
+
+
+def test_small_feed_pages_are_followed(shared_dir, pdok_server, tmp_path, monkeypatch):
+    from conftest import point_wijklib_at
+    from loopback import CbsODataServer
+
+    with CbsODataServer(shared_dir / "fixtures" / "cbs-odata", page_size=40) as cbs:
+        point_wijklib_at(monkeypatch, cbs.url, pdok_server.url, tmp_path)
+        df = wijklib.kerncijfers("Utrecht", niveau="buurt", jaar=2024)
+        pages = [r for r in cbs.requests if "TypedDataSet" in r and "BU0344" in r]
+    assert len(df) == 111 and df["code"].is_unique
+    assert len(pages) == 3  # 40 + 40 + 31 rows

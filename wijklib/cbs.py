@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
+import requests
 
 from . import cache, catalog
 from .config import settings
@@ -103,7 +104,9 @@ def _client() -> Iterator[dict[str, Any]]:
         old = cbsodata.options.use_https
         cbsodata.options.use_https = parts.scheme != "http"
         try:
-            yield {"catalog_url": catalog_url, "timeout": cfg.timeout}
+            # cbsodata copies http_proxy at import and ignores no_proxy; decide per URL.
+            proxies = requests.utils.get_environ_proxies(cfg.cbs_url)
+            yield {"catalog_url": catalog_url, "timeout": cfg.timeout, "proxies": proxies}
         finally:
             cbsodata.options.use_https = old
 

@@ -1,0 +1,125 @@
+"""The indicator catalogue: matching by title and unit, derived figures, honest missing values."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import wijklib
+from wijklib import catalog
+
+
+def properties(shared_dir, table):
+    path = shared_dir / "fixtures" / "cbs-odata" / table / "DataProperties.json"
+    return json.loads(path.read_text("utf-8"))["value"]
+
+
+def test_catalogue_rows_are_well_formed():
+    names = [i.naam for i in catalog.catalogue()]
+    assert len(names) == len(set(names))
+    for ind in catalog.catalogue():
+        assert ind.naam.isidentifier() and ind.naam == ind.naam.lower()
+        assert ind.thema in catalog.THEMES, ind.naam
+        assert ind.hoger_is in catalog.DIRECTIONS, ind.naam
+        assert ind.label and ind.eenheid
+        if ind.derived:
+            assert not ind.cbs_titels
+            assert all(n in names for n in (ind.teller, *ind.noemer)), ind.naam
+            assert ind.factor in (100, 1000)
+        else:
+            assert ind.cbs_titels and ind.cbs_eenheden, ind.naam
+
+
+@pytest.mark.parametrize("table", ["85618NED", "85984NED"])
+def test_every_title_and_unit_matches_one_variable(shared_dir, table):
+    props = properties(shared_dir, table)
+    found = catalog.match_properties(props)
+    for naam, hit in found.items():
+        same = [
+            p
+            for p in props
+            if p.get("Type") == "Topic"
+            and catalog.normalise_title(p["Title"]) == catalog.normalise_title(hit["title"])
+            and catalog.normalise_unit(p.get("Unit")) == catalog.normalise_unit(hit["unit"])
+        ]
+        assert len(same) == 1, (naam, same)  # never an ambiguous match
+    # nearly the whole catalogue is in both years, under different keys
+    raw = [i for i in catalog.catalogue() if not i.derived]
+    assert len(found) >= len(raw) - 3
+
+
+def test_keys_differ_but_names_are_stable(shared_dir):
+    old = catalog.match_properties(properties(shared_dir, "85618NED"))
+    new = catalog.match_properties(properties(shared_dir, "85984NED"))
+    assert old["woz_waarde"]["key"] != new["woz_waarde"]["key"]
+    # an alternative title: 'Percentage onbewoond' (2023) is 'Onbewoonde woningen' (2024)
+    assert old["pct_onbewoond"]["title"] == "Percentage onbewoond"
+    assert new["pct_onbewoond"]["title"] == "Onbewoonde woningen"
+
+
+def test_unit_must_match():
+    props = [
+        {"Type": "Topic", "Key": "A_1", "Title": "65 jaar of ouder", "Unit": "%"},
+        {"Type": "Topic", "Key": "B_2", "Title": "Aantal inwoners", "Unit": "aantal"},
+    ]
+    found = catalog.match_properties(props)
+    assert "leeftijd_65_plus" not in found  # a percentage is not a count
+    assert found["inwoners"]["key"] == "B_2"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("km²", "km2"), ("per 1 000 inwoners", "per 1000 inwoners"), ("x 1 000 euro", "X 1000 Euro")],
+)
+def test_unit_normalisation(a, b):
+    assert catalog.normalise_unit(a) == catalog.normalise_unit(b)
+
+
+def test_to_number_keeps_missing_missing():
+    raw = pd.Series([None, ".", "       .", "-99997", 0, "0", " 12 ", 3.5], dtype=object)
+    got = catalog.to_number(raw)
+    assert got.dtype == "float64"
+    assert got.isna().tolist() == [True, True, True, True, False, False, False, False]
+    assert got.iloc[4:].tolist() == [0.0, 0.0, 12.0, 3.5]
+
+
+def test_derived_indicators():
+    frame = pd.DataFrame(
+        {
+            "inwoners": [1000.0, 0.0, np.nan, 50.0],
+            "bijstand": [25.0, 0.0, 5.0, np.nan],
+            "leeftijd_65_plus": [100.0, 0.0, 1.0, 10.0],
+            "opleiding_laag": [10.0, 1.0, 1.0, 1.0],
+            "opleiding_middelbaar": [20.0, 1.0, np.nan, 1.0],
+            "opleiding_hoog": [70.0, 2.0, 1.0, 2.0],
+        }
+    )
+    out = catalog.add_derived(frame)
+    assert out["bijstand_per_1000"].tolist()[0] == 25.0
+    assert out["pct_65_plus"].tolist()[0] == 10.0
+    assert np.isnan(out["pct_65_plus"].iloc[1])  # 0 inhabitants: no share, not 0 or inf
+    assert np.isnan(out["bijstand_per_1000"].iloc[2])  # missing denominator
+    assert np.isnan(out["bijstand_per_1000"].iloc[3])  # missing numerator
+    assert out["pct_opleiding_hoog"].iloc[0] == 70.0
+    assert np.isnan(out["pct_opleiding_hoog"].iloc[2])  # one part of the sum missing
+    assert np.isnan(out["pct_huishoudens_met_kinderen"]).all()  # inputs absent
+
+
+def test_indicatoren_listing():
+    table = wijklib.indicatoren()
+    assert list(table.columns) == ["naam", "label", "thema", "eenheid", "hoger_is", "soort", "bron"]
+    assert table.loc[table["naam"] == "woz_waarde", "bron"].item().startswith("CBS: ")
+    assert "berekend" in table.loc[table["naam"] == "bijstand_per_1000", "bron"].item()
+    wonen = wijklib.indicatoren("wonen")
+    assert set(wonen["thema"]) == {"wonen"} and "pct_koopwoningen" in set(wonen["naam"])
+    with pytest.raises(KeyError, match="Kies uit"):
+        wijklib.indicatoren("sport")
+
+
+def test_get_suggests_names():
+    assert catalog.get("woz_waarde").label.startswith("Gemiddelde WOZ")
+    with pytest.raises(KeyError, match="woz_waarde"):
+        catalog.get("woz_waard")
