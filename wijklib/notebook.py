@@ -1,0 +1,87 @@
+"""Notebook conveniences: friendly Dutch errors, download links, saving work.
+
+Nothing here is needed to use :mod:`wijklib` from plain Python; the notebooks call
+:func:`setup` once at the top.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from .config import repo_root, settings
+from .errors import WijklibError
+
+
+def export_dir() -> Path:
+    """Folder for what a participant makes (``data/export`` in a checkout)."""
+    root = repo_root()
+    path = (root / "data" / "export") if root else settings().cache_dir.parent / "export"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def friendly_error_html(err: BaseException) -> str:
+    """The Dutch message of a wijklib error as a small HTML box (text escaped)."""
+    return (
+        '<div style="border-left:6px solid #d55e00;background:#fff4ec;padding:.6em 1em;'
+        'margin:.3em 0;font-family:sans-serif">'
+        "<strong>Dat ging niet goed.</strong><br>"
+        f"{html.escape(str(err))}</div>"
+    )
+
+
+def _show_friendly(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset=None):
+    from IPython.display import HTML, display
+
+    display(HTML(friendly_error_html(value)))
+    return None
+
+
+def setup(quiet: bool = False) -> None:
+    """Prepare a notebook: wijklib errors show as a short Dutch message, not a traceback.
+
+    Parameters
+    ----------
+    quiet : bool
+        Do not print the one-line status.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to set up
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((WijklibError,), _show_friendly)
+    if not quiet:
+        cfg = settings()
+        print(f"Klaar om te beginnen. Opgehaalde gegevens staan in: {cfg.cache_dir}")
+
+
+def download_link(path: str | Path, label: str | None = None) -> Any:
+    """A link that downloads ``path`` from the browser (also on Binder).
+
+    The file is embedded in the link itself (a data URI), so it works wherever the
+    notebook is shown, without a file server.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    path = Path(path)
+    if not path.is_file():
+        raise WijklibError(f"Het bestand {path} bestaat niet (nog). Maak het eerst aan.")
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    text = html.escape(label or f"Download {path.name}")
+    name = html.escape(path.name, quote=True)
+    return HTML(
+        f'<a download="{name}" href="data:{mime};base64,{data}" '
+        'style="display:inline-block;padding:.4em .9em;background:#0072b2;color:#fff;'
+        f'border-radius:4px;text-decoration:none">⬇ {text}</a>'
+    )
