@@ -1,0 +1,92 @@
+"""Maps: honest classes and legend, missing values marked, escaped text, drawn in Chromium."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import wijklib
+from wijklib import maps
+from wijklib.assets import install_assets, save_map
+from wijklib.errors import InvalidChoiceError
+
+INJECTED = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def assets_dir(tmp_path_factory):
+    return install_assets(tmp_path_factory.mktemp("assets"))
+
+
+@pytest.fixture
+def utrecht(warm):
+    return wijklib.gebieden("Utrecht"), wijklib.kerncijfers("Utrecht")
+
+
+def test_classify_leaves_missing_out():
+    values = pd.Series([1.0, 2.0, np.nan, 4.0, 8.0, 16.0])
+    classes, bins = maps.classify(values, "quantiles", k=3)
+    assert classes[2] == -1 and (classes[[0, 1, 3, 4, 5]] >= 0).all()
+    assert len(bins) == 3 and bins[-1] == 16.0
+    assert maps.classify(pd.Series([np.nan, np.nan]))[1] == []  # all missing: no classes
+    assert maps.classify(pd.Series([5.0, 5.0]))[1] == [5.0]  # one distinct value: one class
+    with pytest.raises(InvalidChoiceError, match="Kies uit"):
+        maps.classify(values, "random")
+
+
+def test_choropleth_marks_missing_and_escapes(utrecht):
+    areas, figures = utrecht
+    figures = figures.copy()
+    figures.loc[0, "woz_waarde"] = np.nan
+    areas = areas.copy()
+    areas.loc[areas["code"] == figures.loc[1, "code"], "naam"] = INJECTED
+    m = maps.choropleth(areas, figures, "woz_waarde", focus="BU03440311", tiles=None)
+    page = m.get_root().render()
+    # folium writes "<" and "&" as \u003c and \u0026; the name arrives as escaped text
+    assert INJECTED not in page and "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+    assert "geen cijfer (ontbreekt of geheim): " in page
+    assert "Gemiddelde WOZ-waarde van woningen (x 1 000 euro)" in page
+    assert "Bron: CBS 2023" in page  # the year of this figure, not of the table
+    assert maps.MISSING_COLOUR in page
+
+
+def test_map_is_smaller_than_explore(utrecht):
+    areas, figures = utrecht
+    ours = maps.geojson_size(maps.choropleth(areas, figures, "inwoners", tiles=None))
+    explore = areas.merge(figures[["code", "inwoners"]], on="code").explore(column="inwoners")
+    assert ours < maps.geojson_size(explore)
+
+
+def test_small_multiples(utrecht):
+    areas, figures = utrecht
+    fig = maps.small_multiples(areas, figures, ["inwoners", "woz_waarde", "elektriciteit"])
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert any("2023" in t for t in titles) and any("2024" in t for t in titles)
+    with pytest.raises(InvalidChoiceError):
+        maps.small_multiples(areas, figures, [])
+
+
+@pytest.mark.browser
+def test_map_in_chromium(utrecht, assets_dir, tmp_path):
+    from browser import ARTIFACTS_DIR, browse
+
+    areas, figures = utrecht
+    areas = areas.copy()
+    areas.loc[0, "naam"] = INJECTED
+    m = maps.choropleth(areas, figures, "woz_waarde", focus="BU03440311")
+    path = save_map(m, tmp_path / "kaart.html", assets=assets_dir)
+    with browse(path) as page:
+        drawn = page.evaluate("document.querySelectorAll('path.leaflet-interactive').length")
+        assert drawn == len(areas)
+        page.hover("path.leaflet-interactive")
+        tooltip = page.evaluate(
+            "Array.from(document.querySelectorAll('.leaflet-tooltip')).map(t => t.innerText)"
+        )
+        legend = page.evaluate("document.querySelector('.wijklib-legend').innerText")
+        page.screenshot(ARTIFACTS_DIR / "kaart_woz_utrecht.png")
+        report = page.report
+    assert len(tooltip) == 1 and "Gemiddelde WOZ-waarde" in tooltip[0]
+    assert INJECTED in tooltip[0]  # the first path is the first area: its name shows as text
+    assert "WOZ" in legend
+    assert report.dialogs == [] and report.page_errors == []

@@ -1,0 +1,297 @@
+"""Maps: an interactive choropleth (folium) and static small multiples (matplotlib).
+
+Design choices, so that a map tells the truth:
+
+* classes from :mod:`mapclassify` (quantiles by default), with a legend that shows the
+  class limits, the unit and the year;
+* areas without a figure (missing or secret) are drawn grey with a dashed outline and get
+  their own legend entry: never a colour of the scale;
+* colour-blind-safe palettes only (cividis, viridis, ColorBrewer YlGnBu/PuBu);
+* every text that reaches HTML (names, labels, values) is escaped: folium inserts tooltip
+  fields as raw HTML;
+* tiles that need no key (OpenStreetMap) or none at all; the map stays readable
+  without tiles;
+* geometry rounded to about 1 m and lightly simplified, so the page stays small.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import catalog
+from .compare import format_number
+from .errors import InvalidChoiceError
+
+PALETTES = ("cividis", "viridis", "YlGnBu", "PuBu")
+SCHEMES = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "NaturalBreaks",
+    "equal_interval": "EqualInterval",
+}
+MISSING_COLOUR = "#d9d9d9"
+FOCUS_COLOUR = "#d55e00"
+#: Coordinates are rounded to this grid (degrees; about 1 m) and lines simplified by 2 m.
+GRID = 1e-5
+SIMPLIFY = 2e-5
+
+
+def _colours(palette: str, k: int) -> list[str]:
+    import matplotlib as mpl
+    from matplotlib.colors import to_hex
+
+    if palette not in PALETTES:
+        raise InvalidChoiceError(
+            f"Het kleurenpalet '{palette}' ken ik niet. Kies uit: {', '.join(PALETTES)}."
+        )
+    cmap = mpl.colormaps[palette]
+    if k == 1:
+        return [to_hex(cmap(0.6))]
+    return [to_hex(cmap(0.1 + 0.85 * i / (k - 1))) for i in range(k)]
+
+
+def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> tuple[np.ndarray, list]:
+    """Assign classes to the non-missing values.
+
+    Returns
+    -------
+    (classes, bins)
+        ``classes`` has the class number per value (-1 for missing); ``bins`` the upper
+        limits of the classes.
+    """
+    import mapclassify
+
+    if scheme not in SCHEMES:
+        raise InvalidChoiceError(
+            f"De indeling '{scheme}' ken ik niet. Kies uit: {', '.join(SCHEMES)}."
+        )
+    values = pd.to_numeric(values, errors="coerce").astype("float64")
+    classes = np.full(len(values), -1, dtype=int)
+    known = values.notna().to_numpy()
+    distinct = np.unique(values[known])
+    if len(distinct) == 0:
+        return classes, []
+    k = int(max(1, min(k, len(distinct))))
+    if k == 1:
+        classes[known] = 0
+        return classes, [float(distinct[-1])]
+    classifier = getattr(mapclassify, SCHEMES[scheme])(values[known].to_numpy(), k=k)
+    classes[known] = classifier.yb
+    return classes, [float(b) for b in classifier.bins]
+
+
+def _legend_rows(bins: list[float], lower: float, colours: list[str], decimals: int | None):
+    rows = []
+    start = lower
+    for colour, upper in zip(colours, bins, strict=False):
+        text = f"{format_number(start, decimals)} – {format_number(upper, decimals)}"
+        rows.append((colour, text))
+        start = upper
+    return rows
+
+
+def _legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing: int) -> str:
+    items = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
+        f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>'
+        f"{html.escape(t)}</div>"
+        for c, t in rows
+    )
+    if missing:
+        items += (
+            f'<div><span style="display:inline-block;width:14px;height:14px;'
+            f"background:{MISSING_COLOUR};border:1px dashed #333;margin-right:6px;"
+            f'vertical-align:middle"></span>geen cijfer (ontbreekt of geheim): {missing}</div>'
+        )
+    return (
+        '<div class="wijklib-legend" style="position:absolute;bottom:24px;left:12px;'
+        "z-index:9999;background:rgba(255,255,255,.93);padding:8px 10px;border-radius:4px;"
+        'font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:280px">'
+        f"<strong>{html.escape(title)}</strong><br><em>{html.escape(subtitle)}</em>{items}</div>"
+    )
+
+
+def _figure_year(figures: pd.DataFrame, indicator: str) -> int | None:
+    info = figures.attrs.get("indicators", {}).get(indicator, {})
+    return info.get("year")
+
+
+def prepare(areas: gpd.GeoDataFrame, figures: pd.DataFrame, indicator: str) -> gpd.GeoDataFrame:
+    """Join figures onto areas by ``code`` and lighten the geometry for the web."""
+    if indicator not in figures.columns:
+        catalog.get(indicator)  # raises with suggestions when the name is unknown
+        raise InvalidChoiceError(f"De tabel heeft geen kolom '{indicator}'.")
+    joined = areas[["code", "naam", "geometry"]].merge(
+        figures[["code", indicator]], on="code", how="left"
+    )
+    geometry = shapely.set_precision(
+        joined.geometry.simplify(SIMPLIFY, preserve_topology=True).values, GRID
+    )
+    return gpd.GeoDataFrame(joined.drop(columns="geometry"), geometry=geometry, crs=areas.crs)
+
+
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    indicator: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str = "cividis",
+    focus: str | None = None,
+    tiles: str | None = "OpenStreetMap",
+    decimals: int | None = None,
+) -> folium.Map:
+    """An interactive map of one indicator per area.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Boundaries from :func:`wijklib.gebieden`.
+    figures : pandas.DataFrame
+        Figures from :func:`wijklib.kerncijfers` (joined on ``code``).
+    indicator : str
+        Catalogue name, e.g. ``"woz_waarde"``.
+    scheme : {"quantiles", "natural_breaks", "equal_interval"}
+    k : int
+        Number of classes (fewer when there are fewer distinct values).
+    palette : str
+        One of :data:`PALETTES` (all colour-blind safe).
+    focus : str, optional
+        Code of an area to outline.
+    tiles : str or None
+        A keyless tile layer, or None for no background.
+    decimals : int, optional
+        Decimals in legend and tooltip (default: depends on the size of the numbers).
+
+    Returns
+    -------
+    folium.Map
+        Show it with :func:`wijklib.assets.show` (works offline) or save it with
+        :func:`wijklib.assets.save_map`.
+    """
+    ind = catalog.get(indicator)
+    data = prepare(areas, figures, indicator)
+    classes, bins = classify(data[indicator], scheme, k)
+    colours = _colours(palette, max(1, len(bins)))
+    year = _figure_year(figures, indicator)
+    year_text = f"{year}" if year else "jaar onbekend"
+    source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
+    features = []
+    for row, cls in zip(data.itertuples(index=False), classes, strict=True):
+        value = getattr(row, indicator)
+        shown = format_number(value, decimals)
+        unit = "" if pd.isna(value) else f" {ind.eenheid}"
+        tip = (
+            f"<strong>{html.escape(str(row.naam))}</strong><br>"
+            f"{html.escape(ind.label)}: {html.escape(shown + unit)}<br>"
+            f"<small>{html.escape(year_text)} · {html.escape(str(row.code))}</small>"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(row.geometry),
+                "properties": {
+                    "tip": tip,
+                    "fill": MISSING_COLOUR if cls < 0 else colours[cls],
+                    "missing": bool(cls < 0),
+                    "focus": row.code == focus,
+                },
+            }
+        )
+    bounds = data.total_bounds
+    m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=False, zoom_control=True)
+    if len(data):
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        p = feature["properties"]
+        return {
+            "fillColor": p["fill"],
+            "fillOpacity": 0.75,
+            "color": FOCUS_COLOUR if p["focus"] else "#444444",
+            "weight": 3 if p["focus"] else (1 if not p["missing"] else 1.2),
+            "dashArray": "4 3" if p["missing"] else None,
+        }
+
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=html.escape(ind.label),
+        style_function=style,
+        highlight_function=lambda _: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        smooth_factor=1.0,
+    ).add_to(m)
+    lower = float(np.nanmin(data[indicator])) if data[indicator].notna().any() else 0.0
+    rows = _legend_rows(bins, lower, colours, decimals)
+    legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
+    m.get_root().html.add_child(folium.Element(legend))
+    return m
+
+
+def small_multiples(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    indicators: list[str],
+    ncols: int = 3,
+    k: int = 5,
+    palette: str = "cividis",
+):
+    """A static figure with one small map per indicator, for printing.
+
+    Missing figures are hatched grey; each panel says unit and year.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    if not indicators:
+        raise InvalidChoiceError("Kies minstens één cijfer voor de kaartjes.")
+    n = len(indicators)
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 4.2 * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_axis_off()
+    for ax, indicator in zip(axes.flat, indicators, strict=False):
+        ind = catalog.get(indicator)
+        data = prepare(areas, figures, indicator)
+        classes, bins = classify(data[indicator], "quantiles", k)
+        colours = _colours(palette, max(1, len(bins)))
+        fills = [MISSING_COLOUR if c < 0 else colours[c] for c in classes]
+        data.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.3)
+        missing = data[classes < 0]
+        if len(missing):
+            missing.plot(ax=ax, facecolor="none", edgecolor="#555555", hatch="///", linewidth=0.3)
+        year = _figure_year(figures, indicator) or "jaar onbekend"
+        ax.set_title(f"{ind.label}\n({ind.eenheid}, {year})", fontsize=9)
+        ax.set_axis_off()
+        lower = float(np.nanmin(data[indicator])) if data[indicator].notna().any() else 0.0
+        handles = [Patch(facecolor=c, edgecolor="#555555", label=t)
+                   for c, t in _legend_rows(bins, lower, colours, None)]
+        if len(missing):
+            handles.append(Patch(facecolor=MISSING_COLOUR, hatch="///", label="geen cijfer"))
+        ax.legend(handles=handles, fontsize=6, loc="lower left", frameon=False)
+    fig.text(0.01, 0.005, "Bron: CBS Kerncijfers wijken en buurten; kaart CBS/Kadaster",
+             fontsize=7, color="#555555")
+    fig.tight_layout()
+    return fig
+
+
+def geojson_size(m: folium.Map) -> int:
+    """Bytes of GeoJSON data in a map (for comparing map sizes)."""
+    total = 0
+    for child in m._children.values():
+        data = getattr(child, "data", None)
+        if isinstance(data, dict):
+            total += len(json.dumps(data))
+    return total
