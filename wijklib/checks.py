@@ -173,8 +173,13 @@ def check_rank_change(
     """Check how many places an area moved between two rankings (positive = higher up)."""
     if _empty(answer):
         return feedback(None, NOT_FILLED)
-    old = int(before.set_index("code").loc[code, "rang"])
-    new = int(after.set_index("code").loc[code, "rang"])
+    old_rank = before.set_index("code").loc[code, "rang"]
+    new_rank = after.set_index("code").loc[code, "rang"]
+    if pd.isna(old_rank) or pd.isna(new_rank):
+        return feedback(
+            None, "Dit gebied heeft te weinig cijfers voor een score. Kies andere cijfers."
+        )
+    old, new = int(old_rank), int(new_rank)
     expected = old - new
     if answer == expected:
         return feedback(True, f"Van plaats {old} naar plaats {new}: een index is een keuze.")

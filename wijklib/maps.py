@@ -176,6 +176,8 @@ def choropleth(
         Show it with :func:`wijklib.assets.show` (works offline) or save it with
         :func:`wijklib.assets.save_map`.
     """
+    if indicator is Ellipsis or indicator is None:
+        raise InvalidChoiceError("Kies eerst een cijfer voor de kaart (bijvoorbeeld 'inwoners').")
     ind = catalog.get(indicator)
     data = prepare(areas, figures, indicator)
     classes, bins = classify(data[indicator], scheme, k)
