@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -89,7 +89,6 @@ class _Call:
 
     offline: bool = False
     failure: Offline | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -535,7 +534,6 @@ def _assemble(
         fallback_notes: list[str] = []
     else:
         base = None
-        checked = 0
         older: list[TableRef] = []
         for i, ref in enumerate(refs):
             loaded = _load(ref, niveau, code, call, gemeente)
@@ -556,7 +554,6 @@ def _assemble(
             if not empty:
                 break
             loaded = _load(ref, niveau, code, call, gemeente)
-            checked += 1
             if loaded is None:
                 fallback_notes.append(f"tabel {ref.table_id} ({ref.year}) niet bereikbaar")
                 continue
