@@ -149,3 +149,11 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def map_assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline map libraries, installed from npm once per session."""
+    from wijklib.assets import install_assets
+
+    return install_assets(tmp_path_factory.getbasetemp() / "wijklib-assets")

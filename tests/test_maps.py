@@ -8,15 +8,10 @@ import pytest
 
 import wijklib
 from wijklib import maps
-from wijklib.assets import install_assets, save_map
+from wijklib.assets import save_map
 from wijklib.errors import InvalidChoiceError
 
 INJECTED = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def assets_dir(tmp_path_factory):
-    return install_assets(tmp_path_factory.mktemp("assets"))
 
 
 @pytest.fixture
@@ -68,14 +63,14 @@ def test_small_multiples(utrecht):
 
 
 @pytest.mark.browser
-def test_map_in_chromium(utrecht, assets_dir, tmp_path):
+def test_map_in_chromium(utrecht, map_assets, tmp_path):
     from browser import ARTIFACTS_DIR, browse
 
     areas, figures = utrecht
     areas = areas.copy()
     areas.loc[0, "naam"] = INJECTED
     m = maps.choropleth(areas, figures, "woz_waarde", focus="BU03440311")
-    path = save_map(m, tmp_path / "kaart.html", assets=assets_dir)
+    path = save_map(m, tmp_path / "kaart.html", assets=map_assets)
     with browse(path) as page:
         drawn = page.evaluate("document.querySelectorAll('path.leaflet-interactive').length")
         assert drawn == len(areas)

@@ -11,13 +11,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "notebooks" / "oplossingen"
 
 
-@pytest.fixture(scope="module")
-def map_assets(tmp_path_factory):
-    from wijklib.assets import install_assets
-
-    return install_assets(tmp_path_factory.mktemp("assets"))
-
-
 def run_notebook(path: Path, out: Path, parameters: dict) -> dict:
     import papermill
 
