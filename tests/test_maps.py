@@ -85,3 +85,29 @@ def test_map_in_chromium(utrecht, map_assets, tmp_path):
     assert INJECTED in tooltip[0]  # the first path is the first area: its name shows as text
     assert "WOZ" in legend
     assert report.dialogs == [] and report.page_errors == []
+
+
+def test_svg_map_draws_every_area_and_marks_missing(utrecht):
+    areas, figures = utrecht
+    figures = figures.copy()
+    figures.loc[figures.index[:3], "woz_waarde"] = np.nan
+    areas = areas.copy()
+    areas.loc[areas.index[5], "naam"] = INJECTED
+    svg = maps.svg_map(areas, figures, "woz_waarde", focus="BU03440311")
+    assert svg.count('<path class="gebied"') == len(areas)
+    missing = int(areas["code"].isin(figures.loc[figures["woz_waarde"].isna(), "code"]).sum())
+    assert svg.count('fill="url(#wijklib-missing)"') == missing
+    assert f"geen cijfer (ontbreekt of geheim): {missing}" in svg
+    assert INJECTED not in svg and "&lt;img src=x onerror=alert(1)&gt;" in svg
+    assert "<script" not in svg
+    # the focus area is drawn last (its outline on top) with the focus colour
+    assert svg.rindex('data-code="BU03440311"') > svg.rindex('data-code="BU03440111"')
+    assert f'stroke="{maps.FOCUS_COLOUR}"' in svg
+
+
+def test_svg_map_empty_and_all_missing(utrecht):
+    areas, figures = utrecht
+    assert "Geen gebieden" in maps.svg_map(areas.iloc[:0], figures, "inwoners")
+    blank = figures.assign(inwoners=np.nan)
+    svg = maps.svg_map(areas, blank, "inwoners")
+    assert svg.count('fill="url(#wijklib-missing)"') == len(areas)

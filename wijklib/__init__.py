@@ -33,6 +33,7 @@ _EXPORTS = {
     "UnknownGemeenteError": "wijklib.errors",
     "NoConnectionError": "wijklib.errors",
     "DataNotAvailableError": "wijklib.errors",
+    "UnknownIndicatorError": "wijklib.errors",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import UnknownIndicatorError
+
 #: Themes in the order a notebook shows them.
 THEMES = (
     "bevolking",
@@ -141,8 +143,8 @@ def get(naam: str) -> Indicator:
 
     Raises
     ------
-    KeyError
-        With a Dutch message naming the closest indicator names.
+    UnknownIndicatorError
+        A ``KeyError`` with a Dutch message naming the closest indicator names.
     """
     for ind in _catalogue():
         if ind.naam == naam:
@@ -151,7 +153,7 @@ def get(naam: str) -> Indicator:
 
     close = difflib.get_close_matches(naam, [i.naam for i in _catalogue()], n=3)
     hint = f" Bedoel je: {', '.join(close)}?" if close else ""
-    raise KeyError(f"De indicator '{naam}' staat niet in de catalogus.{hint}")
+    raise UnknownIndicatorError(f"De indicator '{naam}' staat niet in de catalogus.{hint}")
 
 
 def indicatoren(thema: str | None = None) -> pd.DataFrame:

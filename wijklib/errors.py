@@ -72,3 +72,10 @@ class DataNotAvailableError(WijklibError, LookupError):
 
 class InvalidChoiceError(WijklibError, ValueError):
     """A parameter has a value that is not one of the allowed choices."""
+
+
+class UnknownIndicatorError(WijklibError, KeyError):
+    """An indicator name that is not in the catalogue; the message names the closest."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""

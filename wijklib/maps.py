@@ -87,6 +87,17 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> tuple[
     return classes, [float(b) for b in classifier.bins]
 
 
+def _classed(
+    data: pd.DataFrame, indicator: str, scheme: str, k: int, palette: str
+) -> tuple[np.ndarray, list[float], list[str], float]:
+    """Classes, class limits, colours and the lowest value of one indicator."""
+    classes, bins = classify(data[indicator], scheme, k)
+    colours = _colours(palette, max(1, len(bins)))
+    known = data[indicator].notna()
+    lower = float(np.nanmin(data[indicator].astype("float64"))) if known.any() else 0.0
+    return classes, bins, colours, lower
+
+
 def _legend_rows(bins: list[float], lower: float, colours: list[str], decimals: int | None):
     rows = []
     start = lower
@@ -116,6 +127,16 @@ def _legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing
         'font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:280px">'
         f"<strong>{html.escape(title)}</strong><br><em>{html.escape(subtitle)}</em>{items}</div>"
     )
+
+
+def _tip_lines(
+    row: Any, indicator: str, ind: catalog.Indicator, year_text: str, decimals: int | None
+) -> tuple[str, str, str]:
+    """Plain-text tooltip lines: name, "label: value unit", "year · code" (not escaped)."""
+    value = getattr(row, indicator)
+    shown = format_number(value, decimals)
+    unit = "" if pd.isna(value) else f" {ind.eenheid}"
+    return str(row.naam), f"{ind.label}: {shown}{unit}", f"{year_text} · {row.code}"
 
 
 def _figure_year(figures: pd.DataFrame, indicator: str) -> int | None:
@@ -180,20 +201,16 @@ def choropleth(
         raise InvalidChoiceError("Kies eerst een cijfer voor de kaart (bijvoorbeeld 'inwoners').")
     ind = catalog.get(indicator)
     data = prepare(areas, figures, indicator)
-    classes, bins = classify(data[indicator], scheme, k)
-    colours = _colours(palette, max(1, len(bins)))
+    classes, bins, colours, lower = _classed(data, indicator, scheme, k, palette)
     year = _figure_year(figures, indicator)
     year_text = f"{year}" if year else "jaar onbekend"
     source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
     features = []
     for row, cls in zip(data.itertuples(index=False), classes, strict=True):
-        value = getattr(row, indicator)
-        shown = format_number(value, decimals)
-        unit = "" if pd.isna(value) else f" {ind.eenheid}"
+        name, figure, small = _tip_lines(row, indicator, ind, year_text, decimals)
         tip = (
-            f"<strong>{html.escape(str(row.naam))}</strong><br>"
-            f"{html.escape(ind.label)}: {html.escape(shown + unit)}<br>"
-            f"<small>{html.escape(year_text)} · {html.escape(str(row.code))}</small>"
+            f"<strong>{html.escape(name)}</strong><br>{html.escape(figure)}<br>"
+            f"<small>{html.escape(small)}</small>"
         )
         features.append(
             {
@@ -230,7 +247,6 @@ def choropleth(
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         smooth_factor=1.0,
     ).add_to(m)
-    lower = float(np.nanmin(data[indicator])) if data[indicator].notna().any() else 0.0
     rows = _legend_rows(bins, lower, colours, decimals)
     legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
     m.get_root().html.add_child(folium.Element(legend))
@@ -267,8 +283,7 @@ def small_multiples(
     for ax, indicator in zip(axes.flat, indicators, strict=False):
         ind = catalog.get(indicator)
         data = prepare(areas, figures, indicator)
-        classes, bins = classify(data[indicator], "quantiles", k)
-        colours = _colours(palette, max(1, len(bins)))
+        classes, bins, colours, lower = _classed(data, indicator, "quantiles", k, palette)
         fills = [MISSING_COLOUR if c < 0 else colours[c] for c in classes]
         data.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.3)
         missing = data[classes < 0]
@@ -277,7 +292,6 @@ def small_multiples(
         year = _figure_year(figures, indicator) or "jaar onbekend"
         ax.set_title(f"{ind.label}\n({ind.eenheid}, {year})", fontsize=9)
         ax.set_axis_off()
-        lower = float(np.nanmin(data[indicator])) if data[indicator].notna().any() else 0.0
         handles = [Patch(facecolor=c, edgecolor="#555555", label=t)
                    for c, t in _legend_rows(bins, lower, colours, None)]
         if len(missing):
@@ -287,6 +301,93 @@ def small_multiples(
              fontsize=7, color="#555555")
     fig.tight_layout()
     return fig
+
+
+def _svg_path(geom: Any, x0: float, y1: float, scale: float) -> str:
+    """SVG path data of a (multi)polygon in projected metres; y axis flipped."""
+    parts = []
+    polygons = getattr(geom, "geoms", [geom])
+    for poly in polygons:
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:, :2]
+            px = (xy[:, 0] - x0) * scale
+            py = (y1 - xy[:, 1]) * scale
+            pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
+            parts.append(f"M{pts}Z")
+    return "".join(parts)
+
+
+def svg_map(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    indicator: str,
+    focus: str | None = None,
+    k: int = 5,
+    palette: str = "cividis",
+    width: int = 640,
+    decimals: int | None = None,
+) -> str:
+    """A static map as inline SVG, for pages that must print well (no scripts, no tiles).
+
+    Same honest rules as :func:`choropleth`: classes from :func:`classify`, missing
+    figures hatched grey with their own legend entry, every text escaped. Each area
+    is one ``<path class="gebied">`` with a ``<title>`` (the browser shows it as a
+    tooltip) holding name, value, unit and year.
+
+    Parameters
+    ----------
+    areas, figures, indicator, focus, k, palette, decimals
+        As in :func:`choropleth` (quantile classes).
+    width : int
+        Width in SVG units; the height follows the shape of the area.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element followed by a legend ``<div class="wijklib-legend">``.
+    """
+    ind = catalog.get(indicator)
+    data = prepare(areas, figures, indicator)
+    if not len(data):
+        return '<p class="wijklib-legend">Geen gebieden om te tekenen.</p>'
+    classes, bins, colours, lower = _classed(data, indicator, "quantiles", k, palette)
+    year = _figure_year(figures, indicator)
+    year_text = f"{year}" if year else "jaar onbekend"
+    projected = data.to_crs(28992) if data.crs is not None and data.crs.is_geographic else data
+    x0, y0, x1, y1 = projected.total_bounds
+    scale = width / max(x1 - x0, 1.0)
+    height = max(1.0, (y1 - y0) * scale)
+    paths = []
+    order = np.argsort([row.code == focus for row in data.itertuples()], kind="stable")
+    for i in order:  # focus area last, so its outline is on top
+        row = data.iloc[i]
+        cls = classes[i]
+        lines = _tip_lines(row, indicator, ind, year_text, decimals)
+        fill = "url(#wijklib-missing)" if cls < 0 else colours[cls]
+        stroke = (f'stroke="{FOCUS_COLOUR}" stroke-width="4"' if row["code"] == focus
+                  else 'stroke="#444" stroke-width="0.6"')
+        paths.append(
+            f'<path class="gebied" data-code="{html.escape(str(row["code"]))}" '
+            f'd="{_svg_path(projected.geometry.iloc[i], x0, y1, scale)}" fill="{fill}" '
+            f'{stroke}><title>{html.escape(chr(10).join(lines))}</title></path>'
+        )
+    title = html.escape(f"Kaart: {ind.label} per gebied")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{title}" '
+        f'viewBox="-4 -4 {width + 8} {height + 8:.0f}" style="width:100%;height:auto">'
+        '<defs><pattern id="wijklib-missing" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="{MISSING_COLOUR}"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#777" stroke-width="1.5"/></pattern></defs>'
+        f"{''.join(paths)}</svg>"
+    )
+    rows = _legend_rows(bins, lower, colours, decimals)
+    source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
+    legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
+    compact = legend.replace("position:absolute;bottom:24px;left:12px;", "")
+    return svg + compact.replace("font:12px/1.4", "font:10px/1.25")
 
 
 def geojson_size(m: folium.Map) -> int:

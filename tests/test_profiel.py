@@ -1,0 +1,111 @@
+"""Buurtprofiel: honest key figures, escaped text, a page that prints on one A4."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import wijklib
+from wijklib import profiel
+from wijklib.errors import UnknownIndicatorError
+
+INJECTED = "<img src=x onerror=alert(1)>"
+FOCUS = "BU03440311"  # Taag- en Rubicondreef en omgeving (Overvecht)
+
+
+@pytest.fixture
+def utrecht(warm):
+    return {
+        "areas": wijklib.kerncijfers("Utrecht"),
+        "gemeente": wijklib.kerncijfers("Utrecht", niveau="gemeente"),
+        "nederland": wijklib.kerncijfers_nederland(),
+        "gebieden": wijklib.gebieden("Utrecht"),
+    }
+
+
+def _section(page: str, ident: str) -> str:
+    match = re.search(rf'id="{ident}".*?</(section|footer)>', page, re.S)
+    assert match, ident
+    return match.group(0)
+
+
+def test_profile_shows_figures_with_years_and_sources(utrecht):
+    page = profiel.profile_html(FOCUS, **utrecht)
+    for ident in ("kerncijfers", "kaart", "opvallend", "vragen", "bronnen"):
+        assert f'id="{ident}"' in page
+    table = _section(page, "kerncijfers")
+    assert "Taag- en Rubicondreef" in table
+    assert "<td>2024</td>" in table and "<td>2023</td>" in table  # year of every figure
+    assert "geen cijfer" in table  # Nederland has no WOZ value: shown as such, never 0
+    assert "niet te vergelijken (aantal)" in table  # counts are not compared
+    assert "procentpunt" in table and "(ongunstiger)" in table
+    sources = _section(page, "bronnen")
+    assert "85984NED" in sources and "85618NED" in sources and "CC BY 4.0" in sources
+    assert "afgerond op vijftallen" in page
+    questions = _section(page, "vragen")
+    assert "Herkent u dat" in questions and "Wat is sterk aan deze buurt?" in questions
+    stand = _section(page, "opvallend")
+    assert "Bijstand per 1 000 inwoners" in stand and "Aantal inwoners" not in stand
+
+
+def test_profile_escapes_every_text(utrecht):
+    areas = utrecht["areas"].copy()
+    areas.loc[areas["code"] == FOCUS, "naam"] = INJECTED
+    gebieden = utrecht["gebieden"].copy()
+    gebieden.loc[gebieden["code"] == FOCUS, "naam"] = INJECTED
+    page = profiel.profile_html(
+        FOCUS, areas, utrecht["gemeente"], utrecht["nederland"], gebieden,
+        questions=[f"Klopt dit? {INJECTED}"],
+    )
+    assert INJECTED not in page
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") >= 4  # title, table, map, question
+
+
+def test_profile_small_area_missing_figures_and_no_map(utrecht):
+    areas = utrecht["areas"].copy()
+    row = areas["code"] == FOCUS
+    areas.loc[row, "inwoners"] = 150
+    for name in profiel.KEY_INDICATORS[1:]:
+        if name in areas:
+            areas.loc[row, name] = np.nan
+    page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
+    assert "maar 150 inwoners" in page
+    assert "Geen kaart" in page and "Nederland" not in _section(page, "kerncijfers")
+    assert "Geen grote verschillen" in page  # nothing stands out when nothing is known
+    assert page.count('class="num missing">geen cijfer') >= len(profiel.KEY_INDICATORS) - 2
+
+
+def test_profile_bad_choices(utrecht):
+    with pytest.raises(UnknownIndicatorError, match="bijstand_per_1000"):
+        profiel.profile_html(FOCUS, **utrecht, indicators=["bijstand_per_100"])
+    with pytest.raises(wijklib.WijklibError, match="Bedoel je misschien"):
+        profiel.profile_html("Bestaat niet", **utrecht)
+
+
+def test_save_profile(tmp_path, monkeypatch):
+    path = profiel.save_profile("<html>x</html>", tmp_path / "sub" / "p.html")
+    assert path.read_text("utf-8") == "<html>x</html>"
+    monkeypatch.setattr("wijklib.notebook.export_dir", lambda: tmp_path)
+    path = profiel.save_profile("<html>y</html>", name="Taag- en Rubicondreef & co")
+    assert path == tmp_path / "buurtprofiel-taag-en-rubicondreef-co.html"
+
+
+@pytest.mark.browser
+def test_profile_in_chromium_prints_on_one_page(utrecht, tmp_path):
+    from browser import ARTIFACTS_DIR, browse
+
+    path = profiel.save_profile(profiel.profile_html(FOCUS, **utrecht), tmp_path / "p.html")
+    with browse(path) as page:
+        titles = page.evaluate(
+            "Array.from(document.querySelectorAll('svg path.gebied')).map(p => "
+            "p.querySelector('title').textContent)"
+        )
+        page.screenshot(ARTIFACTS_DIR / "buurtprofiel_utrecht.png")
+        pdf = page.page.pdf(path=str(ARTIFACTS_DIR / "buurtprofiel_utrecht.pdf"), format="A4")
+        report = page.report
+    assert len(titles) == len(utrecht["gebieden"])  # every buurt drawn
+    assert all("Bevolkingsdichtheid" in t and "2023" in t for t in titles)  # tooltips
+    assert report.page_errors == [] and report.dialogs == [] and report.problems == []
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
