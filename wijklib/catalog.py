@@ -91,6 +91,12 @@ class Indicator:
         return bool(self.teller)
 
     @property
+    def is_size(self) -> bool:
+        """True for counts and areas: they grow with the area, so comparing them with
+        the gemeente or Nederland says nothing (compare shares and rates instead)."""
+        return self.soort in ("aantal", "oppervlakte")
+
+    @property
     def source(self) -> str:
         """Dutch description of where the figure comes from."""
         if self.derived:

@@ -33,8 +33,6 @@ KEY_INDICATORS = (
     "bijstand_per_1000",
     "bevolkingsdichtheid",
 )
-#: Kinds of indicator that are sizes: shown, but not compared with the gemeente.
-ABSOLUTE = ("aantal", "oppervlakte")
 #: At most this many standouts against the gemeente (half as many against similar areas).
 MAX_STANDOUTS = 3
 #: Below this number of inhabitants rates jump from year to year (see pitfalls).
@@ -217,7 +215,7 @@ def profile_html(
     names = [n for n in names if n in areas.columns]
     if not names:
         raise InvalidChoiceError("Geen van de gekozen cijfers staat in de tabel.")
-    comparable = {n: catalog.get(n).soort not in ABSOLUTE for n in names}
+    comparable = {n: not catalog.get(n).is_size for n in names}
     focus_rows = areas[areas["code"] == code]
     refs = {"gemeente": gemeente}
     if nederland is not None and len(nederland):
