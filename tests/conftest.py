@@ -95,6 +95,7 @@ def point_wijklib_at(
     monkeypatch.setenv("WIJKLIB_CBS_URL", cbs_url)
     monkeypatch.setenv("WIJKLIB_PDOK_URL", pdok_url)
     monkeypatch.setenv("WIJKLIB_CACHE", str(cache))
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(cache.parent / "export"))
     monkeypatch.setenv("WIJKLIB_BACKOFF", "0.01")
     monkeypatch.setenv("WIJKLIB_RETRIES", "3")
     monkeypatch.setenv("WIJKLIB_TIMEOUT", "20")

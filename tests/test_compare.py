@@ -390,3 +390,15 @@ def test_similar_areas_utrecht(warm):
     if (buurten["stedelijkheid"] == klasse).sum() > 5:
         assert (out["stedelijkheid"] == klasse).all()
     assert out["afstand"].is_monotonic_increasing
+
+
+def test_similar_areas_without_urbanity_match_on_size_and_say_so():
+    frame = similar_frame()
+    pos = frame.index[frame["code"] == "BU00010000"][0]
+    frame.loc[pos, "stedelijkheid"] = np.nan
+    out = similar_areas(frame, "BU00010000", n=2)
+    assert out.attrs["vergeleken_op"] == ["inwoners"]
+    assert "ontbreekt stedelijkheid" in out.attrs["toelichting"]
+    sizes = np.log10(1 + frame.set_index("code")["inwoners"].astype(float))
+    expected = (sizes.drop("BU00010000") - sizes["BU00010000"]).abs().dropna().sort_values()
+    assert list(out["code"]) == list(expected.index[:2])

@@ -29,3 +29,21 @@ def test_download_link_for_a_missing_file_is_a_dutch_error(tmp_path):
 def test_friendly_error_is_escaped():
     shown = friendly_error_html(UnknownGemeenteError("<script>x</script>", []))
     assert "<script>" not in shown and "&lt;script&gt;" in shown
+
+
+def test_export_dir_follows_the_environment(tmp_path, monkeypatch):
+    from wijklib.notebook import export_dir
+
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "mijn werk"))
+    assert export_dir() == tmp_path / "mijn werk" and export_dir().is_dir()
+    monkeypatch.delenv("WIJKLIB_EXPORT")
+    assert export_dir().parts[-2:] == ("data", "export")  # in a checkout
+
+
+def test_preview_keeps_the_page_inside_its_frame():
+    from wijklib.notebook import preview_html
+
+    shown = preview_html('<p class="x">A & "B"</p>', height=300).data
+    assert "<iframe srcdoc=" in shown and "height:300px" in shown
+    assert '<p class="x">' not in shown
+    assert "&lt;p class=&quot;x&quot;&gt;A &amp; &quot;B&quot;" in shown

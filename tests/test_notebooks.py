@@ -29,6 +29,7 @@ def outputs(nb: dict, kind: str) -> list[dict]:
 
 
 @pytest.mark.notebook
+@pytest.mark.browser
 def test_notebook_1_solution_utrecht_all_checks_pass(warm, map_assets, monkeypatch, tmp_path):
     monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))
     monkeypatch.setenv("WIJKLIB_STRICT_CHECKS", "1")  # a wrong answer fails the run
@@ -42,6 +43,35 @@ def test_notebook_1_solution_utrecht_all_checks_pass(warm, map_assets, monkeypat
     ]
     assert len(controle) == 6 and all("Goed zo!" in t for t in controle), controle
     assert "Taag- en Rubicondreef en omgeving" in json.dumps(nb)
+    check_rendered(nb, tmp_path / "nb1.html", "notebook1_utrecht")
+
+
+def check_rendered(nb: dict, html_path: Path, name: str) -> None:
+    """What a person sees: the executed notebook as HTML, opened in Chromium."""
+    import nbformat
+    from browser import ARTIFACTS_DIR, browse
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(
+        nbformat.reads(json.dumps(nb), as_version=4)
+    )
+    html_path.write_text(body, "utf-8")
+    with browse(html_path, wait_ms=1500) as page:
+        text = page.evaluate("document.body.innerText")
+        images = page.evaluate("document.querySelectorAll('.jp-OutputArea img').length")
+        frames = page.evaluate_all_frames(
+            "[document.querySelectorAll('path.leaflet-interactive').length,"
+            " document.querySelectorAll('svg path.gebied').length]"
+        )
+        page.screenshot(ARTIFACTS_DIR / f"{name}.png")
+        report = page.report
+    assert report.page_errors == [] and report.dialogs == [], report.problems
+    assert "Traceback" not in text and "Dat ging niet goed" not in text
+    assert "Nog niet goed" not in text and text.count("Goed zo!") >= 6
+    assert images >= 4  # comparison charts, sensitivity chart, small multiples
+    assert any(leaflet > 0 for leaflet, _ in frames), "the interactive map was not drawn"
+    assert any(svg > 0 for _, svg in frames), "the buurtprofiel map was not drawn"
+    assert "Download het buurtprofiel" in text
 
 
 @pytest.mark.notebook

@@ -87,7 +87,7 @@ def test_profile_bad_choices(utrecht):
 def test_save_profile(tmp_path, monkeypatch):
     path = profiel.save_profile("<html>x</html>", tmp_path / "sub" / "p.html")
     assert path.read_text("utf-8") == "<html>x</html>"
-    monkeypatch.setattr("wijklib.notebook.export_dir", lambda: tmp_path)
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path))
     path = profiel.save_profile("<html>y</html>", name="Taag- en Rubicondreef & co")
     assert path == tmp_path / "buurtprofiel-taag-en-rubicondreef-co.html"
 

@@ -48,3 +48,9 @@ def test_picker_keeps_parameters_until_used(warm):
     pick.gemeente.value = "Utrech"  # a typo: a Dutch message, no exception
     assert pick.focus.options == () and "Bedoel je" in pick.message.value
     assert pick.waarden() == ("Utrecht", "buurt", "Taag")  # nothing valid chosen: start values
+
+
+def test_picker_reads_well_where_widgets_do_not_work(warm):
+    bundle = widgets.picker("Utrecht", "buurt", "Taag")._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].startswith("Keuzelijst voor gemeente, niveau en gebied (nu: Utr")

@@ -477,7 +477,10 @@ def similar_areas(
     InvalidChoiceError
         Unknown code or a bad ``n``.
     DataNotAvailableError
-        A ``by`` column is absent, or the chosen area has no value in it.
+        A ``by`` column is absent, or the chosen area has no value in it. (A missing
+        class such as ``stedelijkheid`` is left out instead when a size column remains;
+        ``attrs["toelichting"]`` then says so and ``attrs["vergeleken_op"]`` lists the
+        columns used.)
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InvalidChoiceError("'n' moet een heel getal van 1 of meer zijn.")
@@ -487,6 +490,13 @@ def similar_areas(
     _require_columns(areas, ["code", *by], "de tabel met gebieden")
     pos = _find_area(areas, code)
     values = {c: _numeric(areas[c]) for c in by}
+    # A class (urbanity) that is not published for this area is left out, as long as a
+    # size remains to compare on; the result says so in attrs["toelichting"].
+    dropped = [c for c in by if _is_class(c) and not np.isfinite(values[c][pos])]
+    if dropped and len(dropped) < len(by):
+        by = tuple(c for c in by if c not in dropped)
+    else:
+        dropped = []
     usable = np.ones(len(areas), dtype=bool)
     for c in by:
         usable &= np.isfinite(values[c])
@@ -516,6 +526,12 @@ def similar_areas(
     result = areas.iloc[rows].copy()
     result["klasse_verschil"] = class_diff[rows]
     result["afstand"] = np.sqrt(size_sq[rows])
+    result.attrs["vergeleken_op"] = list(by)
+    if dropped:
+        result.attrs["toelichting"] = (
+            f"Voor dit gebied ontbreekt {', '.join(dropped)}; de vergelijkbare gebieden zijn "
+            f"alleen gezocht op {', '.join(by)}."
+        )
     return result
 
 

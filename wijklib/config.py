@@ -7,6 +7,9 @@ variable               meaning                                     default
 ``WIJKLIB_PDOK_URL``   base URL of the PDOK OGC API                ``https://api.pdok.nl``
 ``WIJKLIB_CACHE``      folder for downloaded data                  ``data/cache`` in a checkout,
                                                                    else ``~/.cache/wijklib``
+``WIJKLIB_EXPORT``     folder for what participants make           ``data/export`` in a
+                       (profiles, agendas, saved work)             checkout, else next to
+                                                                   the cache
 ``WIJKLIB_TIMEOUT``    seconds before a request is given up        ``30``
 ``WIJKLIB_RETRIES``    attempts for a failing request              ``4``
 ``WIJKLIB_BACKOFF``    first wait between attempts, in seconds     ``1``
@@ -36,6 +39,8 @@ class Settings:
         Base URLs without a trailing slash.
     cache_dir : Path
         Folder that holds every download.
+    export_dir : Path
+        Folder for what a participant makes and wants to keep or download.
     timeout : float
         Seconds per HTTP request.
     retries : int
@@ -47,6 +52,7 @@ class Settings:
     cbs_url: str
     pdok_url: str
     cache_dir: Path
+    export_dir: Path
     timeout: float
     retries: int
     backoff: float
@@ -88,10 +94,20 @@ def settings() -> Settings:
     Settings
     """
     cache = os.environ.get("WIJKLIB_CACHE", "").strip()
+    cache_dir = Path(cache).expanduser() if cache else default_cache_dir()
+    export = os.environ.get("WIJKLIB_EXPORT", "").strip()
+    root = repo_root()
+    if export:
+        export_dir = Path(export).expanduser()
+    elif root is not None:
+        export_dir = root / "data" / "export"
+    else:
+        export_dir = cache_dir.parent / "export"
     return Settings(
         cbs_url=(os.environ.get("WIJKLIB_CBS_URL", "").strip() or DEFAULT_CBS_URL).rstrip("/"),
         pdok_url=(os.environ.get("WIJKLIB_PDOK_URL", "").strip() or DEFAULT_PDOK_URL).rstrip("/"),
-        cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
+        cache_dir=cache_dir,
+        export_dir=export_dir,
         timeout=_number("WIJKLIB_TIMEOUT", 30.0),
         retries=max(1, int(_number("WIJKLIB_RETRIES", 4))),
         backoff=max(0.0, _number("WIJKLIB_BACKOFF", 1.0)),

@@ -12,14 +12,13 @@ import mimetypes
 from pathlib import Path
 from typing import Any
 
-from .config import repo_root, settings
+from .config import settings
 from .errors import WijklibError
 
 
 def export_dir() -> Path:
-    """Folder for what a participant makes (``data/export`` in a checkout)."""
-    root = repo_root()
-    path = (root / "data" / "export") if root else settings().cache_dir.parent / "export"
+    """Folder for what a participant makes (``WIJKLIB_EXPORT``; ``data/export`` in a checkout)."""
+    path = settings().export_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -84,4 +83,25 @@ def download_link(path: str | Path, label: str | None = None) -> Any:
         f'<a download="{name}" href="data:{mime};base64,{data}" '
         'style="display:inline-block;padding:.4em .9em;background:#0072b2;color:#fff;'
         f'border-radius:4px;text-decoration:none">⬇ {text}</a>'
+    )
+
+
+def preview_html(page: str, height: int = 640) -> Any:
+    """Show a complete HTML page (a buurtprofiel, a buurtagenda) inside the notebook.
+
+    The page goes into an ``<iframe srcdoc>``, so its styles do not mix with the
+    notebook's and its text stays escaped.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    # wrapped in a div: IPython warns about a bare <iframe> (and the warning would reach
+    # the participant)
+    return HTML(
+        f'<div class="wijklib-preview"><iframe srcdoc="{html.escape(page, quote=True)}" '
+        f'title="voorbeeld" style="width:100%;height:{int(height)}px;border:1px solid #ccc">'
+        "</iframe></div>"
     )

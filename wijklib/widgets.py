@@ -168,8 +168,16 @@ class Picker:
             return self._start
         return (self.gemeente.value, self.niveau.value, self.focus.value)
 
+    def __repr__(self) -> str:
+        gemeente, niveau, focus = self.waarden()
+        return (f"Keuzelijst voor gemeente, niveau en gebied (nu: {gemeente}, {niveau}, "
+                f"{focus}). De keuzelijst werkt in JupyterLab en op Binder.")
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.box._repr_mimebundle_(**kwargs)
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):  # shown where widgets do not work: a readable line
+            bundle["text/plain"] = repr(self)
+        return bundle
 
 
 def picker(gemeente: str, niveau: str = "buurt", focus: str = "") -> Picker:
