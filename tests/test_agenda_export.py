@@ -1,0 +1,272 @@
+"""The buurtagenda document: all sections, every item traceable, text escaped, prints to PDF."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from wijklib import agenda as ag  # noqa: E402
+from wijklib import agenda_export as ex  # noqa: E402
+from wijklib import ringen  # noqa: E402
+
+INJECTED = "<img src=x onerror=alert(1)>"
+SECTION_IDS = [key for key, _ in ex.SECTIONS]
+
+
+def make_agenda(text: str = "") -> ag.Agenda:
+    """A full agenda; ``text`` is appended to every free text (for escaping tests)."""
+    agenda = ag.new_agenda("Utrecht", ["BU03440111"], titel=f"Buurtagenda Kerkbuurt{text}")
+    agenda.samenvatting = (f"De Kerkbuurt heeft veel kracht.{text}\n\nWe kiezen voor wonen en "
+                           "ontmoeting.")
+    agenda.priorities = ag.dot_vote({"wonen": 6, "sociaal": 4, "veiligheid": 1})
+    agenda.priorities[0].toelichting = f"Veel leegstand en verhalen daarover{text}"
+    agenda.add(ag.Ambitie(
+        thema="wonen",
+        ambitie=f"Minder lege woningen{text}",
+        indicator="pct_onbewoond",
+        bron="cbs",
+        basiswaarde=7.0,
+        basisjaar=2024,
+        doel=4.0,
+        doeljaar=2028,
+        eenheid="% van de woningen",
+        acties=[ag.Actie(f"Lege woningen in kaart{text}", f"bewoners{text}", f"mei 2026{text}"),
+                ag.Actie("Gesprek met de corporatie", "gemeente", "juni 2026")],
+        partners=["bewoners", "woningcorporatie", f"buurthuis{text}"],
+        beleid="https://www.utrecht.nl/wonen",
+        evaluatie=f"maart 2027{text}",
+        onderbouwing=[
+            ag.Onderbouwing("cijfer", f"Aandeel onbewoonde woningen: 7 %{text}",
+                            "CBS Kerncijfers wijken en buurten (85984NED)", 2024,
+                            "pct_onbewoond"),
+            ag.Onderbouwing("verhaal", f"‘Aan de Kerkstraat staan huizen leeg.’{text}",
+                            f"verhalenavond{text}", 2025),
+        ],
+    ))
+    agenda.add(ag.Ambitie(
+        thema="sociaal",
+        ambitie="Meer ontmoeting",
+        indicator="sociale_cohesie",
+        bron="enquete",
+        basiswaarde=5.8,
+        basisjaar=2025,
+        doel="minstens 6,5",
+        doeljaar=2027,
+        acties=[ag.Actie("Buurtmaaltijd", "welzijn", "elke maand")],
+        partners=["welzijn", "bewoners"],
+        beleid=f"Javascript-link javascript:alert(1){text}",
+        evaluatie="maart 2027",
+        onderbouwing=[
+            ag.Onderbouwing("enquete", "Sociale samenhang 5,8 (n = 61)", "eigen enquête", 2025),
+            ag.Onderbouwing("kaartnotitie", "Geen plek om af te spreken bij het plein",
+                            "kaartnotities", 2025, "note-17"),
+        ],
+    ))
+    agenda.krachten.append(ag.Kracht(f"Buurttuin{text}", "plekken", f"open op zaterdag{text}",
+                                     "wijkschouw 2025", "sociaal"))
+    agenda.verhalen.append(ag.Onderbouwing("verhaal", f"Ik ken mijn buren niet meer.{text}",
+                                           "buurtgesprek", 2025))
+    agenda.enquete = ag.Enquete(naam="eigen enquête Kerkbuurt", jaar=2025, n=312)
+    return agenda
+
+
+def make_rings(name: str = "Kerkbuurt") -> pd.DataFrame:
+    rows = pd.DataFrame([
+        {"buurtcode": "BU03440111", "buurtnaam": name, "thema": "wonen", "cijfers": 120.0,
+         "beleving": 80.0, "beleving_onder": 75.0, "beleving_boven": 85.0, "n": 61,
+         "verborgen": False, "n_indicators": 1,
+         "indicatoren": "Aandeel onbewoonde woningen (2024)", "jaren": "2024",
+         "bronnen": "CBS Kerncijfers wijken en buurten (85984NED)", "schalen": "Rapportcijfer"},
+        {"buurtcode": "BU03440111", "buurtnaam": name, "thema": "veiligheid", "cijfers": np.nan,
+         "beleving": 95.0, "beleving_onder": 88.0, "beleving_boven": 102.0, "n": 61,
+         "verborgen": False, "n_indicators": 0, "indicatoren": "", "jaren": "", "bronnen": "",
+         "schalen": "Gevoel van onveiligheid"},
+        {"buurtcode": "BU03440112", "buurtnaam": "Andere buurt", "thema": "wonen",
+         "cijfers": 90.0, "beleving": np.nan, "beleving_onder": np.nan,
+         "beleving_boven": np.nan, "n": None, "verborgen": True, "n_indicators": 1,
+         "indicatoren": "x (2024)", "jaren": "2024", "bronnen": "CBS", "schalen": ""},
+    ])
+    rows["n"] = pd.array(rows["n"], dtype="Int64")
+    rows["verschil"] = rows["beleving"] - rows["cijfers"]
+    rows["signaal"] = ""
+    rows.attrs["n_totaal"] = 400
+    return ringen.gap_flags(rows)
+
+
+def _section(page: str, key: str) -> str:
+    match = re.search(rf'<section id="{key}">(.*?)</section>', page, re.S)
+    assert match, key
+    return match.group(1)
+
+
+# ---------------------------------------------------------------------------- HTML
+
+
+def test_html_has_every_section_in_order():
+    page = ex.to_html(make_agenda(), make_rings())
+    positions = [page.index(f'<section id="{key}">') for key in SECTION_IDS]
+    assert positions == sorted(positions)
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="nl">' in page
+    assert "<script" not in page.lower()  # no JavaScript needed
+    assert "@page" in page and "@media print" in page and "break-before: page" in page
+    assert "Content-Security-Policy" in page
+
+
+def test_every_item_shows_its_evidence_with_source_and_year():
+    agenda = make_agenda()
+    page = ex.to_html(agenda, make_rings())
+    items = _section(page, "ambities")
+    for item in agenda.items:
+        block = re.search(rf'<article class="item" id="ambitie-{item.id}">(.*?)</article>',
+                          items, re.S).group(1)
+        for ev in item.onderbouwing:
+            assert ex.esc(ev.tekst) in block
+            assert f"{ex.esc(ev.bron)}, {ev.jaar}" in block
+        for actie in item.acties:
+            assert ex.esc(actie.wie) in block and ex.esc(actie.wanneer) in block
+        assert ex.esc(item.evaluatie) in block
+        assert str(item.basisjaar) in block
+    first = items.split("</article>")[0]
+    assert "Aandeel onbewoonde woningen" in first  # the indicator's label
+    assert "7 % van de woningen (2024, CBS)" in first  # nulmeting with year and source
+    assert "4 % van de woningen in 2028" in first
+    assert '<a href="https://www.utrecht.nl/wonen">' in first
+    second = items.split("</article>")[1]
+    assert "Sociale samenhang" in second and "minstens 6,5 in 2027" in second
+    assert "<a " not in second  # a "javascript:" text is not turned into a link
+    monitoring = _section(page, "monitoring")
+    assert monitoring.count("<tr>") == 1 + len(agenda.items)
+    assert "7 % van de woningen (2024, CBS)" in monitoring
+    assert "5,8 (2025, eigen enquête)" in monitoring
+
+
+def test_buurt_section_shows_both_rings_question_and_missing():
+    page = ex.to_html(make_agenda(), make_rings())
+    buurt = _section(page, "buurt")
+    assert "Kerkbuurt" in buurt and "Andere buurt" not in buurt  # only the agenda's buurten
+    assert "hoe kan dat?" in buurt  # the flagged gap as a question
+    assert "geen gegevens" in buurt  # veiligheid has no figures: shown, not 100
+    assert "marge 75 tot 85" in buurt and "n = 61" in buurt
+    assert "data:image/png;base64," in buurt  # the chart
+    assert "Ik ken mijn buren niet meer." in buurt
+    without_chart = ex.to_html(make_agenda(), make_rings(), charts=False)
+    assert "data:image/png" not in without_chart
+
+
+def test_sources_name_cbs_kadaster_and_the_survey():
+    page = ex.to_html(make_agenda(), make_rings())
+    sources = _section(page, "bronnen")
+    assert "Bron: CBS, Kadaster" in sources and "CC BY 4.0" in sources
+    assert "eigen enquête Kerkbuurt, 2025, n = 312" in sources
+    assert "CBS Kerncijfers wijken en buurten (85984NED), 2024" in sources
+    assert "verhalenavond, 2025" in sources and "kaartnotities, 2025" in sources
+    agenda = make_agenda()
+    agenda.enquete = None
+    assert "eigen enquête, n = 400" in _section(ex.to_html(agenda, make_rings()), "bronnen")
+
+
+def test_html_escapes_every_user_text():
+    agenda = make_agenda(INJECTED)
+    page = ex.to_html(agenda, make_rings(name=f"Kerkbuurt{INJECTED}"))
+    assert INJECTED not in page
+    assert "onerror=alert(1)>" not in page
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") >= 15
+    assert page.count("<img ") == 1  # only the embedded chart
+
+
+def test_empty_agenda_still_has_all_sections():
+    agenda = ag.Agenda(gemeente="Utrecht")
+    page = ex.to_html(agenda)
+    for key in SECTION_IDS:
+        assert f'<section id="{key}">' in page
+    assert "nog invullen" in page and "Nog aan te vullen" in page
+    markdown = ex.to_markdown(agenda)
+    for key in SECTION_IDS:
+        assert f'<a id="{key}"></a>' in markdown
+    with pytest.raises(Exception, match="Agenda"):
+        ex.to_html({"gemeente": "Utrecht"})
+
+
+# ------------------------------------------------------------------------ Markdown
+
+
+def test_markdown_has_the_same_content():
+    agenda = make_agenda()
+    text = ex.to_markdown(agenda, make_rings())
+    for key, title in ex.SECTIONS:
+        assert f'<a id="{key}"></a>' in text and f"## {title}" in text
+    for item in agenda.items:
+        for ev in item.onderbouwing:
+            assert ex.md_escape(ev.tekst) in text and str(ev.jaar) in text
+    assert "hoe kan dat?" in text
+    assert "eigen enquête Kerkbuurt, 2025, n = 312" in text
+    assert "Bron: CBS, Kadaster" in text
+    assert "| nr | ambitie | indicator |" in text
+
+
+def test_markdown_neutralises_html_and_markdown_syntax():
+    text = ex.to_markdown(make_agenda(INJECTED), make_rings(name=f"Kerkbuurt{INJECTED}"))
+    assert INJECTED not in text and "<img" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert ex.md_escape("[klik](javascript:alert(1))") == "\\[klik\\](javascript:alert(1))"
+    assert ex.md_escape("a | b") == "a \\| b"
+    assert ex.md_escape("# kop\n- punt", inline=False) == "\\# kop\n\\- punt"
+    assert ex.md_escape("regel\nnog een") == "regel nog een"
+    assert ex.md_escape(None) == ""
+    mistune = pytest.importorskip("mistune")
+    rendered = mistune.html(text + "\n\n" + ex.md_escape("[klik](javascript:alert(1))"))
+    assert "<img" not in rendered and "javascript:" not in rendered.split("href")[-1][:20]
+    assert 'href="javascript' not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
+
+
+# -------------------------------------------------------------------------- saving
+
+
+def test_save_export_writes_html_markdown_and_state(tmp_path):
+    agenda = make_agenda()
+    paths = ex.save_export(agenda, tmp_path / "export", make_rings(), charts=False)
+    assert set(paths) == {"html", "markdown", "state"}
+    assert paths["html"].name == "buurtagenda-bu03440111.html"
+    assert '<section id="ambities">' in paths["html"].read_text("utf-8")
+    assert "## Ambities en aanpak" in paths["markdown"].read_text("utf-8")
+    assert ag.load_state(paths["state"]) == agenda
+    again = ex.save_export(agenda, tmp_path / "export", name="Mijn agenda!", charts=False)
+    assert again["html"].name == "mijn-agenda.html"
+
+
+@pytest.mark.browser
+def test_export_in_chromium_prints_a_pdf(tmp_path):
+    from browser import ARTIFACTS_DIR, browse
+
+    agenda = make_agenda(INJECTED)
+    path = tmp_path / "buurtagenda.html"
+    path.write_text(ex.to_html(agenda, make_rings()), encoding="utf-8")
+    with browse(path) as session:
+        present = session.evaluate(
+            "ids => ids.filter(id => document.getElementById(id) !== null)", SECTION_IDS
+        )
+        shown = session.evaluate("document.querySelector('#samenvatting').innerText")
+        images = session.evaluate(
+            "Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)"
+        )
+        session.screenshot(ARTIFACTS_DIR / "buurtagenda.png")
+        pdf = ARTIFACTS_DIR / "buurtagenda.pdf"
+        session.page.emulate_media(media="print")
+        session.page.pdf(path=str(pdf), format="A4", print_background=True)
+        report = session.report
+    report.assert_clean()
+    assert report.dialogs == [] and report.page_errors == []
+    assert present == SECTION_IDS
+    assert INJECTED in shown  # the injected text shows as text
+    assert images == [True]  # the chart is drawn
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 20_000
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 3  # A4 pages with page breaks

@@ -1,0 +1,527 @@
+"""Two rings per theme: known inputs give known scores, missing stays missing, gaps flagged."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import geopandas as gpd  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from shapely.geometry import box  # noqa: E402
+
+import wijklib  # noqa: E402
+from wijklib import catalog, ringen  # noqa: E402
+from wijklib.errors import DataNotAvailableError, InvalidChoiceError  # noqa: E402
+
+INJECTED = "<img src=x onerror=alert(1)>"
+SCALES = {"rapportcijfer", "cohesie", "onveiligheid", "overlast", "voorzieningen",
+          "betrokkenheid", "verloedering"}
+
+
+# ----------------------------------------------------------------------- builders
+
+
+def figures(rows: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """A kerncijfers-like frame: one row per buurt code, with attrs for years and tables."""
+    frame = pd.DataFrame(
+        [{"code": code, "naam": f"Buurt {code}", **values} for code, values in rows.items()]
+    )
+    frame.attrs["indicators"] = {
+        "pct_onbewoond": {"year": 2024, "table_id": "85984NED"},
+        "aardgas": {"year": 2023, "table_id": "85618NED"},
+        "bijstand_per_1000": {"year": 2024, "table_id": "85984NED"},
+        "ww_per_1000": {"year": 2024, "table_id": "85984NED"},
+        "arbeidsparticipatie": {"year": 2023, "table_id": "85618NED"},
+    }
+    return frame
+
+
+GEMEENTE = {"pct_onbewoond": 4.0, "aardgas": 1000.0, "bijstand_per_1000": 30.0,
+            "ww_per_1000": 10.0, "arbeidsparticipatie": 70.0}
+
+
+def survey(rows: list[tuple]) -> pd.DataFrame:
+    """Scale scores as wijklib.scores gives them: (buurtcode, schaal, score, lo, hi, n)."""
+    directions = {"onveiligheid": "ongunstig", "overlast": "ongunstig"}
+    records = []
+    for code, scale, score, lo, hi, n in rows:
+        hidden = score is None
+        records.append({
+            "buurtcode": code, "buurtnaam": "Alle deelnemers" if code == "totaal" else
+            f"Buurt {code}", "schaal": scale, "label": scale,
+            "score": np.nan if hidden else score, "ondergrens": np.nan if hidden else lo,
+            "bovengrens": np.nan if hidden else hi, "n": n, "verborgen": hidden,
+            "hoger_is": directions.get(scale, "gunstig"),
+        })
+    return pd.DataFrame(records)
+
+
+def ring_rows(rows: list[dict]) -> pd.DataFrame:
+    """A two_rings-like table from partial rows."""
+    base = {"buurtcode": "B1", "buurtnaam": "Buurt 1", "thema": "wonen", "cijfers": np.nan,
+            "beleving": np.nan, "beleving_onder": np.nan, "beleving_boven": np.nan, "n": 40,
+            "verborgen": False, "n_indicators": 1, "indicatoren": "", "jaren": "2024",
+            "bronnen": "CBS", "schalen": ""}
+    frame = pd.DataFrame([{**base, **row} for row in rows])
+    frame["verschil"] = frame["beleving"] - frame["cijfers"]
+    frame["signaal"] = ""
+    return frame
+
+
+# --------------------------------------------------------------------- definition
+
+
+def test_default_definition_has_five_themes_with_directions():
+    definition = ringen.definitie()
+    assert ringen.themes() == ["wonen", "veiligheid", "sociaal", "voorzieningen",
+                               "leefomgeving"]
+    assert set(definition["ring"]) == {"cijfers", "beleving"}
+    assert set(definition["hoger_is"]) <= {"gunstig", "ongunstig"}
+    beleving = definition[definition["ring"] == "beleving"]
+    assert set(beleving["naam"]) == SCALES
+    for row in definition[definition["bron"] == "cbs"].itertuples():
+        ind = catalog.get(row.naam)  # every CBS indicator is in the catalogue
+        if ind.hoger_is != "neutraal":
+            assert ind.hoger_is == row.hoger_is, row.naam
+    for thema in ringen.themes():  # every theme has both rings
+        assert set(definition.loc[definition["thema"] == thema, "ring"]) == set(ringen.RINGS)
+
+
+def test_survey_scales_match_the_questionnaire():
+    survey = pytest.importorskip("wijklib.survey")
+    scales = {s.code: s.hoger_is for s in survey.vragenlijst().scales}
+    definition = ringen.definitie()
+    for row in definition[definition["ring"] == "beleving"].itertuples():
+        assert scales.get(row.naam) == row.hoger_is, row.naam
+
+
+def test_own_definition_file_and_its_errors(tmp_path):
+    good = tmp_path / "mijn_ringen.csv"
+    good.write_text("thema,ring,naam,hoger_is\ngroen,cijfers,pct_groen,gunstig\n",
+                    encoding="utf-8")
+    definition = ringen.definitie(good)
+    assert list(definition["label"]) == ["pct_groen"]  # label falls back to the name
+    bad = tmp_path / "fout.csv"
+    bad.write_text("thema,ring,naam,hoger_is\nwonen,cijfers,woz_waarde,neutraal\n",
+                   encoding="utf-8")
+    with pytest.raises(InvalidChoiceError, match="regel 2.*richting"):
+        ringen.definitie(bad)
+    bad.write_text("thema,ring,naam,hoger_is\nwonen,ringen,woz_waarde,gunstig\n",
+                   encoding="utf-8")
+    with pytest.raises(InvalidChoiceError, match="Kies 'cijfers' of 'beleving'"):
+        ringen.definitie(bad)
+    bad.write_text("thema,naam\nwonen,x\n", encoding="utf-8")
+    with pytest.raises(InvalidChoiceError, match="ontbreken de kolommen"):
+        ringen.definitie(bad)
+    bad.write_text("thema,ring,naam,hoger_is\nw,cijfers,a,gunstig\nw,cijfers,a,gunstig\n",
+                   encoding="utf-8")
+    with pytest.raises(InvalidChoiceError, match="twee keer"):
+        ringen.definitie(bad)
+    with pytest.raises(InvalidChoiceError, match="bestaat niet"):
+        ringen.definitie(tmp_path / "nergens.csv")
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def test_index_rule_equal_is_100_and_direction_flips():
+    # ten points per standard deviation; the direction flips the sign
+    assert ringen.to_index([50.0], 50.0, "gunstig", 5.0)[0] == 100
+    assert ringen.to_index([50.0], 50.0, "ongunstig", 5.0)[0] == 100
+    assert ringen.to_index([55.0], 50.0, "gunstig", 5.0)[0] == pytest.approx(110)
+    assert ringen.to_index([55.0], 50.0, "ongunstig", 5.0)[0] == pytest.approx(90)
+    assert ringen.to_index([45.0], 50.0, "ongunstig", 5.0)[0] == pytest.approx(110)
+    # cut off at 50 and 150, or not
+    assert list(ringen.to_index([0.0, 500.0], 50.0, "gunstig", 5.0)) == [50.0, 150.0]
+    assert ringen.to_index([100.0], 50.0, "ongunstig", 5.0, clip=None)[0] == pytest.approx(0)
+    # missing stays missing; without a reference there is no index (never 100)
+    assert np.isnan(ringen.to_index([np.nan], 50.0, "gunstig", 5.0)[0])
+    assert np.isnan(ringen.to_index([50.0], np.nan, "gunstig", 5.0)).all()
+    # without spread only "equal to the reference" can be said
+    assert list(ringen.to_index([50.0, 60.0], 50.0, "gunstig", 0.0)) == [100.0, pytest.approx(
+        np.nan, nan_ok=True)]
+    assert np.isnan(ringen.to_index([60.0], 50.0, "gunstig", np.nan)[0])
+    with pytest.raises(InvalidChoiceError, match="gunstig"):
+        ringen.to_index([1.0], 1.0, "neutraal", 1.0)
+
+
+def test_spread_is_the_population_sd_of_known_values():
+    assert ringen.spread([2.0, 4.0, np.nan]) == pytest.approx(1.0)
+    assert math.isnan(ringen.spread([3.0, np.nan]))
+    assert math.isnan(ringen.spread([]))
+
+
+def test_words_for_an_index():
+    assert ringen.words(130) == "veel beter dan gemiddeld"
+    assert ringen.words(110) == "beter dan gemiddeld"
+    assert ringen.words(100) == "ongeveer gemiddeld"
+    assert ringen.words(90) == "slechter dan gemiddeld"
+    assert ringen.words(50) == "veel slechter dan gemiddeld"
+    assert ringen.words(np.nan) == ringen.words(None) == "geen gegevens"
+
+
+# -------------------------------------------------------------------- cijfers ring
+
+
+def test_cijfers_ring_known_scores():
+    # Two buurten per indicator, so each spread (sd) is half their difference.
+    frame = figures({
+        "B1": dict(GEMEENTE),  # exactly the gemeente
+        "B2": {"pct_onbewoond": 2.0, "aardgas": 975.0, "bijstand_per_1000": 45.0,
+               "ww_per_1000": 10.0, "arbeidsparticipatie": 70.0},
+        "B3": {"pct_onbewoond": np.nan, "aardgas": np.nan, "bijstand_per_1000": np.nan,
+               "ww_per_1000": np.nan, "arbeidsparticipatie": np.nan},
+    })
+    ring = ringen.cijfers_ring(frame, GEMEENTE).set_index(["buurtcode", "thema"])
+    assert ring.loc[("B1", "wonen"), "cijfers"] == pytest.approx(100)
+    assert ring.loc[("B1", "sociaal"), "cijfers"] == pytest.approx(100)
+    # wonen B2: empty homes 2 sd lower (ongunstig) -> 120; gas 2 sd lower -> 120
+    assert ring.loc[("B2", "wonen"), "cijfers"] == pytest.approx(120)
+    assert ring.loc[("B2", "wonen"), "n_indicators"] == 2
+    # sociaal B2: bijstand 2 sd higher -> 80; ww and participation equal -> 100 and 100
+    assert ring.loc[("B2", "sociaal"), "cijfers"] == pytest.approx((80 + 100 + 100) / 3)
+    assert ring.loc[("B2", "wonen"), "jaren"] == "2023–2024"
+    assert "Aandeel onbewoonde woningen (2024)" in ring.loc[("B2", "wonen"), "indicatoren"]
+    assert "85984NED" in ring.loc[("B2", "wonen"), "bronnen"]
+    # no figures: missing, never 100
+    assert math.isnan(ring.loc[("B3", "wonen"), "cijfers"])
+    assert ring.loc[("B3", "wonen"), "n_indicators"] == 0
+    # no column at all (police figures are not in the CBS data): missing, and reported
+    assert ring.xs("veiligheid", level="thema")["cijfers"].isna().all()
+    assert "misdrijven_per_1000" in ring.attrs["ontbrekende_kolommen"]
+    assert set(ring.index.get_level_values("thema")) == set(ringen.themes())
+    # an own spread instead of the one of these buurten
+    own = ringen.cijfers_ring(frame, GEMEENTE, spreiding={"pct_onbewoond": 4.0,
+                                                          "aardgas": 50.0})
+    own = own.set_index(["buurtcode", "thema"])
+    assert own.loc[("B2", "wonen"), "cijfers"] == pytest.approx((105 + 105) / 2)
+    detail = ringen.indicator_indices(frame, GEMEENTE)
+    assert detail.loc[detail["indicator"] == "aardgas", "spreiding"].iloc[0] == 12.5
+
+
+def test_add_indicator_brings_year_and_source_along():
+    frame = figures({"B1": {"pct_onbewoond": 4.0}, "B2": {"pct_onbewoond": 4.0},
+                     "B3": {"pct_onbewoond": 4.0}})
+    frame = ringen.add_indicator(frame, "misdrijven_per_1000", {"B1": 40.0, "B2": 60.0},
+                                 2024, "Politie, data.politie.nl")
+    assert math.isnan(frame.loc[2, "misdrijven_per_1000"])  # no value: missing, not 0
+    gemeente = ringen.add_indicator(
+        pd.DataFrame([{"code": "GM1", "naam": "Testdam", "pct_onbewoond": 4.0}]),
+        "misdrijven_per_1000", 50.0, 2024, "Politie, data.politie.nl")
+    ring = ringen.cijfers_ring(frame, gemeente).set_index(["buurtcode", "thema"])
+    assert ring.loc[("B1", "veiligheid"), "cijfers"] == pytest.approx(110)
+    assert ring.loc[("B2", "veiligheid"), "cijfers"] == pytest.approx(90)
+    assert ring.loc[("B1", "veiligheid"), "bronnen"] == "Politie, data.politie.nl"
+    assert "(2024)" in ring.loc[("B1", "veiligheid"), "indicatoren"]
+    with pytest.raises(InvalidChoiceError, match="bron"):
+        ringen.add_indicator(frame, "x", 1.0, 2024, " ")
+
+
+def test_cijfers_ring_accepts_the_gemeente_as_frame_series_or_dict():
+    frame = figures({"B1": {"pct_onbewoond": 2.0}, "B2": {"pct_onbewoond": 6.0}})
+    gemeente = pd.DataFrame([{"code": "GM0001", "naam": "Testdam", "niveau": "gemeente",
+                              "pct_onbewoond": 4.0}])
+    gemeente.attrs["indicators"] = {"pct_onbewoond": {"year": 2024}}
+    for reference in (gemeente, gemeente.iloc[0], {"pct_onbewoond": 4.0}):
+        ring = ringen.cijfers_ring(frame, reference)
+        wonen = ring.loc[ring["thema"] == "wonen", "cijfers"].tolist()
+        assert wonen == [pytest.approx(110), pytest.approx(90)]
+    assert ringen.cijfers_ring(frame, gemeente).attrs["referentie"] == "de gemeente Testdam"
+    detail = ringen.indicator_indices(frame, gemeente)
+    assert detail["jaar_referentie"].tolist() == [2024, 2024]
+    with pytest.raises(InvalidChoiceError, match="één rij"):
+        ringen.cijfers_ring(frame, pd.concat([gemeente, gemeente.assign(niveau="wijk")] * 2))
+    with pytest.raises(InvalidChoiceError, match="gemeente"):
+        ringen.cijfers_ring(frame, 42)
+    with pytest.raises(InvalidChoiceError, match="'code'"):
+        ringen.cijfers_ring(frame.drop(columns="code"), gemeente)
+
+
+def test_cijfers_ring_direction_comes_from_the_definition():
+    frame = figures({"B1": {"pct_onbewoond": 2.0}, "B2": {"pct_onbewoond": 6.0}})
+    for direction, expected in (("gunstig", 90), ("ongunstig", 110)):
+        definition = pd.DataFrame([{"thema": "wonen", "ring": "cijfers",
+                                    "naam": "pct_onbewoond", "hoger_is": direction}])
+        ring = ringen.cijfers_ring(frame, {"pct_onbewoond": 4.0}, definition)
+        assert ring["cijfers"].iloc[0] == pytest.approx(expected)
+
+
+def test_cijfers_ring_of_an_empty_table():
+    frame = figures({"B1": {"pct_onbewoond": 2.0}}).iloc[0:0]
+    ring = ringen.cijfers_ring(frame, GEMEENTE)
+    assert ring.empty and "cijfers" in ring.columns
+
+
+def test_cijfers_ring_on_utrecht(warm):
+    kerncijfers = wijklib.kerncijfers("Utrecht")
+    gemeente = wijklib.kerncijfers("Utrecht", niveau="gemeente")
+    ring = ringen.cijfers_ring(kerncijfers, gemeente)
+    assert len(ring) == len(kerncijfers) * len(ringen.themes())
+    row = kerncijfers[kerncijfers["pct_onbewoond"].notna()].iloc[0]
+    wonen = ring[(ring["buurtcode"] == row["code"]) & (ring["thema"] == "wonen")].iloc[0]
+    detail = ringen.indicator_indices(kerncijfers, gemeente)
+    used = detail[(detail["buurtcode"] == row["code"]) & (detail["thema"] == "wonen")]
+    assert wonen["cijfers"] == pytest.approx(used["index"].mean())
+    # themes without any figure in this data stay missing, never 100
+    empty = ring[ring["n_indicators"] == 0]
+    assert len(empty) and empty["cijfers"].isna().all()
+    year = kerncijfers.attrs["indicators"]["pct_onbewoond"]["year"]
+    assert str(year) in wonen["indicatoren"]
+
+
+# ------------------------------------------------------------------- beleving ring
+
+
+SPREAD = {"rapportcijfer": 0.35, "onveiligheid": 0.15, "cohesie": 0.3, "betrokkenheid": 0.25}
+
+
+def test_beleving_ring_known_scores_and_intervals():
+    scores = survey([
+        ("totaal", "rapportcijfer", 7.0, 6.9, 7.1, 400),
+        ("totaal", "onveiligheid", 3.0, 2.9, 3.1, 400),
+        ("totaal", "cohesie", 6.0, 5.9, 6.1, 400),
+        ("totaal", "betrokkenheid", 5.0, 4.9, 5.1, 390),
+        ("B1", "rapportcijfer", 7.0, 6.3, 7.7, 60),
+        ("B1", "onveiligheid", 3.3, 3.0, 3.6, 60),
+        ("B1", "cohesie", 6.6, 6.0, 7.2, 60),
+        ("B1", "betrokkenheid", 4.5, 4.0, 5.0, 55),
+        ("B2", "rapportcijfer", None, None, None, 4),
+        ("B2", "onveiligheid", None, None, None, 4),
+    ])
+    ring = ringen.beleving_ring(scores, spreiding=SPREAD).set_index(["buurtcode", "thema"])
+    assert "totaal" not in ring.index.get_level_values(0)
+    wonen = ring.loc[("B1", "wonen")]
+    assert wonen["beleving"] == pytest.approx(100)
+    assert (wonen["beleving_onder"], wonen["beleving_boven"]) == (pytest.approx(80),
+                                                                   pytest.approx(120))
+    veilig = ring.loc[("B1", "veiligheid")]  # higher = worse: 2 sd more unsafe -> 80
+    assert veilig["beleving"] == pytest.approx(80)
+    assert veilig["beleving_onder"] == pytest.approx(60)  # bounds swap
+    assert veilig["beleving_boven"] == pytest.approx(100)
+    sociaal = ring.loc[("B1", "sociaal")]  # two scales: 120 and 80 -> 100
+    assert sociaal["beleving"] == pytest.approx(100)
+    assert sociaal["beleving_onder"] == pytest.approx((100 + 60) / 2)
+    assert sociaal["beleving_boven"] == pytest.approx((140 + 100) / 2)
+    assert sociaal["n"] == 55  # the smallest group
+    hidden = ring.loc[("B2", "wonen")]
+    assert math.isnan(hidden["beleving"]) and bool(hidden["verborgen"])
+    assert math.isnan(ring.loc[("B1", "voorzieningen"), "beleving"])  # no scale: missing
+    assert not bool(ring.loc[("B1", "voorzieningen"), "verborgen"])
+    assert ring.attrs["n_totaal"] == 400
+
+
+def test_beleving_ring_spread_of_the_buurt_scores():
+    scores = survey([
+        ("totaal", "rapportcijfer", 7.0, 6.9, 7.1, 300),
+        ("B1", "rapportcijfer", 6.5, 6.0, 7.0, 50),
+        ("B2", "rapportcijfer", 7.5, 7.0, 8.0, 50),
+        ("B3", "rapportcijfer", None, None, None, 3),  # hidden: not in the spread
+    ])
+    ring = ringen.beleving_ring(scores)
+    assert ring.attrs["spreiding"]["rapportcijfer"] == pytest.approx(0.5)
+    wonen = ring[ring["thema"] == "wonen"].set_index("buurtcode")["beleving"]
+    assert wonen["B1"] == pytest.approx(90) and wonen["B2"] == pytest.approx(110)
+    assert math.isnan(wonen["B3"])
+
+
+def test_beleving_ring_needs_totals_and_agreeing_directions():
+    scores = survey([("B1", "rapportcijfer", 7.0, 6.3, 7.7, 60)])
+    with pytest.raises(DataNotAvailableError, match="totaal"):
+        ringen.beleving_ring(scores)
+    scores = survey([("totaal", "overlast", 3.0, 2.9, 3.1, 400),
+                     ("B1", "overlast", 3.0, 2.9, 3.1, 40)])
+    scores["hoger_is"] = "gunstig"
+    with pytest.raises(InvalidChoiceError, match="overlast.*Pas één van de twee aan"):
+        ringen.beleving_ring(scores)
+    with pytest.raises(DataNotAvailableError, match="score"):
+        ringen.beleving_ring(scores.drop(columns="score"))
+    assert ringen.beleving_ring(scores.iloc[0:0]).empty
+
+
+# ------------------------------------------------------------------------ two rings
+
+
+def _example_rings() -> pd.DataFrame:
+    frame = figures({"B1": {"pct_onbewoond": 2.0}, "B2": {"pct_onbewoond": 4.0},
+                     "B3": {"pct_onbewoond": 4.0}})
+    scores = survey([
+        ("totaal", "rapportcijfer", 7.0, 6.9, 7.1, 300),
+        ("B1", "rapportcijfer", 5.6, 5.3, 5.9, 50),  # 60 [51, 69] vs cijfers 120
+        ("B2", "rapportcijfer", 7.35, 6.3, 8.4, 20),  # 110 [80, 140] vs 100
+        ("B9", "rapportcijfer", 7.0, 6.6, 7.4, 30),  # only in the survey
+    ])
+    cijfers = ringen.cijfers_ring(frame, {"pct_onbewoond": 4.0},
+                                  spreiding={"pct_onbewoond": 1.0})
+    beleving = ringen.beleving_ring(scores, spreiding={"rapportcijfer": 0.35})
+    return ringen.two_rings(cijfers, beleving)
+
+
+def test_two_rings_side_by_side_and_missing_stays_missing():
+    rings = _example_rings()
+    assert list(rings.columns[:9]) == ["buurtcode", "buurtnaam", "thema", "cijfers",
+                                       "beleving", "beleving_onder", "beleving_boven",
+                                       "verschil", "signaal"]
+    assert not {"gemiddelde", "index"} & set(rings.columns)  # never only an average
+    wonen = rings[rings["thema"] == "wonen"].set_index("buurtcode")
+    assert wonen.loc["B1", "cijfers"] == pytest.approx(120)
+    assert wonen.loc["B1", "beleving"] == pytest.approx(60)
+    assert wonen.loc["B1", "verschil"] == pytest.approx(-60)
+    # B3 has figures but no survey: beleving missing, not 100
+    assert math.isnan(wonen.loc["B3", "beleving"])
+    assert wonen.loc["B3", "signaal"] == "geen gegevens over de beleving"
+    # B9 is only in the survey: cijfers missing, name kept
+    assert math.isnan(wonen.loc["B9", "cijfers"])
+    assert wonen.loc["B9", "signaal"] == "geen gegevens over de cijfers"
+    assert wonen.loc["B9", "buurtnaam"] == "Buurt B9"
+    # 100 only where the input equals the reference (B2, B3 figures; B9 survey), nowhere else
+    hundreds = rings[(rings["cijfers"] == 100) | (rings["beleving"] == 100)]
+    assert sorted(hundreds["buurtcode"]) == ["B2", "B3", "B9"]
+    assert set(hundreds["thema"]) == {"wonen"}
+    assert rings.loc[rings["n_indicators"] == 0, "cijfers"].isna().all()
+    assert list(rings["buurtcode"].drop_duplicates()) == ["B1", "B2", "B3", "B9"]
+    with pytest.raises(InvalidChoiceError, match="cijfers_ring"):
+        ringen.two_rings(pd.DataFrame({"x": [1]}), rings)
+
+
+def test_gap_flags_only_beyond_the_uncertainty():
+    rows = ring_rows([
+        # 0: figures much better, residents worse, narrow interval -> flag
+        {"buurtcode": "A", "cijfers": 130.0, "beleving": 90.0, "beleving_onder": 85.0,
+         "beleving_boven": 95.0, "n": 48},
+        # 1: difference 16 but cijfers inside the wide interval -> no flag
+        {"buurtcode": "B", "cijfers": 100.0, "beleving": 84.0, "beleving_onder": 70.0,
+         "beleving_boven": 106.0},
+        # 2: difference 16, just outside interval but inside the margin of 5 -> no flag
+        {"buurtcode": "C", "cijfers": 100.0, "beleving": 84.0, "beleving_onder": 80.0,
+         "beleving_boven": 96.0},
+        # 3: small difference -> agree
+        {"buurtcode": "D", "cijfers": 100.0, "beleving": 96.0, "beleving_onder": 94.0,
+         "beleving_boven": 98.0},
+        # 4: residents more positive, no interval known -> flag on beleving ± margin
+        {"buurtcode": "E", "cijfers": 80.0, "beleving": 115.0},
+        # 5 and 6: one side missing -> no flag
+        {"buurtcode": "F", "cijfers": 60.0},
+        {"buurtcode": "G", "beleving": 160.0, "beleving_onder": 150.0, "beleving_boven": 170.0},
+        # 7: both "much better", but far apart
+        {"buurtcode": "H", "cijfers": 116.0, "beleving": 140.0, "beleving_onder": 137.0,
+         "beleving_boven": 143.0},
+    ])
+    flagged = ringen.gap_flags(rows)
+    assert flagged["vlag"].tolist() == [True, False, False, False, True, False, False, True]
+    assert flagged.loc[0, "signaal"] == "bewoners negatiever dan de cijfers"
+    assert flagged.loc[1, "signaal"] == "verschil, maar binnen de onzekerheid van de enquête"
+    assert flagged.loc[3, "signaal"] == "cijfers en beleving komen overeen"
+    assert flagged.loc[4, "signaal"] == "bewoners positiever dan de cijfers"
+    assert flagged.loc[5, "signaal"] == "geen gegevens over de beleving"
+    assert flagged.loc[6, "signaal"] == "geen gegevens over de cijfers"
+    question = flagged.loc[0, "vraag"]
+    assert question == (
+        "Wonen in Buurt 1: de cijfers zeggen veel beter dan gemiddeld (index 130), bewoners "
+        "zeggen slechter dan gemiddeld (index 90; marge 85 tot 95; n = 48): hoe kan dat?"
+    )
+    assert "ook veel beter dan gemiddeld, maar sterker" in flagged.loc[7, "vraag"]
+    assert flagged.loc[1, "vraag"] == flagged.loc[5, "vraag"] == ""
+    # the threshold and the margin are parameters
+    assert ringen.gap_flags(rows, threshold=50)["vlag"].tolist()[0] is False
+    assert ringen.gap_flags(rows, margin=0)["vlag"].tolist()[2] is True
+    with pytest.raises(InvalidChoiceError, match="negatief"):
+        ringen.gap_flags(rows, threshold=-1)
+    assert ringen.gap_flags(rows.iloc[0:0]).empty
+
+
+def test_two_rings_signal_matches_gap_flags():
+    rings = _example_rings()
+    flagged = ringen.gap_flags(rings)
+    assert rings["signaal"].tolist() == flagged["signaal"].tolist()
+    b1 = flagged[(flagged["buurtcode"] == "B1") & (flagged["thema"] == "wonen")].iloc[0]
+    assert b1["vlag"] and "hoe kan dat?" in b1["vraag"]
+    b2 = flagged[(flagged["buurtcode"] == "B2") & (flagged["thema"] == "wonen")].iloc[0]
+    assert not b2["vlag"]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+
+
+def test_dumbbell_shows_both_rings_and_missing_as_text():
+    rings = ringen.gap_flags(_example_rings())
+    fig = ringen.dumbbell(rings, thema="wonen")
+    text = _texts(fig)
+    assert "100 = gemiddelde" in text and "geen beleving" in text and "geen cijfers" in text
+    assert "Buurt B1" in text and "!" in text
+    plt.close(fig)
+    fig = ringen.dumbbell(rings, buurten=["B1"])  # one buurt: rows are themes
+    assert "Wonen" in _texts(fig)
+    plt.close(fig)
+    fig = ringen.dumbbell(rings.iloc[0:0])
+    assert "Geen gegevens om te tonen" in _texts(fig)
+    plt.close(fig)
+    with pytest.raises(InvalidChoiceError, match="Kies uit"):
+        ringen.dumbbell(rings, thema="sport")
+    with pytest.raises(InvalidChoiceError, match="buurtcode"):
+        ringen.dumbbell(rings, buurten=["XX"])
+
+
+def test_quadrant_names_buurten_without_both_rings():
+    rings = _example_rings()
+    fig = ringen.quadrant(rings, "wonen")
+    text = _texts(fig)
+    assert "cijfers beter,\nbewoners negatiever" in text
+    assert "Niet getoond" in text and "Buurt B3" in text and "Buurt B9" in text
+    plt.close(fig)
+    fig = ringen.quadrant(rings, "veiligheid")  # nobody has both
+    assert "Geen buurt heeft allebei de ringen" in _texts(fig)
+    plt.close(fig)
+
+
+def test_gap_map_colours_marks_missing_and_escapes():
+    rings = _example_rings()
+    rings.loc[rings["buurtcode"] == "B1", "buurtnaam"] = INJECTED
+    areas = gpd.GeoDataFrame(
+        {"code": ["B1", "B2", "B3", "B4"], "naam": [INJECTED, "Buurt B2", "Buurt B3", "B4"]},
+        geometry=[box(5.0, 52.0, 5.01, 52.01), box(5.01, 52.0, 5.02, 52.01),
+                  box(5.02, 52.0, 5.03, 52.01), box(5.03, 52.0, 5.04, 52.01)],
+        crs="EPSG:4326",
+    )
+    m = ringen.gap_map(rings, areas, "wonen", tiles=None, focus="B2")
+    page = m.get_root().render()
+    # folium writes "<" and "&" as \u003c and \u0026; the name arrives as escaped text
+    assert INJECTED not in page
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+    assert "Verschil beleving − cijfers: wonen" in page
+    assert "hoe kan dat?" in page  # the question of the flagged buurt is in its tooltip
+    assert "geen cijfer (ontbreekt of geheim): 2" in page  # B3 (no survey) and B4 (no data)
+
+
+def test_gap_map_on_utrecht(warm):
+    kerncijfers = wijklib.kerncijfers("Utrecht")
+    gemeente = wijklib.kerncijfers("Utrecht", niveau="gemeente")
+    codes = kerncijfers["code"].head(3).tolist()
+    scores = survey([("totaal", "rapportcijfer", 7.0, 6.9, 7.1, 300)]
+                    + [(c, "rapportcijfer", 6.0 + i, 5.5 + i, 6.5 + i, 40)
+                       for i, c in enumerate(codes)])
+    rings = ringen.two_rings(ringen.cijfers_ring(kerncijfers, gemeente),
+                             ringen.beleving_ring(scores))
+    m = ringen.gap_map(rings, wijklib.gebieden("Utrecht"), "wonen", tiles=None)
+    page = m.get_root().render()
+    assert page.count("leaflet") and "Verschil beleving" in page
+
+
+def test_without_any_survey_beleving_is_missing_everywhere():
+    frame = figures({"B1": {"pct_onbewoond": 1.0}, "B2": {"pct_onbewoond": 3.0}})
+    empty = ringen.beleving_ring(pd.DataFrame(columns=["buurtcode", "schaal", "score"]))
+    rings = ringen.gap_flags(ringen.two_rings(ringen.cijfers_ring(frame, {"pct_onbewoond": 2.0}),
+                                              empty))
+    assert rings["beleving"].isna().all() and not rings["vlag"].any()
+    wonen = rings[rings["thema"] == "wonen"]
+    assert set(wonen["signaal"]) == {"geen gegevens over de beleving"}
+    assert wonen["cijfers"].tolist() == [pytest.approx(110), pytest.approx(90)]
