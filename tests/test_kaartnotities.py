@@ -239,7 +239,7 @@ def test_count_notes_per_buurt_and_category(utrecht):
 
 
 def test_count_notes_minimum_group_size(utrecht, monkeypatch):
-    pytest.importorskip("wijklib.scores")
+
     notes = kn.assign_buurt(kn.practice_notes(utrecht, n=80), utrecht)
     counts = kn.count_notes(notes, by="categorie", min_n=15)
     raw = kn.count_notes(notes, by="categorie")

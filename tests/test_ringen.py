@@ -94,7 +94,7 @@ def test_default_definition_has_five_themes_with_directions():
 
 
 def test_survey_scales_match_the_questionnaire():
-    survey = pytest.importorskip("wijklib.survey")
+    from wijklib import survey
     scales = {s.code: s.hoger_is for s in survey.vragenlijst().scales}
     definition = ringen.definitie()
     for row in definition[definition["ring"] == "beleving"].itertuples():

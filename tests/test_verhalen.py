@@ -260,7 +260,7 @@ def test_count_themes_per_buurt_and_minimum_group_size(monkeypatch):
     assert counts.loc[("BU03440311", "wonen"), "aantal"] == 1
     assert counts.loc[("BU03440312", "voorzieningen"), "aantal"] == 0  # a real zero
     assert counts.loc[("BU03440312", "wonen"), "verhalen"] == 2
-    pytest.importorskip("wijklib.scores")
+
     hidden = vh.count_themes(coded, min_n=3).set_index(["buurtcode", "thema"])
     assert hidden.loc["BU03440312", "aantal"].isna().all()
     assert hidden.loc["BU03440312", "verhalen"].isna().all()

@@ -1,0 +1,168 @@
+"""Practice survey data: labelled fictional, reproducible, realistic, with planted surprises."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.practice import (
+    PREFIX,
+    STYLES,
+    figures_index,
+    practice_export,
+    practice_responses,
+)
+from wijklib.responses import read_responses
+from wijklib.scores import AREA_CODE, respondent_scores, scale_scores
+from wijklib.survey import parse_questionnaire, vragenlijst
+
+
+@pytest.fixture(scope="module")
+def utrecht(utrecht_cache, cbs_server, pdok_server):
+    """The real Utrecht buurten from the warm cache (as the ``warm`` fixture, once per module)."""
+    from conftest import point_wijklib_at
+
+    import wijklib
+
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+        return wijklib.kerncijfers("Utrecht", niveau="buurt")
+
+
+@pytest.fixture(scope="module")
+def q():
+    return vragenlijst()
+
+
+def test_labelled_and_shaped_like_an_import(utrecht, q):
+    data = practice_responses(utrecht, seed=2026)
+    assert data.attrs["oefendata"] is True and data.attrs["seed"] == 2026
+    assert "Verzonnen" in data.attrs["bron"]
+    assert list(data.columns) == q.data_columns()
+    assert data["respondent"].str.startswith(PREFIX).all() and data["respondent"].is_unique
+    assert data["respondent"].iloc[0] == "OEFEN-0001"
+    assert set(data["buurtcode"]) <= set(utrecht["code"])
+    names = dict(zip(utrecht["code"], utrecht["naam"], strict=True))
+    assert (data["buurtnaam"] == data["buurtcode"].map(names)).all()
+    for item in q.items:
+        values = data[item.code].dropna()
+        assert data[item.code].dtype == "float64"
+        assert values.between(item.min, item.max).all()
+        allowed = item.values.values() if item.soort == "schaal" else range(1, 11)
+        assert set(values) <= set(allowed)
+    assert data[[x.code for x in q.items]].isna().any(axis=None)  # some "no answer"
+    assert set(data["leeftijdsgroep"].dropna()) <= {"18_34", "35_64", "65_plus",
+                                                     "geen_antwoord"}
+
+
+def test_reproducible_from_seed(utrecht):
+    first = practice_responses(utrecht, seed=2026, n=400)
+    again = practice_responses(utrecht, seed=2026, n=400)
+    pd.testing.assert_frame_equal(first, again)
+    assert first.attrs["afwijkingen"] == again.attrs["afwijkingen"]
+    other = practice_responses(utrecht, seed=7, n=400)
+    assert not first.equals(other)
+
+
+def test_counts_follow_population_with_some_small_buurten(utrecht):
+    data = practice_responses(utrecht, seed=2026)
+    counts = data["buurtcode"].value_counts()
+    inhabitants = utrecht.set_index("code")["inwoners"].reindex(counts.index)
+    assert np.corrcoef(counts, inhabitants)[0, 1] > 0.9
+    assert abs(len(data) - 0.008 * utrecht["inwoners"].sum()) < 2
+    per_buurt = counts.reindex(utrecht["code"], fill_value=0)
+    assert (per_buurt < 10).sum() >= 3  # some buurten stay below the minimum group size
+    assert (per_buurt >= 10).mean() > 0.6
+
+
+def test_answers_follow_the_cbs_figures(utrecht, q):
+    data = practice_responses(utrecht, seed=2026)
+    planted = {a["buurtcode"] for a in data.attrs["afwijkingen"]}
+    scores = respondent_scores(data, q).assign(buurtcode=data["buurtcode"])
+    means = scores.groupby("buurtcode").mean()
+    counts = data["buurtcode"].value_counts()
+    keep = counts[counts >= 15].index.difference(list(planted))
+    figures = utrecht.set_index("code").loc[keep]
+    index = figures_index(utrecht).set_axis(utrecht["code"]).loc[keep]
+    grade = means.loc[keep, "rapportcijfer"]
+    assert np.corrcoef(grade, index)[0, 1] > 0.5
+    valid = figures["bijstand_per_1000"].notna()
+    assert np.corrcoef(grade[valid], figures.loc[valid, "bijstand_per_1000"])[0, 1] < -0.2
+    assert np.corrcoef(means.loc[keep, "onveiligheid"], index)[0, 1] < -0.4
+    # levels in a realistic range (CBS Veiligheidsmonitor: cohesion ~6, grade ~7)
+    assert 6.2 < data["cijfer_buurt"].mean() < 7.8
+    assert 4.5 < scores["cohesie"].mean() < 7.0
+    assert 10 < scores["onveiligheid"].mean() < 45
+
+
+def test_planted_disagreements_are_visible(utrecht, q):
+    data = practice_responses(utrecht, seed=2026)
+    planted = data.attrs["afwijkingen"]
+    assert [a["schaal"] for a in planted] == ["onveiligheid", "cohesie", "verloedering"]
+    assert len({a["buurtcode"] for a in planted}) == 3
+    assert all(a["wat"] and a["buurtnaam"] for a in planted)
+    scores = scale_scores(data, q).set_index(["buurtcode", "schaal"])
+    index = figures_index(utrecht).set_axis(utrecht["code"])
+    unsafe, cohesive, littered = (a["buurtcode"] for a in planted)
+    assert index[unsafe] > index.quantile(0.8)  # good figures ...
+    assert not scores.loc[(unsafe, "onveiligheid"), "verborgen"]
+    assert scores.loc[(unsafe, "onveiligheid"), "ondergrens"] > \
+        scores.loc[(AREA_CODE, "onveiligheid"), "bovengrens"]  # ... but clearly more unsafe
+    assert index[cohesive] < index.quantile(0.2)  # weak figures ...
+    assert scores.loc[(cohesive, "cohesie"), "ondergrens"] > \
+        scores.loc[(AREA_CODE, "cohesie"), "bovengrens"]  # ... but strong cohesion
+    assert scores.loc[(littered, "verloedering"), "ondergrens"] > \
+        scores.loc[(AREA_CODE, "verloedering"), "bovengrens"]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_round_trip_through_every_export(utrecht, q, tmp_path, style):
+    subset = utrecht[utrecht["wijkcode"].isin(["WK034401", "WK034402"])]
+    data = practice_responses(subset, seed=3, n=120)
+    path = practice_export(data, q, style, tmp_path / f"export_{style}.csv", buurten=utrecht)
+    result = read_responses(path, q, utrecht)
+    assert result.source_format == style
+    columns = [c for c in data.columns if style != "google" or c != "respondent"]
+    pd.testing.assert_frame_equal(result.data[columns], data[columns], check_dtype=False)
+    assert len(result.report) == 0
+
+
+@pytest.mark.parametrize("style", ["kobo", "msforms"])
+def test_round_trip_excel(utrecht, q, tmp_path, style):
+    subset = utrecht[utrecht["wijkcode"] == "WK034401"]
+    data = practice_responses(subset, seed=4, n=40)
+    path = practice_export(data, q, style, tmp_path / "export.xlsx")
+    result = read_responses(path, q, subset)
+    pd.testing.assert_frame_equal(result.data, data, check_dtype=False)
+    if style == "msforms":
+        assert result.personal_columns == ["Email", "Name"]
+
+
+def test_small_area_and_own_questionnaire():
+    buurten = pd.DataFrame({"code": ["BU1", "BU2"], "naam": ["Een", "Twee"],
+                            "inwoners": [1000.0, np.nan]})
+    header = ["code", "schaal", "schaal_label", "hoger_is", "tekst", "soort", "antwoorden"]
+    own = parse_questionnaire(header, [
+        ["buurt", "", "", "", "Buurt?", "buurt", ""],
+        ["x1", "samen", "Samen", "gunstig", "Een", "schaal", "1=Nee|2=Ja"],
+    ])
+    data = practice_responses(buurten, seed=1, n=25, questionnaire=own)
+    assert list(data.columns) == ["respondent", "buurtcode", "buurtnaam", "x1"]
+    assert set(data["buurtcode"]) == {"BU1"}  # no inhabitants: no respondents
+    assert data.attrs["afwijkingen"] == []  # the planted scales are not in this questionnaire
+    assert len(practice_responses(buurten[["code", "naam"]], seed=1)) == 60
+
+
+def test_wrong_input(q, tmp_path):
+    with pytest.raises(WijklibError, match="kerncijfers"):
+        practice_responses(pd.DataFrame({"x": [1]}))
+    with pytest.raises(WijklibError, match="leeg"):
+        practice_responses(pd.DataFrame({"code": [], "naam": []}))
+    buurten = pd.DataFrame({"code": ["BU1"], "naam": ["Een"]})
+    with pytest.raises(InvalidChoiceError):
+        practice_responses(buurten, n=0)
+    data = practice_responses(buurten, n=5)
+    with pytest.raises(InvalidChoiceError, match="Kies uit"):
+        practice_export(data, q, "surveymonkey", tmp_path / "x.csv")
