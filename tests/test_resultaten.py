@@ -1,0 +1,84 @@
+"""Results handed from notebook 1 and 2 to notebook 3: round trips, damage, zip."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+
+import wijklib
+from wijklib import resultaten as res
+
+
+@pytest.fixture(scope="module")
+def practice_set(utrecht_cache, cbs_server, pdok_server):
+    from conftest import point_wijklib_at
+
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+        buurten, gebieden = wijklib.kerncijfers("Utrecht"), wijklib.gebieden("Utrecht")
+        return res.practice_vertellen(buurten, gebieden, seed=7, focus="WK034403")
+
+
+def test_tellen_round_trip_and_damage(tmp_path):
+    assert res.load_tellen(tmp_path) is None
+    path = res.save_tellen("Utrecht", "buurt", "BU03440311", ["woz_waarde"],
+                           ["Wat is sterk?"], folder=tmp_path)
+    got = res.load_tellen(tmp_path)
+    assert (got["gemeente"], got["focus"], got["vragen"]) == ("Utrecht", "BU03440311",
+                                                               ["Wat is sterk?"])
+    path.write_text('{"gemeente": "Utrecht", ', "utf-8")
+    with pytest.raises(res.ResultsFileError, match="beschadigd.*notebook 1 opnieuw"):
+        res.load_tellen(tmp_path)
+    path.write_text('{"gemeente": "Utrecht"}', "utf-8")
+    with pytest.raises(res.ResultsFileError, match="ontbreken"):
+        res.load_tellen(tmp_path)
+
+
+def test_practice_set_is_labelled_and_reproducible(practice_set, warm):
+    assert practice_set.oefendata and practice_set.gemeente == "Utrecht"
+    assert practice_set.extra["seed"] == 7 and len(practice_set.extra["afwijkingen"]) == 3
+    assert practice_set.verhalen["bevestigd"].any()
+    assert practice_set.kaartnotities["buurtcode"].notna().any()
+    again = res.practice_vertellen(wijklib.kerncijfers("Utrecht"), wijklib.gebieden("Utrecht"),
+                                   seed=7, focus="WK034403")
+    pd.testing.assert_frame_equal(again.antwoorden, practice_set.antwoorden)
+    assert list(again.verhalen["verhaal"]) == list(practice_set.verhalen["verhaal"])
+
+
+def test_vertellen_round_trip(practice_set, tmp_path):
+    assert res.load_vertellen(tmp_path) is None
+    folder = res.save_vertellen(practice_set, tmp_path)
+    got = res.load_vertellen(tmp_path)
+    assert got.oefendata and got.gemeente == "Utrecht" and got.extra["seed"] == 7
+    for attr in ("antwoorden", "verhalen", "krachten", "wijkschouw"):
+        a, b = getattr(got, attr), getattr(practice_set, attr)
+        assert a.shape == b.shape, attr
+        assert a.astype(str).equals(b.reset_index(drop=True).astype(str)), attr
+    assert len(got.kaartnotities) == len(practice_set.kaartnotities)
+    assert set(got.kaartnotities["categorie"]) == set(practice_set.kaartnotities["categorie"])
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    assert meta["aantallen"]["antwoorden"] == len(practice_set.antwoorden)
+
+
+def test_vertellen_unfinished_or_damaged(practice_set, tmp_path):
+    folder = res.save_vertellen(practice_set, tmp_path)
+    (folder / "verhalen.csv").unlink()
+    with pytest.raises(res.ResultsFileError, match="notebook 2 opnieuw"):
+        res.load_vertellen(tmp_path)
+    (folder / "meta.json").unlink()  # meta is written last: without it, nothing was saved
+    assert res.load_vertellen(tmp_path) is None
+
+
+def test_bundle(practice_set, tmp_path):
+    folder = res.save_vertellen(practice_set, tmp_path / "werk")
+    state = tmp_path / "werk" / "agenda.json"
+    state.write_text("{}", "utf-8")
+    zipped = res.bundle([folder, state], tmp_path / "alles.zip")
+    names = set(zipfile.ZipFile(zipped).namelist())
+    assert {"vertellen/meta.json", "vertellen/antwoorden.csv", "agenda.json"} <= names
+    with pytest.raises(res.ResultsFileError, match="bestaat niet"):
+        res.bundle([tmp_path / "nergens"], tmp_path / "x.zip")
+    assert not list(tmp_path.glob("x.zip*"))
