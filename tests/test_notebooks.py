@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,8 @@ def test_notebook_1_solution_utrecht_all_checks_pass(warm, map_assets, monkeypat
     ]
     assert len(controle) == 6 and all("Goed zo!" in t for t in controle), controle
     assert "Taag- en Rubicondreef en omgeving" in json.dumps(nb)
+    saved = json.loads((Path(os.environ["WIJKLIB_EXPORT"]) / "tellen.json").read_text("utf-8"))
+    assert saved["focus"] == "BU03440311" and saved["vragen"]  # handed on to notebook 3
     check_rendered(nb, tmp_path / "nb1.html", "notebook1_utrecht")
 
 
