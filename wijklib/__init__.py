@@ -12,6 +12,23 @@ gebieden
     Boundaries from PDOK (:mod:`wijklib.pdok`).
 indicatoren
     The indicator catalogue (:mod:`wijklib.catalog`).
+
+Modules by concern
+------------------
+Data: ``cbs``, ``pdok``, ``catalog`` (+ ``indicatoren.csv``), ``gemeenten``, ``cache``,
+``net``, ``download``, ``config``, ``errors``.
+Tellen (notebook 1): ``areas``, ``compare``, ``charts``, ``maps``, ``assets`` (offline
+maps), ``index`` (aandachtsscore), ``pitfalls``, ``profiel`` (buurtprofiel).
+Vertellen (notebook 2): ``survey`` (+ ``vragenlijst.csv``), ``responses`` (import and
+validation), ``scores`` (scale scores, minimum group size), ``kaartnotities``,
+``verhalen`` (wijkschouw, stories, themes, krachten; + ``themas.csv``), ``practice``
+(fictional practice data), ``samenvatting``.
+Tellen én vertellen (notebook 3): ``ringen`` (two rings per theme; + ``ringen.csv``),
+``agenda`` (buurtagenda state), ``agenda_export``, ``resultaten`` (hand-over between the
+notebooks).
+Notebook plumbing: ``notebook`` (friendly errors, downloads, previews), ``widgets``,
+``checks`` / ``checks_vertellen`` / ``checks_agenda`` (controle cells), ``exercises``
+(participant versions of the solution notebooks).
 """
 
 from __future__ import annotations
