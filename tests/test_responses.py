@@ -336,3 +336,19 @@ def test_html_repr_is_escaped(q):
     text = (DATA / "google_export.csv").read_text("utf-8").replace("Oog in Al", INJECTED)
     result = read_responses(text.encode(), q, buurten)
     assert INJECTED not in result._repr_html_()
+
+
+def test_postcode_table_from_the_cbs_most_common_postcode(warm):
+    import wijklib
+    from wijklib.responses import postcode_table
+
+    buurten = wijklib.kerncijfers("Utrecht")
+    table = postcode_table(buurten)
+    counts = buurten["postcode"].value_counts()
+    assert table and all(counts[pc] == 1 for pc in table)  # only unambiguous postcodes
+    shared = counts[counts > 1].index[0]
+    assert shared not in table  # the most common postcode of several buurten: not guessed
+    pc, code = next(iter(table.items()))
+    assert buurten.set_index("code").loc[code, "postcode"] == pc
+    assert postcode_table(buurten.drop(columns="postcode")) == {}
+    assert postcode_table(buurten.iloc[0:0]) == {}

@@ -70,6 +70,7 @@ REGION_COLUMNS = [
     "gemeentenaam",
     "wijkcode",
     "indelingswijziging",
+    "postcode",
 ]
 
 
@@ -253,6 +254,8 @@ def _region_keys(props: list[dict[str, Any]]) -> dict[str, str]:
             keys["gemeentenaam"] = prop["Key"]
         elif title.startswith("indelingswijziging"):
             keys["change"] = prop["Key"]
+        elif title == "meest voorkomende postcode":
+            keys["postcode"] = prop["Key"]
     missing = {"dimension", "code", "kind", "gemeentenaam"} - set(keys)
     if missing:
         raise ServiceError(SERVICE, f"de tabel mist de velden {sorted(missing)}")
@@ -376,6 +379,12 @@ def _shape(
             out["indelingswijziging"] = change.to_numpy()
         else:
             out["indelingswijziging"] = pd.Series(pd.NA, index=out.index, dtype="str")
+        # The most common 4-digit postcode of the area (text; "." when CBS has none).
+        if "postcode" in keys and keys["postcode"] in rows:
+            post = rows[keys["postcode"]].astype("str").str.strip()
+            out["postcode"] = post.where(post.str.fullmatch(r"\d{4}")).to_numpy()
+        else:
+            out["postcode"] = pd.Series(pd.NA, index=out.index, dtype="str")
     info: dict[str, dict[str, Any]] = {}
     values = {}
     for ind in catalog.catalogue():

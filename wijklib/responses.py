@@ -705,6 +705,33 @@ def _frame(records: list[dict[str, Any]], q: Questionnaire) -> pd.DataFrame:
 # --------------------------------------------------------------------------- main entry
 
 
+def postcode_table(buurten: pd.DataFrame) -> dict[str, str]:
+    """4-digit postcode -> buurtcode, from the CBS "meest voorkomende postcode".
+
+    CBS publishes one postcode per buurt: the most common one. A postcode that is the
+    most common of two or more buurten cannot be placed in one buurt and is left out
+    (a respondent with that postcode is then reported, not guessed). Complete the table
+    yourself when you know better, e.g. ``{**postcode_table(buurten), "3563": "BU..."}``.
+
+    Parameters
+    ----------
+    buurten : DataFrame
+        :func:`wijklib.kerncijfers` at buurt level (columns ``code`` and ``postcode``).
+
+    Returns
+    -------
+    dict of str to str
+    """
+    if "postcode" not in buurten.columns or buurten.empty:
+        return {}
+    known = buurten[["code", "postcode"]].dropna()
+    known = known[known["postcode"].astype("str").str.fullmatch(r"\d{4}")]
+    counts = known["postcode"].value_counts()
+    unique = known[known["postcode"].map(counts) == 1]
+    return {str(pc): str(code) for pc, code in zip(unique["postcode"], unique["code"],
+                                                     strict=True)}
+
+
 def read_responses(
     source: Any,
     questionnaire: Questionnaire,
@@ -811,11 +838,13 @@ def read_responses(
                 problem(column, p_text, (
                     "postcode kan niet worden omgezet naar een buurt",
                     "Geef een tabel mee die postcodes aan buurten koppelt: "
-                    "read_responses(..., postcodes={'3581': 'BU03440512', ...}).",
+                    "read_responses(..., postcodes=postcode_table(buurten)), of een eigen "
+                    "tabel zoals {'3581': 'BU03440512'}.",
                 ))
             elif match.group(1) not in pc_map:
                 problem(column, p_text, ("onbekende postcode", "Deze postcode staat niet in "
-                                         "de postcodetabel. Vul de buurt in of vul de tabel aan."))
+                                         "de postcodetabel (of hoort bij meer buurten). Vul "
+                                         "de buurt in of vul de tabel aan."))
             elif pc_map[match.group(1)] not in lookup.names:
                 problem(column, p_text, (
                     "postcode hoort bij een buurt die niet in de lijst staat",
