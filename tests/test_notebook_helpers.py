@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
 
 import pytest
 
-from wijklib.errors import UnknownGemeenteError, WijklibError
-from wijklib.notebook import download_link, friendly_error_html
+from wijklib.errors import InvalidChoiceError, UnknownGemeenteError, WijklibError
+from wijklib.notebook import data_file, download_link, friendly_error_html
 
 
 def test_download_link_embeds_the_file(tmp_path):
@@ -47,3 +48,26 @@ def test_preview_keeps_the_page_inside_its_frame():
     assert "<iframe srcdoc=" in shown and "height:300px" in shown
     assert '<p class="x">' not in shown
     assert "&lt;p class=&quot;x&quot;&gt;A &amp; &quot;B&quot;" in shown
+
+
+def test_data_file_finds_a_bare_name_in_the_data_folder(tmp_path):
+    from wijklib.config import repo_root
+
+    name = f"test-data-file-{uuid.uuid4().hex}.csv"
+    path = repo_root() / "data" / name
+    try:
+        path.write_text("buurt;cijfer\n", encoding="utf-8")
+        assert data_file(name) == path
+        assert data_file(f"  {name} ") == path
+    finally:
+        path.unlink(missing_ok=True)
+    other = tmp_path / "eigen.csv"
+    other.write_text("x\n", encoding="utf-8")
+    assert data_file(other) == other  # a full path works too
+
+
+def test_data_file_missing_says_what_to_do():
+    with pytest.raises(WijklibError, match="staat niet in de map .*data/"):
+        data_file("bestaat-niet.csv")
+    with pytest.raises(InvalidChoiceError):
+        data_file(" ")

@@ -12,8 +12,8 @@ import mimetypes
 from pathlib import Path
 from typing import Any
 
-from .config import settings
-from .errors import WijklibError
+from .config import repo_root, settings
+from .errors import InvalidChoiceError, WijklibError
 
 
 def export_dir() -> Path:
@@ -104,4 +104,45 @@ def preview_html(page: str, height: int = 640) -> Any:
         f'<div class="wijklib-preview"><iframe srcdoc="{html.escape(page, quote=True)}" '
         f'title="voorbeeld" style="width:100%;height:{int(height)}px;border:1px solid #ccc">'
         "</iframe></div>"
+    )
+
+
+def data_file(name: str | Path) -> Path:
+    """Find a participant's own file: a bare file name is looked up in the ``data/`` folder.
+
+    Parameters
+    ----------
+    name : str or Path
+        ``"mijn_enquete.csv"`` (looked up in ``data/`` of the workbook, as the README
+        says), or a path to a file elsewhere (absolute, or relative to the folder the
+        notebook runs in).
+
+    Returns
+    -------
+    Path
+        The file.
+
+    Raises
+    ------
+    WijklibError
+        When the file does not exist; the message lists the files that are in ``data/``.
+    """
+    text = str(name).strip()
+    if not text:
+        raise InvalidChoiceError("Geef de naam van je bestand, bijvoorbeeld 'mijn_enquete.csv'.")
+    root = repo_root()
+    folder = (root / "data") if root is not None else Path.cwd() / "data"
+    given = Path(text).expanduser()
+    candidates = [given] if given.is_absolute() else [folder / given, Path.cwd() / given]
+    for path in candidates:
+        if path.is_file():
+            return path
+    present = sorted(p.name for p in folder.glob("*") if p.is_file() and p.name != "README.md"
+                     and not p.name.startswith(".")) if folder.is_dir() else []
+    listing = (f" Wel in de map: {', '.join(present[:10])}." if present
+               else " De map is nu leeg.")
+    raise WijklibError(
+        f"Het bestand '{text}' staat niet in de map {folder}.{listing} Zet je bestand in die "
+        "map (in JupyterLab: sleep het naar de map data/) en typ de naam precies over, met "
+        "de extensie (.csv, .xlsx of .geojson)."
     )

@@ -1,0 +1,173 @@
+"""Notebook 2 (Vertellen) runs top to bottom: with practice data, and with an own survey file."""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_notebooks import SOLUTIONS, outputs, run_notebook
+
+SOLUTION = SOLUTIONS / "02_vertellen_bewonersperspectief.ipynb"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def nb_env(warm, map_assets, monkeypatch, tmp_path):
+    """Loopback servers, offline map assets and an export folder of this test only."""
+    monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
+    monkeypatch.delenv("WIJKLIB_MIN_GROEP", raising=False)
+    return tmp_path / "export"
+
+
+def controle_texts(nb: dict) -> list[str]:
+    return [
+        "".join(o["data"]["text/plain"])
+        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
+        for o in c["outputs"] if "data" in o
+    ]
+
+
+def stdout(nb: dict) -> str:
+    return "".join("".join(o["text"]) for o in outputs(nb, "stdout"))
+
+
+def check_rendered(nb: dict, html_path: Path, name: str) -> None:
+    """What a person sees: the executed notebook as HTML in Chromium (maps, previews, links)."""
+    import nbformat
+    from browser import ARTIFACTS_DIR, browse
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(
+        nbformat.reads(json.dumps(nb), as_version=4)
+    )
+    html_path.write_text(body, "utf-8")
+    with browse(html_path, wait_ms=1500) as page:
+        text = page.evaluate("document.body.innerText")
+        images = page.evaluate("document.querySelectorAll('.jp-OutputArea img').length")
+        frames = page.evaluate_all_frames(
+            "[document.querySelectorAll('.wijklib-note, path.leaflet-interactive').length,"
+            " document.querySelectorAll('.leaflet-draw').length,"
+            " document.querySelectorAll('section#themas blockquote').length,"
+            " document.querySelectorAll('#oefendata').length]"
+        )
+        page.screenshot(ARTIFACTS_DIR / f"{name}.png")
+        report = page.report
+    assert report.page_errors == [] and report.dialogs == [], report.problems
+    assert "Traceback" not in text and "Dat ging niet goed" not in text
+    assert "Nog niet goed" not in text and text.count("Goed zo!") >= 6
+    assert images >= 1  # the chart of the scale scores
+    assert any(notes > 0 for notes, *_ in frames), "the notes were not drawn on the map"
+    assert any(draw > 0 for _, draw, *_ in frames), "the drawing tool is missing"
+    assert any(quotes >= 2 for *_, quotes, _ in frames), "the summary preview shows no quotes"
+    assert any(label > 0 for *_, label in frames), "the summary does not say oefendata"
+    for label in ("Download het formulier voor KoBoToolbox", "Download de samenvatting van je "
+                  "buurt", "Download al je werk van dit notebook"):
+        assert label in text
+
+
+@pytest.mark.notebook
+@pytest.mark.browser
+def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
+    from wijklib import resultaten
+
+    monkeypatch.setenv("WIJKLIB_STRICT_CHECKS", "1")  # a wrong answer fails the run
+    nb = run_notebook(SOLUTION, tmp_path / "nb2.ipynb", {})
+    assert outputs(nb, "error") == []
+    assert outputs(nb, "stderr") == [], "warnings reached the participant"
+    texts = controle_texts(nb)
+    assert len(texts) == 6 and all("Goed zo!" in t for t in texts), texts
+    printed = stdout(nb)
+    assert "Focusbuurt: Taag- en Rubicondreef en omgeving (BU03440311)" in printed
+    assert "Het formulier klopt volgens de regels van XLSForm." in printed
+    assert "Verzonnen oefendata (wijklib)" in printed
+    assert "Ingelezen uit KoBoToolbox" in printed and "Er zijn geen problemen gevonden" in printed
+    assert "Er zijn 4 problemen gevonden in 4 rijen" in printed  # the planted mistakes
+    assert "Overgeslagen: 1 rijen" in printed  # the one that could not be fixed
+    # handed on to notebook 3
+    saved = resultaten.load_vertellen(nb_env)
+    assert saved is not None and saved.oefendata and saved.gemeente == "Utrecht"
+    assert saved.extra["focus"] == "BU03440311" and saved.extra["afwijkingen"]
+    assert set(saved.antwoorden["buurtcode"]) <= {f"BU034403{n}" for n in
+                                                  ("11", "12", "21", "22", "31", "32", "33",
+                                                   "41", "42", "43")}
+    assert "Moestuinclub achter de flats" in set(saved.krachten["naam_of_omschrijving"])
+    decided = saved.verhalen.drop_duplicates("verhaal_nr")["besluit"]
+    assert (decided != "nog niet bekeken").all()
+    page = (nb_env / "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html").read_text(
+        "utf-8")
+    assert 'id="oefendata"' in page and "Wat vertellen bewoners?" in page
+    with zipfile.ZipFile(nb_env / "vertellen.zip") as archive:
+        names = set(archive.namelist())
+    assert {"vertellen/meta.json", "bewonersenquete.xlsx", "bewonersenquete_papier.html",
+            "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html"} <= names
+    check_rendered(nb, tmp_path / "nb2.html", "notebook2_utrecht")
+
+
+@pytest.mark.notebook
+def test_notebook_2_with_own_survey_file_in_data(nb_env, tmp_path):
+    """A participant puts an MS Forms export in data/ and types only its name."""
+    import wijklib
+    from wijklib import practice, resultaten, survey
+
+    buurten = wijklib.kerncijfers("Utrecht", niveau="buurt")
+    # mostly Overvecht, some answers from the neighbouring wijk Noordoost
+    own = buurten[buurten["wijkcode"].isin(["WK034403", "WK034404"])]
+    data = practice.practice_responses(own, seed=7)
+    outside = int((~data["buurtcode"].str.startswith("BU034403")).sum())
+    name = f"test-eigen-enquete-{uuid.uuid4().hex[:10]}.csv"
+    path = ROOT / "data" / name
+    try:
+        practice.practice_export(data, survey.vragenlijst(), "msforms", path, buurten=buurten)
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        grade = next(c for c in table.columns if c.startswith("Welk rapportcijfer"))
+        table.loc[2, grade] = "12"  # one mistake: skipped and reported, not silently
+        table.to_csv(path, index=False, encoding="utf-8-sig")
+        nb = run_notebook(SOLUTION, tmp_path / "nb2_eigen.ipynb", {"ENQUETE_BESTAND": name})
+    finally:
+        path.unlink(missing_ok=True)
+    assert not path.exists()
+    assert outputs(nb, "error") == []
+    assert outputs(nb, "stderr") == []
+    printed = stdout(nb)
+    assert f"Ingelezen uit Microsoft Forms: {len(data) - 1} respondenten" in printed
+    assert "Niet overgenomen omdat er persoonsgegevens in kunnen staan" in printed  # Email, Name
+    assert "Overgeslagen: 1 rijen" in printed
+    skipped_inside = str(data.iloc[2]["buurtcode"]).startswith("BU034403")
+    inside = len(data) - outside - int(skipped_inside)
+    outside -= int(not skipped_inside)
+    assert f"{inside} respondenten wonen in Wijk 03 Overvecht." in printed
+    assert f"Let op: {outside} respondenten wonen buiten Wijk 03 Overvecht." in printed
+    import_cell = next(c for c in nb["cells"]
+                       if "".join(c["source"]).startswith("afwijkingen = []"))
+    assert "Verzonnen oefendata" not in json.dumps(import_cell["outputs"])
+    report = "".join("".join(o["data"].get("text/plain", "")) for o in import_cell["outputs"]
+                     if "data" in o)
+    assert "waarde buiten het bereik" in report
+    saved = resultaten.load_vertellen(nb_env)
+    assert saved.extra["oefendata_delen"]["antwoorden"] is False
+    assert saved.extra["oefendata_delen"]["verhalen"] is True
+    assert len(saved.antwoorden) == inside
+    page = (nb_env / "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html").read_text(
+        "utf-8")
+    assert "ingelezen uit Microsoft Forms." in page  # the survey is not labelled oefendata
+    assert "de kaartnotities" in page.split('id="oefendata">')[1].split("</p>")[0]
+
+
+@pytest.mark.notebook
+def test_notebook_2_participant_version_runs_without_answers(nb_env, tmp_path):
+    """A participant who runs everything before filling in an exercise still gets to the end."""
+    from wijklib import resultaten
+
+    nb = run_notebook(ROOT / "notebooks" / SOLUTION.name, tmp_path / "nb2_deelnemer.ipynb", {})
+    assert outputs(nb, "error") == []
+    assert outputs(nb, "stderr") == []
+    texts = controle_texts(nb)
+    assert len(texts) == 6 and all("Nog niet ingevuld" in t for t in texts), texts
+    saved = resultaten.load_vertellen(nb_env)
+    assert saved is not None and len(saved.krachten) > 0  # without the added strength
+    assert "Moestuinclub achter de flats" not in set(saved.krachten["naam_of_omschrijving"])

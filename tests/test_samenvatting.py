@@ -1,0 +1,394 @@
+"""Wat vertellen bewoners? The summary page: sections, minimum group size, escaping, files."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wijklib import kaartnotities as kn
+from wijklib import practice, resultaten, samenvatting, scores, survey, verhalen
+from wijklib.errors import InvalidChoiceError, WijklibError
+
+INJECTED = "<img src=x onerror=alert(1)>"
+BUURTEN = pd.DataFrame({
+    "code": ["BU00010001", "BU00010002", "BU00010003", "BU00010004"],
+    "naam": ["Noord", "Oost", "Zuid", "Klein"],
+    "wijkcode": ["WK000100", "WK000100", "WK000100", "WK000101"],
+    "inwoners": [6000.0, 5000.0, 4000.0, 300.0],
+    "leeftijd_15_25": [700.0, 600.0, 500.0, 40.0],
+    "leeftijd_25_45": [1800.0, 1500.0, 1200.0, 80.0],
+    "leeftijd_45_65": [1500.0, 1300.0, 1000.0, 80.0],
+    "leeftijd_65_plus": [1000.0, 900.0, 700.0, 60.0],
+})
+BUURTEN.attrs.update(gemeente="Oefenstad", table_id="85984NED", year=2024)
+
+
+@pytest.fixture(scope="module")
+def vragen():
+    return survey.vragenlijst()
+
+
+def make_result(vragen, buurten=BUURTEN, seed=1, text=None, oefendata=True):
+    """A Vertellen with every part filled; ``text`` goes into every free-text field."""
+    answers = practice.practice_responses(buurten, seed=seed, questionnaire=vragen)
+    if not oefendata:
+        answers.attrs = {}  # as if read from a participant's own file
+    notes = kn.new_notes()
+    stories = verhalen.new_stories()
+    assets = verhalen.new_assets()
+    schouw = verhalen.new_observations()
+    extra = text or ""
+    placed = [("BU00010001", "kans"), ("BU00010001", "knelpunt"), ("BU00010001", "idee"),
+              ("BU00010002", "onveilige plek"), ("BU00010003", "favoriete plek")]
+    for i, (_, cat) in enumerate(placed):
+        notes = kn.add_note(notes, cat, f"Notitie {i} {extra}".strip(), lat=52.1 + i / 100,
+                            lon=5.1, bron="bewonersavond")
+    notes["buurtcode"] = [code for code, _ in placed]
+    for code, story in [("BU00010001", "Het park is mooi geworden sinds de nieuwe bomen er "
+                                       "staan."),
+                        ("BU00010001", "De buurvrouw helpt mij met de boodschappen."),
+                        ("BU00010001", "Het buurthuis is de huiskamer van de buurt."),
+                        ("BU00010002", "Er wordt veel afval naast de containers gezet.")]:
+        stories = verhalen.add_story(stories, code, f"{story} {extra}".strip(), "gesprek")
+    coded = verhalen.confirm_themes(verhalen.suggest_themes(stories), "alle")
+    assets = verhalen.add_asset(assets, "BU00010001", "plekken", f"Bibliotheek {extra}".strip(),
+                                f"taalcafé {extra}".strip())
+    assets = verhalen.add_asset(assets, "BU00010001", "verenigingen", "Voetbalclub")
+    schouw = verhalen.add_observation(schouw, "BU00010001", f"grasveld {extra}".strip(),
+                                      f"Groot grasveld {extra}".strip(), "kans")
+    schouw = verhalen.add_observation(schouw, "BU00010001", "fietspad",
+                                      "Drie lantaarns doen het niet.", "knelpunt", "melden",
+                                      "gemeente")
+    return resultaten.Vertellen(gemeente="Oefenstad", antwoorden=answers, kaartnotities=notes,
+                                verhalen=coded, krachten=assets, wijkschouw=schouw,
+                                oefendata=oefendata, extra={"enquete_bron": "kobo"})
+
+
+class _Cells(HTMLParser):
+    """Table cells per section: {section id: [(class, text), ...]}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[str, list[tuple[str, str]]] = {}
+        self.section = ""
+        self.cell: list[str] | None = None
+        self.cls = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("section", "footer") and attrs.get("id"):
+            self.section = attrs["id"]
+        if tag == "td":
+            self.cell, self.cls = [], attrs.get("class") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.cell is not None:
+            self.cells.setdefault(self.section, []).append((self.cls, "".join(self.cell)))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def cells(page: str) -> dict[str, list[tuple[str, str]]]:
+    parser = _Cells()
+    parser.feed(page)
+    return parser.cells
+
+
+def section(page: str, name: str) -> str:
+    match = re.search(rf'<(section|footer) id="{name}">(.*?)</\1>', page, re.S)
+    assert match, f"section {name} missing"
+    return match.group(2)
+
+
+def assert_no_small_survey_numbers(page: str, limit: int) -> None:
+    """Every respondent count on the page is at least ``limit`` (or shown as <limit)."""
+    found = cells(page)
+    counts = [text for part in ("wie", "enquete") for cls, text in found.get(part, [])
+              if cls == "n"]
+    assert counts, "no count cells found"
+    for text in counts:
+        number = None if text.startswith("<") else int(text.replace(".", ""))
+        assert text == f"<{limit}" or number == 0 or number >= limit, text  # 0 reveals no one
+    for n in re.findall(r"n = (\d+)", page):
+        assert int(n) >= limit, n
+    for n in re.findall(r"deden <strong>([\d.]+)</strong>", page):
+        assert int(n.replace(".", "")) >= limit
+
+
+def test_save_summary(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
+    path = samenvatting.save_summary("<p>x</p>", name="Taag- en Rubicondreef")
+    assert path == tmp_path / "export" / "wat-vertellen-bewoners-taag-en-rubicondreef.html"
+    assert path.read_text("utf-8") == "<p>x</p>"
+    own = samenvatting.save_summary("<p>y</p>", tmp_path / "a" / "b.html")
+    assert own.read_text("utf-8") == "<p>y</p>" and not list(tmp_path.glob("a/*.tmp"))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_response_table_hides_small_buurten(vragen):
+    answers = practice.practice_responses(BUURTEN, seed=1, questionnaire=vragen)
+    table = samenvatting.response_table(answers, BUURTEN, min_n=10)
+    klein = table.set_index("Buurt").loc["Klein"]
+    assert (answers["buurtnaam"] == "Klein").sum() < 10
+    assert klein["Respondenten"] == "<10" and klein["Respons (% van de inwoners)"] == ""
+    noord = table.set_index("Buurt").loc["Noord"]
+    n = int((answers["buurtnaam"] == "Noord").sum())
+    assert noord["Respondenten"] == str(n) and noord["Respons (% van de inwoners)"].endswith("%")
+    assert table.attrs["totaal"] == len(answers)
+    only_small = samenvatting.response_table(answers, BUURTEN, ["BU00010004"], min_n=10)
+    assert only_small.attrs["totaal"] is None
+    empty = samenvatting.response_table(answers.iloc[0:0], BUURTEN, min_n=10)
+    assert set(empty["Respondenten"]) == {"<10"}
+
+
+def test_secondary_suppression():
+    assert samenvatting._secondary({"a": 13, "b": 11, "c": 9, "geen": 0}, 10) == {"b", "c"}
+    assert samenvatting._secondary({"a": 30, "b": 3, "c": 4, "geen": 12}, 10) == {"b", "c",
+                                                                                   "geen"}
+    assert samenvatting._secondary({"a": 30, "b": 20, "c": 0}, 10) == set()
+    assert samenvatting._secondary({"a": 2, "b": 3}, 10) == {"a", "b"}
+
+
+def test_age_table_against_cbs_and_hidden_groups(vragen):
+    answers = practice.practice_responses(BUURTEN, seed=1, questionnaire=vragen)
+    big = ["BU00010001", "BU00010002", "BU00010003"]
+    table = samenvatting.age_table(answers, BUURTEN, big, vragen, min_n=10)
+    assert table["Leeftijdsgroep"].tolist()[:3] == ["18 tot 35 jaar", "35 tot 65 jaar",
+                                                   "65 jaar of ouder"]
+    older = table.set_index("Leeftijdsgroep").loc["65 jaar of ouder"]
+    assert older["Aandeel inwoners 15+ (CBS)"] == "20 %"  # 2600 of 12700
+    share, cbs = table.attrs["vergelijking"]
+    assert cbs == pytest.approx(2600 / 12700 * 100)
+    # one buurt of 40-odd respondents: small groups hidden, and one more so that the total
+    # does not give them away
+    one = samenvatting.age_table(answers, BUURTEN, ["BU00010001"], vragen, min_n=15)
+    hidden = one["Respondenten"].str.startswith("<")
+    assert hidden.sum() != 1
+    assert (one.loc[hidden, "Aandeel respondenten"] == "").all()
+    klein = samenvatting.age_table(answers, BUURTEN, ["BU00010004"], vragen, min_n=10)
+    assert set(klein["Respondenten"]) == {"<10"} and klein.attrs["vergelijking"] is None
+
+
+def test_age_table_without_age_question(vragen):
+    answers = practice.practice_responses(BUURTEN, seed=1, questionnaire=vragen)
+    table = samenvatting.age_table(answers.drop(columns="leeftijdsgroep"), BUURTEN,
+                                   questionnaire=vragen)
+    assert table.empty and table.attrs["vergelijking"] is None
+    no_cbs = samenvatting.age_table(answers, BUURTEN[["code", "naam"]], questionnaire=vragen)
+    assert no_cbs.set_index("Leeftijdsgroep").loc["65 jaar of ouder",
+                                                  "Aandeel inwoners 15+ (CBS)"] == "onbekend"
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_page_for_one_buurt_has_all_sections(vragen):
+    result = make_result(vragen)
+    page = samenvatting.summary_html(result, BUURTEN, "Noord", questionnaire=vragen,
+                                     min_n=10, made_on=date(2026, 3, 14))
+    for name in samenvatting.SECTIONS:
+        assert f'id="{name}"' in page
+    assert "Buurt Noord (BU00010001) in de gemeente Oefenstad. Gemaakt op 14-03-2026" in page
+    assert 'id="oefendata"' in page and "(oefendata)</title>" in page
+    assert "ingelezen uit KoBoToolbox (oefendata, verzonnen)" in page
+    table = cells(page)["enquete"]
+    assert len(table) == 4 * len(vragen.scales)  # schaal, buurt, gebied, verschil
+    assert "Kansen (3)" in page and "Knelpunten en bedreigingen (2)" in page  # notes+schouw
+    assert "Groot grasveld" in page and "Drie lantaarns" in page
+    themes = section(page, "themas")
+    assert "Leefomgeving" in themes and "in 1 van 3 verhalen" in themes
+    assert "afval naast de containers" not in themes  # a story of another buurt
+    assets = section(page, "krachten")
+    assert "Bibliotheek" in assets and "taalcafé" in assets
+    assert "nog niets genoteerd" in assets  # kinds without strengths
+    assert "Tabel 85984NED" in page or "tabel 85984NED" in page
+    assert_no_small_survey_numbers(page, 10)
+
+
+def test_page_for_a_wijk_has_one_row_per_buurt(vragen):
+    result = make_result(vragen)
+    page = samenvatting.summary_html(result, BUURTEN, "WK000100", naam="Oefenwijk",
+                                     questionnaire=vragen, min_n=10)
+    assert "Gebied Oefenwijk (3 buurten)" in page
+    survey_part = section(page, "enquete")
+    for name in ("Noord", "Oost", "Zuid", "Hele gebied"):
+        assert f">{name}<" in survey_part
+    assert ">Klein<" not in survey_part  # another wijk
+    assert "▲ gunstiger" in survey_part
+    notes_part = cells(page)["kaartnotities"]
+    assert ("", "Hele gebied") in notes_part or any("Hele gebied" in t for _, t in notes_part)
+    assert_no_small_survey_numbers(page, 10)
+    everything = samenvatting.summary_html(result, BUURTEN, questionnaire=vragen, min_n=10)
+    assert "Gebied Oefenstad (4 buurten)" in everything
+    listed = samenvatting.summary_html(result, BUURTEN, ["BU00010001", "BU00010004"],
+                                       questionnaire=vragen, min_n=10)
+    assert "te weinig antwoorden (&lt;10): niet getoond" in listed  # Klein, one cell
+    assert_no_small_survey_numbers(listed, 10)
+
+
+def test_minimum_group_size_no_number_below_it(vragen):
+    """A buurt below the minimum: no score, no interval, no count, no share anywhere."""
+    result = make_result(vragen)
+    klein = result.antwoorden[result.antwoorden["buurtcode"] == "BU00010004"]
+    assert 0 < len(klein) < 10
+    page = samenvatting.summary_html(result, BUURTEN, "BU00010004", questionnaire=vragen,
+                                     min_n=10)
+    assert "minder dan 10</strong> bewoners" in page
+    rows = cells(page)["enquete"]
+    own = [text for i, (_, text) in enumerate(rows) if i % 4 == 1]
+    assert own and all(text == "te weinig antwoorden (<10)" for text in own)
+    verdicts = [text for i, (_, text) in enumerate(rows) if i % 4 == 3]
+    assert set(verdicts) == {"te weinig antwoorden"}
+    assert "Te weinig antwoorden (minder dan 10) uit: Klein." in page
+    assert_no_small_survey_numbers(page, 10)
+    # the true small results are nowhere on the page
+    open_scores = scores.scale_scores(result.antwoorden, vragen, min_n=1)
+    for row in open_scores[open_scores["buurtcode"] == "BU00010004"].itertuples():
+        assert f"n = {row.n}" not in page
+    # a stricter minimum hides buurten that are visible at 10
+    strict = samenvatting.summary_html(result, BUURTEN, "WK000100", questionnaire=vragen,
+                                       min_n=45)
+    assert_no_small_survey_numbers(strict, 45)
+    assert "te weinig antwoorden (&lt;45)" in strict
+
+
+def test_minimum_group_size_from_the_environment(vragen, monkeypatch):
+    monkeypatch.setenv("WIJKLIB_MIN_GROEP", "50")
+    page = samenvatting.summary_html(make_result(vragen), BUURTEN, "WK000100",
+                                     questionnaire=vragen)
+    assert "Minder dan 50 antwoorden?" in page
+    assert_no_small_survey_numbers(page, 50)
+
+
+def test_practice_labels_per_part(vragen):
+    result = make_result(vragen, oefendata=False)
+    page = samenvatting.summary_html(result, BUURTEN, "Noord", questionnaire=vragen)
+    assert 'id="oefendata"' not in page and "oefendata" not in page
+    result.extra["oefendata_delen"] = {"antwoorden": False, "kaartnotities": True,
+                                       "verhalen": False, "krachten": False,
+                                       "wijkschouw": False}
+    page = samenvatting.summary_html(result, BUURTEN, "Noord", questionnaire=vragen)
+    banner = re.search(r'id="oefendata">(.*?)</p>', page).group(1)
+    assert "de kaartnotities" in banner and "de enquête" not in banner
+    assert "Kaartnotities: 3 in dit gebied (bewonersavond) (oefendata, verzonnen)" in page
+
+
+def test_empty_parts_say_so(vragen):
+    empty = resultaten.Vertellen(gemeente="Oefenstad", antwoorden=pd.DataFrame(),
+                                 kaartnotities=kn.new_notes(), verhalen=pd.DataFrame(),
+                                 krachten=verhalen.new_assets())
+    page = samenvatting.summary_html(empty, BUURTEN, "Noord", questionnaire=vragen)
+    for name in samenvatting.SECTIONS:
+        assert f'id="{name}"' in page
+    assert "Er zijn (nog) geen enquêteantwoorden." in page
+    assert "Er zijn (nog) geen kaartnotities." in page
+    assert "Nog geen krachten genoteerd." in page
+    assert "Nog niets genoteerd." in page
+    # stories that nobody has looked at yet do not count
+    stories = verhalen.add_story(verhalen.new_stories(), "BU00010001", "Mooi park.", "gesprek")
+    unread = verhalen.confirm_themes(verhalen.suggest_themes(stories), {})
+    empty.verhalen = unread
+    assert "geen verhalen bekeken" in samenvatting.summary_html(
+        empty, BUURTEN, "Noord", questionnaire=vragen)
+
+
+def test_unknown_area(vragen):
+    result = make_result(vragen)
+    with pytest.raises(InvalidChoiceError, match="wijk"):
+        samenvatting.summary_html(result, BUURTEN, "WK999999", questionnaire=vragen)
+    with pytest.raises(InvalidChoiceError, match="BU09999999"):
+        samenvatting.summary_html(result, BUURTEN, ["BU09999999"], questionnaire=vragen)
+    with pytest.raises(WijklibError):
+        samenvatting.summary_html(result, BUURTEN, "Atlantis", questionnaire=vragen)
+    with pytest.raises(InvalidChoiceError):
+        samenvatting.summary_html(result, pd.DataFrame({"x": [1]}), questionnaire=vragen)
+
+
+def test_saved_and_loaded_results_give_the_same_page(vragen, tmp_path):
+    result = make_result(vragen)
+    result.extra["oefendata_delen"] = {p: True for p in samenvatting.PARTS}
+    folder = resultaten.save_vertellen(result, tmp_path)
+    loaded = resultaten.load_vertellen(tmp_path)
+    assert folder.is_dir() and loaded is not None
+    kwargs = {"questionnaire": vragen, "min_n": 10, "made_on": date(2026, 3, 14)}
+    assert (samenvatting.summary_html(loaded, BUURTEN, "WK000100", **kwargs)
+            == samenvatting.summary_html(result, BUURTEN, "WK000100", **kwargs))
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def injected_result(vragen):
+    buurten = BUURTEN.copy()
+    buurten.loc[0, "naam"] = f"Noord {INJECTED}"
+    result = make_result(vragen, buurten=buurten, text=INJECTED)
+    result.gemeente = f"Oefenstad {INJECTED}"
+    result.extra["enquete_bron"] = INJECTED
+    return buurten, result
+
+
+def test_every_text_is_escaped(vragen):
+    buurten, result = injected_result(vragen)
+    assert (result.antwoorden["buurtnaam"] == f"Noord {INJECTED}").any()  # survey answers
+    for gebied in ("BU00010001", "WK000100"):
+        page = samenvatting.summary_html(result, buurten, gebied, naam=None,
+                                         questionnaire=vragen)
+        assert INJECTED not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
+        assert "<img" not in page
+
+
+@pytest.mark.browser
+def test_injected_text_shows_literally_in_chromium(vragen, tmp_path):
+    from browser import ARTIFACTS_DIR, browse
+
+    buurten, result = injected_result(vragen)
+    pages = {
+        "buurt": samenvatting.summary_html(result, buurten, "BU00010001",
+                                           questionnaire=vragen),
+        "wijk": samenvatting.summary_html(result, buurten, "WK000100",
+                                          naam=f"Wijk {INJECTED}", questionnaire=vragen),
+    }
+    for name, page in pages.items():
+        path = samenvatting.save_summary(page, tmp_path / f"{name}.html")
+        with browse(path) as session:
+            text = session.evaluate("document.body.innerText")
+            images = session.evaluate("document.images.length")
+            title = session.evaluate("document.title")
+            ids = session.evaluate("Array.from(document.querySelectorAll('[id]'))"
+                                   ".map(e => e.id)")
+            session.screenshot(ARTIFACTS_DIR / f"samenvatting_injectie_{name}.png")
+            report = session.report
+        assert report.dialogs == [] and report.page_errors == [], report.problems
+        assert report.console_errors == []
+        assert images == 0
+        # shown as text: buurt name, gemeente, notes, stories, assets, wijkschouw, source
+        assert text.count(INJECTED) >= 8, text
+        assert INJECTED in title
+        assert set(samenvatting.SECTIONS) | {"oefendata"} <= set(ids)
+
+
+@pytest.mark.browser
+def test_practice_page_prints_in_chromium(vragen, tmp_path):
+    from browser import ARTIFACTS_DIR, browse
+
+    page = samenvatting.summary_html(make_result(vragen), BUURTEN, "Noord",
+                                     questionnaire=vragen)
+    path = samenvatting.save_summary(page, tmp_path / "noord.html")
+    with browse(Path(path)) as session:
+        pdf = session.page.pdf(path=str(ARTIFACTS_DIR / "samenvatting_noord.pdf"), format="A4")
+        width = session.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        report = session.report
+    assert report.problems == [] and report.dialogs == []
+    assert width  # nothing sticks out to the right
+    assert 1 <= len(re.findall(rb"/Type\s*/Page\b", pdf)) <= 3
