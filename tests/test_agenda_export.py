@@ -144,7 +144,7 @@ def test_every_item_shows_its_evidence_with_source_and_year():
     monitoring = _section(page, "monitoring")
     assert monitoring.count("<tr>") == 1 + len(agenda.items)
     assert "7 % van de woningen (2024, CBS)" in monitoring
-    assert "5,8 (2025, eigen enquête)" in monitoring
+    assert "5,8 (2025, eigen enquête Kerkbuurt)" in monitoring  # the survey by its name
 
 
 def test_buurt_section_shows_both_rings_question_and_missing():
@@ -270,3 +270,23 @@ def test_export_in_chromium_prints_a_pdf(tmp_path):
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 20_000
     assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 3  # A4 pages with page breaks
+
+
+def test_survey_name_and_scale_units_read_well():
+    agenda = ag.new_agenda("Utrecht", ["BU03440311"])
+    agenda.enquete = ag.Enquete(naam="oefenenquête (verzonnen)", jaar=2026, n=120)
+    agenda.add(ag.Ambitie(thema="sociaal", ambitie="Meer contact", indicator="cohesie",
+                          bron="enquete", basiswaarde=4.7, basisjaar=2026, doel=5.5,
+                          doeljaar=2028, eenheid="0–10"))
+    page, text = ex.to_html(agenda), ex.to_markdown(agenda)
+    for out in (page, text):
+        assert "4,7 (schaal 0–10) (2026, oefenenquête (verzonnen))" in out
+        assert "eigen enquête" not in out
+    rings = pd.DataFrame({
+        "buurtcode": ["BU1"], "buurtnaam": ["Kerkbuurt"], "thema": ["sociaal"],
+        "cijfers": [float("nan")], "beleving": [88.0], "beleving_onder": [80.0],
+        "beleving_boven": [96.0], "n": [40], "schalen": ["cohesie"],
+    })
+    (evidence,) = ag.evidence_from_rings(rings, "BU1", "sociaal", 2026,
+                                         enquete_naam="oefenenquête (verzonnen)")
+    assert evidence.bron == "oefenenquête (verzonnen)" and evidence.jaar == 2026

@@ -546,9 +546,12 @@ def nulmeting_enquete(
 
 
 def evidence_from_rings(
-    rings: Any, buurtcode: str, thema: str, enquete_jaar: int | None = None
+    rings: Any, buurtcode: str, thema: str, enquete_jaar: int | None = None,
+    enquete_naam: str = "eigen enquête",
 ) -> list[Onderbouwing]:
     """Evidence items for one buurt and theme from :func:`wijklib.ringen.two_rings`.
+
+    ``enquete_naam`` names the survey in the evidence (e.g. ``"oefenenquête (verzonnen)"``).
 
     Returns
     -------
@@ -595,7 +598,7 @@ def evidence_from_rings(
                 tekst=(f"{thema.capitalize()} in {row['buurtnaam']}, beleving: index "
                        f"{format_number(row['beleving'], 0)} (100 = alle deelnemers{extra}); "
                        f"{row.get('schalen', '')}"),
-                bron="eigen enquête",
+                bron=enquete_naam,
                 jaar=enquete_jaar,
                 ref=f"ring:beleving:{buurtcode}:{thema}",
             )

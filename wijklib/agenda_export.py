@@ -158,6 +158,8 @@ def _number(value: Any, unit: str = "") -> str | None:
     shown = format_number(value)
     if shown == "onbekend":
         return None
+    if re.fullmatch(r"\d+\s*[–-]\s*\d+", unit.strip()):  # a score on a scale: "0–10"
+        return f"{shown} (schaal {unit.strip()})"
     return f"{shown} {unit}".strip()
 
 
@@ -186,17 +188,25 @@ _SOURCE_NAMES = {"cbs": "CBS", "enquete": "eigen enquête", "politie": "politie"
                  "gemeente": "gemeente", "eigen": "eigen meting"}
 
 
-def _source_name(bron: str) -> str:
-    return _SOURCE_NAMES.get(str(bron).strip().lower(), str(bron).strip())
+def _source_name(bron: str, survey: str = "eigen enquête") -> str:
+    """People's name of a source key; ``survey`` names the group's own survey."""
+    key = str(bron).strip().lower()
+    if key == "enquete":
+        return survey
+    return _SOURCE_NAMES.get(key, str(bron).strip())
 
 
-def _baseline_text(item: ag.Ambitie) -> str | None:
+def _survey_label(agenda: ag.Agenda) -> str:
+    return agenda.enquete.naam if agenda.enquete is not None else "eigen enquête"
+
+
+def _baseline_text(item: ag.Ambitie, survey: str = "eigen enquête") -> str | None:
     value = _number(item.basiswaarde, item.eenheid)
     if value is None:
         return None
     parts = [str(item.basisjaar) if item.basisjaar is not None else "jaar onbekend"]
     if item.bron:
-        parts.append(_source_name(item.bron))
+        parts.append(_source_name(item.bron, survey))
     return f"{value} ({', '.join(parts)})"
 
 
@@ -451,11 +461,11 @@ def _priorities_html(agenda: ag.Agenda) -> str:
     )
 
 
-def _item_html(number: int, item: ag.Ambitie) -> str:
+def _item_html(number: int, item: ag.Ambitie, survey: str = "eigen enquête") -> str:
     label = _indicator_label(item)
+    source = _source_name(item.bron, survey) or "bron onbekend"
     indicator = (f"{esc(label)} <span class='klein'>({esc(item.indicator)}; "
-                 f"{esc(_source_name(item.bron) or 'bron onbekend')})</span>") if label else (
-        _todo_html(None))
+                 f"{esc(source)})</span>") if label else _todo_html(None)
     if item.acties:
         actions = "".join(
             f"<tr><td>{_todo_html(a.wat)}</td><td>{_todo_html(a.wie)}</td>"
@@ -481,7 +491,7 @@ def _item_html(number: int, item: ag.Ambitie) -> str:
 <h3>{number}. {_todo_html(item.ambitie)} <span class="label">{esc(item.thema)}</span></h3>
 <dl>
 <dt>Indicator</dt><dd>{indicator}</dd>
-<dt>Nulmeting</dt><dd>{_todo_html(_baseline_text(item))}</dd>
+<dt>Nulmeting</dt><dd>{_todo_html(_baseline_text(item, survey))}</dd>
 <dt>Doel</dt><dd>{_todo_html(_target_text(item))}</dd>
 <dt>Acties</dt><dd>{actions}</dd>
 <dt>Partners</dt><dd>{_todo_html(partners)}</dd>
@@ -495,7 +505,8 @@ def _item_html(number: int, item: ag.Ambitie) -> str:
 def _items_html(agenda: ag.Agenda) -> str:
     if not agenda.items:
         return f'<p class="leeg">{_TODO}: nog geen ambities.</p>'
-    return "\n".join(_item_html(i, item) for i, item in enumerate(agenda.items, start=1))
+    survey = _survey_label(agenda)
+    return "\n".join(_item_html(i, item, survey) for i, item in enumerate(agenda.items, start=1))
 
 
 def _assets_html(agenda: ag.Agenda) -> str:
@@ -522,8 +533,8 @@ def _monitoring_rows(agenda: ag.Agenda) -> list[list[str]]:
             str(i),
             str(item.ambitie),
             _indicator_label(item) or _TODO,
-            _source_name(item.bron) or _TODO,
-            _baseline_text(item) or _TODO,
+            _source_name(item.bron, _survey_label(agenda)) or _TODO,
+            _baseline_text(item, _survey_label(agenda)) or _TODO,
             _target_text(item) or _TODO,
             str(item.evaluatie) or _TODO,
         ])
@@ -742,14 +753,14 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
         out.append(f"*{_TODO}: nog geen ambities.*")
     for i, item in enumerate(agenda.items, start=1):
         label = _indicator_label(item)
+        source = _source_name(item.bron, _survey_label(agenda)) or "bron onbekend"
         indicator = (f"{md_escape(label)} ({md_escape(item.indicator)}; "
-                     f"{md_escape(_source_name(item.bron) or 'bron onbekend')})") if label else (
-            f"*{_TODO}*")
+                     f"{md_escape(source)})") if label else f"*{_TODO}*"
         out.extend([
             f"### {i}. {_md_or_todo(item.ambitie)} ({md_escape(item.thema)})",
             "",
             f"- **Indicator:** {indicator}",
-            f"- **Nulmeting:** {_md_or_todo(_baseline_text(item))}",
+            f"- **Nulmeting:** {_md_or_todo(_baseline_text(item, _survey_label(agenda)))}",
             f"- **Doel:** {_md_or_todo(_target_text(item))}",
             f"- **Partners:** {_md_or_todo(', '.join(item.partners))}",
             f"- **Beleid:** {_md_or_todo(item.beleid)}",
