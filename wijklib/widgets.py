@@ -1,9 +1,13 @@
-"""A small picker for gemeente, niveau and focus area (ipywidgets).
+"""Small widgets for the notebooks (ipywidgets): a picker and dot voting.
 
-The widget is a thin layer: :func:`focus_options` and :func:`resolve_choice` do the work
-and are tested on their own. A notebook never depends on the widget: the parameter cell
-holds the same choices, and ``Picker.waarden()`` returns those values unchanged when
-nobody touches the widget (for example when papermill runs the notebook).
+* :class:`Picker` chooses gemeente, niveau and focus area (notebook 1);
+* :class:`Stemmen` divides dots (or weights) over themes (notebook 3).
+
+Each widget is a thin layer: the work is done by tested functions (:func:`focus_options`,
+:func:`resolve_choice`, :func:`wijklib.agenda.dot_vote`, :func:`wijklib.agenda.weigh`).
+A notebook never depends on a widget: the parameter cell holds the same choices, and
+``waarden()`` returns those values unchanged when nobody touches the widget (for example
+when papermill runs the notebook).
 """
 
 from __future__ import annotations
@@ -183,3 +187,176 @@ class Picker:
 def picker(gemeente: str, niveau: str = "buurt", focus: str = "") -> Picker:
     """Show the picker; see :class:`Picker`."""
     return Picker(gemeente, niveau, focus)
+
+
+# --------------------------------------------------------------- dot voting (notebook 3)
+
+#: Kinds of vote of :class:`Stemmen`: dots (whole numbers) or weights.
+VOTE_KINDS = ("stippen", "gewichten")
+
+
+def votes_from(priorities: Any) -> dict[str, int]:
+    """The dots per theme of earlier priorities (e.g. of a loaded agenda).
+
+    Parameters
+    ----------
+    priorities : list of wijklib.agenda.Prioriteit
+
+    Returns
+    -------
+    dict
+        ``{thema: stippen}``; empty when there are no priorities or when they came from
+        weights (then there are no dots to start from).
+    """
+    out: dict[str, int] = {}
+    for p in priorities or []:
+        if getattr(p, "stemmen", None) is None:
+            return {}
+        out[str(p.thema)] = int(p.stemmen)
+    return out
+
+
+def priority_table(priorities: Any) -> pd.DataFrame:
+    """The priorities as a small Dutch table: rang, thema, stemmen and aandeel (%).
+
+    Parameters
+    ----------
+    priorities : list of wijklib.agenda.Prioriteit
+        From :func:`wijklib.agenda.dot_vote` or :func:`wijklib.agenda.weigh`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``stemmen`` is empty (``<NA>``) for weights; ``aandeel`` is rounded to whole
+        percents.
+    """
+    rows = [
+        {"rang": p.rang, "thema": p.thema, "stemmen": p.stemmen,
+         "aandeel (%)": round(100 * p.gewicht)}
+        for p in priorities or []
+    ]
+    frame = pd.DataFrame(rows, columns=["rang", "thema", "stemmen", "aandeel (%)"])
+    frame["stemmen"] = pd.array(frame["stemmen"].tolist(), dtype="Int64")
+    frame["rang"] = frame["rang"].astype("int64")
+    frame["aandeel (%)"] = frame["aandeel (%)"].astype("int64")
+    return frame
+
+
+class Stemmen:
+    """Sliders to divide dots (or weights) over the themes; read with :meth:`waarden`.
+
+    A thin layer over :func:`wijklib.agenda.dot_vote` and :func:`wijklib.agenda.weigh`:
+    the sliders only collect numbers. Untouched (for example when papermill runs the
+    notebook), :meth:`waarden` returns the starting values unchanged, just as the
+    parameter cell has them.
+
+    Parameters
+    ----------
+    start : dict
+        Dots (or weights) per theme: the parameter cell, or :func:`votes_from` of a loaded
+        agenda. Checked right away (Dutch message when a value is wrong).
+    themas : list of str, optional
+        Themes to show a slider for (missing themes start at 0). Default: those of
+        ``start``.
+    soort : {"stippen", "gewichten"}
+        Dots (whole numbers, :func:`~wijklib.agenda.dot_vote`) or weights
+        (:func:`~wijklib.agenda.weigh`).
+    maximum : int
+        Highest value of a slider (raised to the highest starting value when needed).
+    on_change : callable, optional
+        Called with the new list of priorities after every change that gives a valid
+        vote (use it to save the agenda).
+    """
+
+    def __init__(
+        self,
+        start: Any,
+        themas: list[str] | None = None,
+        soort: str = "stippen",
+        maximum: int = 10,
+        on_change: Callable[[list[Any]], None] | None = None,
+    ) -> None:
+        import math
+
+        import ipywidgets as w
+
+        if soort not in VOTE_KINDS:
+            raise InvalidChoiceError(f"Kies als soort 'stippen' of 'gewichten', niet '{soort}'.")
+        self.soort = soort
+        self._vote = self._rule()
+        self._vote(start)  # a wrong start gives a Dutch message here, not later
+        self._start = dict(start)
+        names = list(dict.fromkeys([*(themas or []), *self._start]))
+        top = max([int(maximum), *(math.ceil(float(v)) for v in self._start.values())])
+        slider = w.IntSlider if soort == "stippen" else w.FloatSlider
+        self.sliders = {
+            naam: slider(value=self._start.get(naam, 0), min=0, max=top,
+                         step=1 if soort == "stippen" else 0.5,
+                         description=naam, continuous_update=False,
+                         style={"description_width": "9em"}, layout=w.Layout(width="30em"))
+            for naam in names
+        }
+        self.message = w.HTML()
+        self.box = w.VBox([*self.sliders.values(), self.message])
+        self._touched = False
+        self._on_change = on_change
+        self._show()
+        for item in self.sliders.values():
+            item.observe(self._changed, names="value")
+
+    def _rule(self) -> Callable[[Any], list[Any]]:
+        from . import agenda
+
+        return agenda.dot_vote if self.soort == "stippen" else agenda.weigh
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        self._touched = True
+        priorities = self._show()
+        if priorities is not None and self._on_change is not None:
+            self._on_change(priorities)
+
+    def _show(self) -> list[Any] | None:
+        import html
+
+        try:
+            priorities = self.prioriteiten()
+        except WijklibError as err:
+            self.message.value = f'<span style="color:#d55e00">{html.escape(str(err))}</span>'
+            return None
+        order = ", ".join(f"{p.rang}. {p.thema}" for p in priorities)
+        total = sum(self.waarden().values())
+        what = f"{total:g} stippen" if self.soort == "stippen" else "gewichten"
+        self.message.value = (f"Volgorde ({html.escape(what)}): <b>{html.escape(order)}</b>. "
+                              "Voer daarna de volgende cel uit.")
+        return priorities
+
+    def waarden(self) -> dict[str, float]:
+        """Dots (or weights) per theme: the sliders, or the starting values when untouched."""
+        if not self._touched:
+            return dict(self._start)
+        return {naam: item.value for naam, item in self.sliders.items()}
+
+    def prioriteiten(self) -> list[Any]:
+        """The priorities of :meth:`waarden` (list of :class:`wijklib.agenda.Prioriteit`)."""
+        return self._vote(self.waarden())
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{k}: {v:g}" for k, v in self.waarden().items())
+        return (f"Stemknoppen ({self.soort}; nu: {values}). De schuifjes werken in "
+                "JupyterLab en op Binder.")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):  # shown where widgets do not work: a readable line
+            bundle["text/plain"] = repr(self)
+        return bundle
+
+
+def stemmen(
+    start: Any,
+    themas: list[str] | None = None,
+    soort: str = "stippen",
+    on_change: Callable[[list[Any]], None] | None = None,
+) -> Stemmen:
+    """Show the voting sliders; see :class:`Stemmen`."""
+    return Stemmen(start, themas=themas, soort=soort, on_change=on_change)

@@ -1,0 +1,314 @@
+"""Notebook 3 (tellen én vertellen, buurtagenda) runs top to bottom against the loopback servers.
+
+Three runs:
+
+1. from nothing: no saved work of notebook 1 or 2, so the practice data are made (and said
+   to be fictional); strict checks; the notebook and the exported agenda open cleanly in
+   Chromium;
+2. from the state file of run 1 in the export folder (changed a little, to prove it is
+   really loaded, and written in the older format, so it must be backed up before it is
+   saved again), with the survey read from an own export file (``ENQUETE_BESTAND``);
+   and a damaged state file, which stops the notebook with a Dutch message and is kept;
+3. the participant version (nothing filled in) with saved results of notebooks 1 and 2 in
+   the export folder, and an old agenda file that must be backed up before a new agenda is
+   started.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_notebooks import outputs, run_notebook
+
+import wijklib
+from wijklib import agenda as ag
+from wijklib import practice, resultaten, survey
+from wijklib.agenda_export import SECTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "03_tellen_en_vertellen_buurtagenda.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "oplossingen" / NAME
+PARTICIPANT = ROOT / "notebooks" / NAME
+N_CHECKS = 5
+FOCUS = "BU03440311"
+DEFAULT_ORDER = ["veiligheid", "sociaal", "wonen", "leefomgeving", "voorzieningen"]
+
+
+def _run(servers, cache, assets, export: Path, out: Path, parameters: dict,
+         notebook: Path = NOTEBOOK) -> dict:
+    from conftest import point_wijklib_at
+
+    cbs, pdok = servers
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs.url, pdok.url, cache)
+        mp.setenv("WIJKLIB_EXPORT", str(export))
+        mp.setenv("WIJKLIB_ASSETS", str(assets))
+        mp.delenv("WIJKLIB_MIN_GROEP", raising=False)
+        if notebook == NOTEBOOK:
+            mp.setenv("WIJKLIB_STRICT_CHECKS", "1")  # a wrong answer fails the run
+        else:
+            mp.delenv("WIJKLIB_STRICT_CHECKS", raising=False)
+        return run_notebook(notebook, out, parameters)
+
+
+def _text(nb: dict) -> str:
+    """Everything the notebook printed or showed as text."""
+    parts = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                parts.append("".join(o["text"]))
+            elif "data" in o:
+                parts.append("".join(o["data"].get("text/plain", "")))
+                parts.append("".join(o["data"].get("text/html", "")))
+    return "\n".join(parts)
+
+
+def _cell_output(nb: dict, starts: str) -> str:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "".join(cell["source"]).startswith(starts):
+            return "\n".join(
+                "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                for o in cell.get("outputs", [])
+            )
+    raise AssertionError(f"no cell starts with {starts!r}")
+
+
+def _assert_clean_run(nb: dict, expected: str = "Goed zo!") -> None:
+    assert outputs(nb, "error") == []
+    assert outputs(nb, "stderr") == [], "warnings reached the participant"
+    controle = [
+        "".join(o["data"]["text/plain"])
+        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
+        for o in c["outputs"] if "data" in o
+    ]
+    assert len(controle) == N_CHECKS and all(expected in t for t in controle), controle
+
+
+def _priority_order(nb: dict) -> list[str]:
+    table = _cell_output(nb, "prioriteiten = stemknoppen.prioriteiten()")
+    rows = [line.split() for line in table.splitlines()[1:] if line.strip()]
+    return [row[2] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def first_run(utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path_factory):
+    """Run 1: from nothing (no saved work of notebook 1 or 2)."""
+    base = tmp_path_factory.mktemp("nb3-run1")
+    export = base / "export"
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+              base / "nb3.ipynb", {})
+    return nb, export, base
+
+
+@pytest.mark.notebook
+@pytest.mark.browser
+def test_notebook_3_from_nothing_makes_a_complete_agenda(first_run):
+    nb, export, base = first_run
+    _assert_clean_run(nb)
+    text = _text(nb)
+    assert "Ik vond geen bewaarde keuzes van notebook 1" in text
+    assert "OEFENDATA (verzonnen)" in text and "Nieuwe agenda begonnen" in text
+    assert "oefencijfers, verzonnen" in text  # the police column is labelled fictional
+    assert "hoe kan dat?" in text  # flagged disagreements became questions
+    assert _priority_order(nb) == DEFAULT_ORDER
+
+    state = export / "buurtagenda.json"
+    agenda = ag.load_state(state)
+    assert [p.thema for p in agenda.priorities] == DEFAULT_ORDER
+    assert [item.id for item in agenda.items] == ["ambitie-1", "ambitie-2", "ambitie-3"]
+    assert [p for p in ag.validate(agenda) if not p.startswith("Tip:")] == []
+    first, third = agenda.items[0], agenda.items[2]
+    assert first.basisjaar and first.doeljaar > first.basisjaar and first.partners
+    assert (third.bron, third.basisjaar, third.basiswaarde) == ("cbs", 2023, 8.0)
+    kinds = {ev.soort for ev in first.onderbouwing}
+    assert {"enquete", "verhaal", "kaartnotitie"} <= kinds
+    assert all("oefendata" in ev.bron for ev in first.onderbouwing if ev.soort != "cijfer")
+    assert agenda.krachten and agenda.enquete.naam.endswith("(oefendata, verzonnen)")
+    assert not list(export.glob("buurtagenda.bak-*"))  # nothing to back up on a first run
+
+    html_files = list(export.glob("buurtagenda-*.html"))
+    assert len(html_files) == 1 and html_files[0].with_suffix(".md").is_file()
+    names = set(zipfile.ZipFile(export / "buurtagenda-alles.zip").namelist())
+    assert {"buurtagenda.json", html_files[0].name, html_files[0].with_suffix(".md").name} \
+        <= names
+    check_rendered_nb3(nb, base / "nb3.html", "notebook3_utrecht")
+    check_export(html_files[0], "notebook3_buurtagenda")
+
+
+@pytest.mark.notebook
+def test_notebook_3_continues_from_a_saved_state_and_an_own_survey_file(
+    first_run, utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    from conftest import point_wijklib_at
+
+    _, export1, _ = first_run
+    saved = ag.load_state(export1 / "buurtagenda.json")
+    saved.priorities = ag.dot_vote({"wonen": 6, "sociaal": 3, "veiligheid": 1})
+    saved.items[0].ambitie = "Ambitie uit het bewaarde bestand <b>niet</b> overschrijven"
+    # the state in the export folder, written the old way (version 0: the bare agenda)
+    export = tmp_path / "export"
+    export.mkdir()
+    state = export / "buurtagenda.json"
+    state.write_text(json.dumps(ag.to_dict(saved), ensure_ascii=False), "utf-8")
+    uploaded = state.read_bytes()
+    # an own survey file: the same practice answers, exported the way KoBoToolbox does
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+        buurten = wijklib.kerncijfers("Utrecht")
+        answers = practice.practice_responses(buurten, seed=2026)
+        own = practice.practice_export(answers, survey.vragenlijst(), "kobo",
+                                       tmp_path / "upload" / "enquete.csv", buurten=buurten)
+
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+              tmp_path / "nb3_state.ipynb",
+              {"STATE_BESTAND": str(state), "ENQUETE_BESTAND": str(own)})
+    _assert_clean_run(nb)  # the migration and backup messages are plain text, not warnings
+    text = _text(nb)
+    assert f"Agenda geladen uit {state}: 3 prioriteiten, 3 ambities" in text
+    assert "oudere opbouw (versie 0)" in text
+    assert "KoBoToolbox" in text and f"{len(answers)} respondenten" in text
+    assert "Ambitie 1 staat al in je bewaarde agenda" in text
+    assert "Ambitie 3 staat al in je bewaarde agenda" in text
+    assert _priority_order(nb) == ["wonen", "sociaal", "veiligheid"]  # the file's votes
+
+    backups = list(export.glob("buurtagenda.bak-*.json"))  # the old file was kept first
+    assert len(backups) == 1 and backups[0].read_bytes() == uploaded
+    assert f"bewaard als {backups[0].name}" in text
+    assert json.loads(state.read_text("utf-8"))["schema_version"] == ag.SCHEMA_VERSION
+    agenda = ag.load_state(state)
+    assert [p.thema for p in agenda.priorities] == ["wonen", "sociaal", "veiligheid"]
+    assert agenda.items[0].ambitie == saved.items[0].ambitie  # the saved text was kept
+    assert agenda.enquete.naam == "eigen bewonersenquête"
+    page = next(export.glob("buurtagenda-*.html")).read_text("utf-8")
+    assert "Ambitie uit het bewaarde bestand &lt;b&gt;niet&lt;/b&gt;" in page  # escaped
+
+
+@pytest.mark.notebook
+def test_a_damaged_state_file_stops_with_a_dutch_message_and_is_kept(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    from papermill.exceptions import PapermillExecutionError
+
+    export = tmp_path / "export"
+    export.mkdir()
+    state = export / "buurtagenda.json"
+    state.write_text('{"schema": "wijklib-buurtagenda",\n "schema_version": 1,\n "agenda": {',
+                     "utf-8")
+    before = state.read_bytes()
+    with pytest.raises(PapermillExecutionError):
+        _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+             tmp_path / "nb3_damaged.ipynb", {"STATE_BESTAND": str(state)})
+    nb = json.loads((tmp_path / "nb3_damaged.ipynb").read_text("utf-8"))
+    text = _text(nb)
+    assert "Dat ging niet goed" in text and "beschadigd" in text and "regel 3" in text
+    assert "Er is niets overschreven" in text and "Traceback" not in text
+    assert state.read_bytes() == before and sorted(export.iterdir()) == [state]
+
+
+@pytest.mark.notebook
+def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    from conftest import point_wijklib_at
+
+    export = tmp_path / "export"
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+        buurten, kaart = wijklib.kerncijfers("Utrecht"), wijklib.gebieden("Utrecht")
+        work = resultaten.practice_vertellen(buurten, kaart, seed=2026, focus=FOCUS)
+    extra = pd.DataFrame([{"buurtcode": FOCUS, "soort": "plekken",  # only the saved work has it
+                           "naam_of_omschrijving": "Testtuin achter de flat",
+                           "kort": "alleen in het bewaarde werk"}])
+    work.krachten = pd.concat([work.krachten, extra], ignore_index=True)
+    work.extra |= {"enquete_jaar": 2025,  # as notebook 2 saves it: which parts are practice
+                   "oefendata_delen": {"antwoorden": True, "kaartnotities": True,
+                                       "verhalen": True, "wijkschouw": True, "krachten": False}}
+    resultaten.save_tellen("Utrecht", "buurt", FOCUS, ["woz_waarde"],
+                           ["Wat maakt deze buurt sterk?"], folder=export)
+    resultaten.save_vertellen(work, folder=export)
+    old = export / "buurtagenda.json"
+    damaged = '{"schema": "wijklib-buurtagenda", "schema_version": 1, "agenda": {'
+    old.write_text(damaged, "utf-8")  # an earlier, damaged agenda: must be kept
+
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+              tmp_path / "nb3_saved.ipynb", {}, notebook=PARTICIPANT)
+    _assert_clean_run(nb, expected="Nog niet ingevuld")  # runs without answers, no errors
+    text = _text(nb)
+    assert "Bewaarde keuzes van notebook 1 gevonden: Utrecht, gebied BU03440311" in text
+    assert "Wat maakt deze buurt sterk?" in text
+    assert "Het bewaarde werk van notebook 2 is geladen" in text and "OEFENDATA" not in text
+    assert "oefendata (verzonnen) in: antwoorden, kaartnotities, verhalen" in text
+    assert "Testtuin achter de flat" in text
+    assert "Ambitie 2 is nog niet af" in text
+    backups = list(export.glob("buurtagenda.bak-*.json"))
+    assert len(backups) == 1 and backups[0].read_text("utf-8") == damaged
+    assert "Er stond al een andere agenda" in text
+
+    agenda = ag.load_state(old)
+    assert [item.id for item in agenda.items] == ["ambitie-1", "ambitie-3"]
+    kracht = next(k for k in agenda.krachten if k.wat == "Testtuin achter de flat")
+    assert "oefendata" not in kracht.bron  # the strengths were not practice data
+    assert agenda.enquete.jaar == 2025 and agenda.items[0].basisjaar == 2025
+    assert "(oefendata, verzonnen)" in agenda.enquete.naam
+    names = set(zipfile.ZipFile(export / "buurtagenda-alles.zip").namelist())
+    assert {"tellen.json", "vertellen/meta.json", "buurtagenda.json"} <= names
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def check_rendered_nb3(nb: dict, html_path: Path, name: str) -> None:
+    """The executed notebook as HTML in Chromium: no errors, checks, charts, map, agenda."""
+    import nbformat
+    from browser import ARTIFACTS_DIR, browse
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(
+        nbformat.reads(json.dumps(nb), as_version=4)
+    )
+    html_path.write_text(body, "utf-8")
+    with browse(html_path, wait_ms=1500) as page:
+        text = page.evaluate("document.body.innerText")
+        images = page.evaluate("document.querySelectorAll('.jp-OutputArea img').length")
+        frames = page.evaluate_all_frames(
+            "[document.querySelectorAll('path.leaflet-interactive').length,"
+            " document.querySelectorAll('section#ambities article.item').length]"
+        )
+        page.screenshot(ARTIFACTS_DIR / f"{name}.png")
+        report = page.report
+    assert report.page_errors == [] and report.dialogs == [], report.problems
+    assert "Traceback" not in text and "Dat ging niet goed" not in text
+    assert "Nog niet goed" not in text and text.count("Goed zo!") >= N_CHECKS
+    assert images >= 3  # dumbbell of the buurt, dumbbell of the wijk, quadrant
+    assert any(leaflet > 0 for leaflet, _ in frames), "the gap map was not drawn"
+    assert any(items == 3 for _, items in frames), "the agenda preview is missing"
+    assert "geen gegevens" in text  # missing rings are shown as missing
+    assert "Download de buurtagenda (HTML" in text and "Download alles (zip)" in text
+
+
+def check_export(path: Path, name: str) -> None:
+    """The exported agenda: every section, no JavaScript errors, a screenshot and a PDF."""
+    from browser import ARTIFACTS_DIR, browse
+
+    ids = [key for key, _ in SECTIONS]
+    with browse(path) as session:
+        present = session.evaluate(
+            "ids => ids.filter(id => document.getElementById(id) !== null)", ids
+        )
+        text = session.evaluate("document.body.innerText")
+        session.screenshot(ARTIFACTS_DIR / f"{name}.png")
+        session.page.emulate_media(media="print")
+        pdf = ARTIFACTS_DIR / f"{name}.pdf"
+        session.page.pdf(path=str(pdf), format="A4", print_background=True)
+        report = session.report
+    report.assert_clean()
+    assert present == ids
+    assert "oefendata, verzonnen" in text and "Nog aan te vullen" not in text
+    assert pdf.read_bytes().startswith(b"%PDF")
+    shutil.copy(path, ARTIFACTS_DIR / f"{name}.html")
