@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_notebooks import SOLUTIONS, outputs, run_notebook
+from test_notebooks import SOLUTIONS, outputs, render, run_notebook
 
 SOLUTION = SOLUTIONS / "02_vertellen_bewonersperspectief.ipynb"
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,28 +38,14 @@ def stdout(nb: dict) -> str:
 
 def check_rendered(nb: dict, html_path: Path, name: str) -> None:
     """What a person sees: the executed notebook as HTML in Chromium (maps, previews, links)."""
-    import nbformat
-    from browser import ARTIFACTS_DIR, browse
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(
-        nbformat.reads(json.dumps(nb), as_version=4)
+    text, images, frames, _ = render(
+        nb, html_path, name,
+        "[document.querySelectorAll('.wijklib-note, path.leaflet-interactive').length,"
+        " document.querySelectorAll('.leaflet-draw').length,"
+        " document.querySelectorAll('section#themas blockquote').length,"
+        " document.querySelectorAll('#oefendata').length]"
     )
-    html_path.write_text(body, "utf-8")
-    with browse(html_path, wait_ms=1500) as page:
-        text = page.evaluate("document.body.innerText")
-        images = page.evaluate("document.querySelectorAll('.jp-OutputArea img').length")
-        frames = page.evaluate_all_frames(
-            "[document.querySelectorAll('.wijklib-note, path.leaflet-interactive').length,"
-            " document.querySelectorAll('.leaflet-draw').length,"
-            " document.querySelectorAll('section#themas blockquote').length,"
-            " document.querySelectorAll('#oefendata').length]"
-        )
-        page.screenshot(ARTIFACTS_DIR / f"{name}.png")
-        report = page.report
-    assert report.page_errors == [] and report.dialogs == [], report.problems
-    assert "Traceback" not in text and "Dat ging niet goed" not in text
-    assert "Nog niet goed" not in text and text.count("Goed zo!") >= 6
+    assert text.count("Goed zo!") >= 6
     assert images >= 1  # the chart of the scale scores
     assert any(notes > 0 for notes, *_ in frames), "the notes were not drawn on the map"
     assert any(draw > 0 for _, draw, *_ in frames), "the drawing tool is missing"

@@ -71,3 +71,15 @@ def test_data_file_missing_says_what_to_do():
         data_file("bestaat-niet.csv")
     with pytest.raises(InvalidChoiceError):
         data_file(" ")
+
+
+def test_file_stem_and_atomic_pages(tmp_path, monkeypatch):
+    from wijklib.notebook import file_stem, save_page, write_text
+
+    assert file_stem("Taag- en Rubicondreef & co") == "taag-en-rubicondreef-co"
+    assert file_stem("Café ’t Hoekje") == "cafe-t-hoekje"
+    assert file_stem("<>", "gebied") == "gebied"
+    path = write_text(tmp_path / "a" / "b.txt", "één")
+    assert path.read_text("utf-8") == "één" and list(path.parent.iterdir()) == [path]
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
+    assert save_page("<p>x</p>", stem="profiel") == tmp_path / "export" / "profiel.html"

@@ -22,9 +22,7 @@ import base64
 import datetime as dt
 import html
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from typing import Any
 from . import agenda as ag
 from .compare import format_number
 from .errors import InvalidChoiceError
+from .notebook import file_stem, write_text
 
 #: Section ids and titles, in document order.
 SECTIONS = (
@@ -820,25 +819,6 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
 # -------------------------------------------------------------------------- saving
 
 
-def _slug(text: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return text[:60] or "buurtagenda"
-
-
-def _write_text(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def save_export(
     agenda: ag.Agenda,
     folder: str | Path,
@@ -871,15 +851,16 @@ def save_export(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ag.AgendaError(f"Ik kan de map {folder} niet maken ({err.strerror}).") from None
-    stem = _slug(name or f"buurtagenda-{'-'.join(agenda.buurten) or agenda.gemeente}")
+    stem = file_stem(name or f"buurtagenda-{'-'.join(agenda.buurten) or agenda.gemeente}",
+                     "buurtagenda")
     paths = {
         "html": folder / f"{stem}.html",
         "markdown": folder / f"{stem}.md",
         "state": folder / f"{stem}.json",
     }
     try:
-        _write_text(paths["html"], to_html(agenda, rings, charts=charts))
-        _write_text(paths["markdown"], to_markdown(agenda, rings))
+        write_text(paths["html"], to_html(agenda, rings, charts=charts))
+        write_text(paths["markdown"], to_markdown(agenda, rings))
     except OSError as err:
         raise ag.AgendaError(
             f"Opslaan in {folder} is niet gelukt ({err.strerror}). Probeer een andere map."

@@ -9,6 +9,10 @@ from __future__ import annotations
 import base64
 import html
 import mimetypes
+import os
+import re
+import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,48 @@ def export_dir() -> Path:
     path = settings().export_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def file_stem(text: str, default: str = "pagina") -> str:
+    """A safe file name part: ``"Taag- en Rubicondreef & co"`` -> ``"taag-en-rubicondreef-co"``."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()
+    return stem[:60] or default
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write a text file atomically (a temporary file, then a rename): never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_page(page: str, path: str | Path | None = None, stem: str = "pagina") -> Path:
+    """Save an HTML page a participant made (a profile, a summary).
+
+    Parameters
+    ----------
+    page : str
+        The HTML.
+    path : str or Path, optional
+        File to write; default ``<stem>.html`` in :func:`export_dir`.
+    stem : str
+        File name without extension, for the default path.
+
+    Returns
+    -------
+    Path
+        The file written (download it with :func:`download_link`).
+    """
+    return write_text(path if path is not None else export_dir() / f"{stem}.html", page)
 
 
 def friendly_error_html(err: BaseException) -> str:

@@ -9,7 +9,6 @@ rounding, and open questions to take to residents. Every text is escaped.
 from __future__ import annotations
 
 import html
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -318,11 +317,6 @@ bewoners:</p><ol>{''.join(f'<li>{_esc(q)}</li>' for q in asked)}</ol></section><
 """
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60] or "gebied"
-
-
 def save_profile(page: str, path: str | Path | None = None, name: str = "") -> Path:
     """Write a profile page to disk.
 
@@ -341,13 +335,6 @@ def save_profile(page: str, path: str | Path | None = None, name: str = "") -> P
     Path
         The file written (download it with :func:`wijklib.notebook.download_link`).
     """
-    if path is None:
-        from .notebook import export_dir
+    from .notebook import file_stem, save_page
 
-        path = export_dir() / f"buurtprofiel-{_slug(name)}.html"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return save_page(page, path, f"buurtprofiel-{file_stem(name, 'gebied')}")

@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .errors import WijklibError
+from .notebook import write_text
 
 TELLEN = "tellen.json"
 VERTELLEN = "vertellen"
@@ -51,12 +52,6 @@ def _folder(folder: str | Path | None) -> Path:
     return path
 
 
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def save_tellen(
     gemeente: str,
     niveau: str,
@@ -82,7 +77,7 @@ def save_tellen(
         "vragen": list(questions or []),
     }
     path = _folder(folder) / TELLEN
-    _write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
     return path
 
 
@@ -168,7 +163,7 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
         "aantallen": {attr: len(getattr(result, attr)) for attr in [*_FILES, "kaartnotities"]},
         "extra": result.extra,
     }
-    _write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=1, default=str))
+    write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=1, default=str))
     return target
 
 

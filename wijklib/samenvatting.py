@@ -22,7 +22,6 @@ Practice data are labelled on the page ("oefendata, verzonnen"), per part.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -97,11 +96,6 @@ footer { color: #555; font-size: 8.5pt; margin-top: 5mm; border-top: 1px solid #
 # --------------------------------------------------------------------------- files
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60] or "gebied"
-
-
 def save_summary(page: str, path: str | Path | None = None, name: str = "") -> Path:
     """Write a summary page to disk.
 
@@ -120,16 +114,9 @@ def save_summary(page: str, path: str | Path | None = None, name: str = "") -> P
     Path
         The file written (download it with :func:`wijklib.notebook.download_link`).
     """
-    if path is None:
-        from .notebook import export_dir
+    from .notebook import file_stem, save_page
 
-        path = export_dir() / f"wat-vertellen-bewoners-{_slug(name)}.html"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return save_page(page, path, f"wat-vertellen-bewoners-{file_stem(name, 'gebied')}")
 
 
 # --------------------------------------------------------------------------- helpers
