@@ -84,3 +84,20 @@ def test_sensitivity_chart_empty_and_wrong_input():
     assert "Geen gebieden met een score." in _texts(fig)
     with pytest.raises(InvalidChoiceError, match="sensitivity"):
         charts.sensitivity_chart(pd.DataFrame({"naam": ["x"]}))
+
+
+def test_comparison_chart_judges_against_the_drawn_reference():
+    area = pd.DataFrame({"code": ["BU1"], "naam": ["Buurt"], "bijstand_per_1000": [50.0]})
+    gemeente = pd.DataFrame({"code": ["GM1"], "naam": ["Gemeente"], "bijstand_per_1000": [80.0]})
+    land = pd.DataFrame({"code": ["NL00"], "naam": ["Nederland"], "bijstand_per_1000": [30.0]})
+    table = compare.compare(area, {"gemeente": gemeente, "Nederland": land},
+                            ["bijstand_per_1000"])
+    colours = {}
+    for reference in ("gemeente", "Nederland"):
+        fig = charts.comparison_chart(table, reference=reference)
+        (bar,) = fig.axes[0].patches
+        colours[reference] = matplotlib.colors.to_hex(bar.get_facecolor())
+        assert fig.axes[0].get_xlabel().startswith(f"verschil met {compare._phrase(reference)}")
+        matplotlib.pyplot.close(fig)
+    # less bijstand than the gemeente is favourable, more than Nederland is not
+    assert colours == {"gemeente": charts.FAVOURABLE, "Nederland": charts.UNFAVOURABLE}

@@ -109,3 +109,14 @@ def test_profile_in_chromium_prints_on_one_page(utrecht, tmp_path):
     assert all("Bevolkingsdichtheid" in t and "2023" in t for t in titles)  # tooltips
     assert report.page_errors == [] and report.dialogs == [] and report.problems == []
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+def test_profile_says_what_similar_areas_were_matched_on(utrecht):
+    page = profiel.profile_html(FOCUS, **utrecht)
+    assert "in stedelijkheid en aantal inwoners:" in page
+    areas = utrecht["areas"].copy()
+    areas.loc[areas["code"] == FOCUS, "stedelijkheid"] = np.nan
+    page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], utrecht["nederland"],
+                                utrecht["gebieden"])
+    assert "Mediaan van de 5 gebieden die het meest lijken op" in page
+    assert "in aantal inwoners:" in page and "ontbreekt stedelijkheid" in page

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalog
-from .compare import format_number
+from .compare import _judge, _phrase, format_number
 from .errors import InvalidChoiceError
 
 #: Okabe–Ito colours (colour-blind safe).
@@ -67,6 +67,13 @@ def comparison_chart(table: pd.DataFrame, reference: str = "gemeente", title: st
     known = pct.notna().to_numpy()
     ref_values = rows.get(f"waarde_{reference}", pd.Series([np.nan] * n))
     ref_years = rows.get(f"jaar_{reference}", pd.Series([None] * n))
+    # favourable or not against THIS reference (compare's "oordeel" is against the first)
+    directions = rows["indicator"].map(lambda name: catalog.get(name).hoger_is).to_numpy()
+    judgements = _judge(
+        pd.to_numeric(rows["waarde"], errors="coerce").to_numpy(dtype="float64"),
+        pd.to_numeric(ref_values, errors="coerce").to_numpy(dtype="float64"),
+        directions, 0.05,
+    )
     column_x = ax.get_yaxis_transform()  # x in axes fractions, y in data
     for i, r in rows.iterrows():
         if sizes[i]:
@@ -74,21 +81,23 @@ def comparison_chart(table: pd.DataFrame, reference: str = "gemeente", title: st
         elif not known[i]:
             text, style = "geen cijfer (ontbreekt of geheim)", {"color": GREY, "style": "italic"}
         else:
-            ax.barh(y[i], pct[i], color=_colour(str(r.get("oordeel"))), height=0.6)
+            ax.barh(y[i], pct[i], color=_colour(judgements[i]), height=0.6)
             year = ref_years[i]
-            year_text = f" ({int(year)})" if year is not None and pd.notna(year) else ""
+            year_text = f" ({int(year)})" if year is not None and pd.notna(year) \
+                else " (jaar onbekend)"
             sign = "+" if pct[i] > 0 else ""
             text = (f"{sign}{format_number(pct[i], 0)} %: {format_number(r['waarde'])} "
                     f"tegen {format_number(ref_values[i])}{year_text}")
             style = {}
         ax.text(1.02, y[i], text, transform=column_x, va="center", fontsize=8.5, **style)
     ax.axvline(0, color="#333333", linewidth=1)
-    ax.set_yticks(y, [f"{r['label']} ({r['jaar']})" for _, r in rows.iterrows()])
+    ax.set_yticks(y, [f"{r['label']} ({int(r['jaar']) if pd.notna(r['jaar']) else 'jaar onbekend'})"
+                      for _, r in rows.iterrows()])
     limit = float(np.nanmax(np.abs(pct))) if known.any() else 10.0
     ax.set_xlim(-limit * 1.1 - 5, limit * 1.1 + 5)
-    ax.set_xlabel(f"verschil met {reference} in % (0 = gelijk)")
+    ax.set_xlabel(f"verschil met {_phrase(reference)} in % (0 = gelijk)")
     name = rows["naam"].iloc[0] if n and "naam" in rows else "het gebied"
-    ax.set_title(title or f"{name} vergeleken met {reference}", fontsize=11)
+    ax.set_title(title or f"{name} vergeleken met {_phrase(reference)}", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     fig.text(0.01, 0.01, "Groen = gunstiger, oranje = ongunstiger, blauw = geen oordeel. "
              "Bron: CBS Kerncijfers wijken en buurten.", fontsize=7.5, color="#555555")

@@ -564,7 +564,9 @@ def compare_similar(
         The table of :func:`compare` for the one area, with reference key
         ``"vergelijkbaar"`` (``waarde_vergelijkbaar`` = median of the similar areas that
         have a figure), plus ``aantal_vergelijkbaar`` (how many similar areas have a
-        figure) and ``vergelijkbaar_met`` (their names).
+        figure) and ``vergelijkbaar_met`` (their names). ``attrs`` has
+        ``aantal_gebieden``, ``vergeleken_op`` (the columns the similar areas were found
+        on) and, when urbanity was missing, ``toelichting``.
     """
     inds = _indicators(indicators)
     names = [i.naam for i in inds]
@@ -585,4 +587,8 @@ def compare_similar(
     result = compare(area, {"vergelijkbaar": median_row}, names, threshold=threshold)
     result["aantal_vergelijkbaar"] = [counts[c] for c in result["indicator"]]
     result["vergelijkbaar_met"] = ", ".join(_names(similar))
+    result.attrs["aantal_gebieden"] = len(similar)
+    result.attrs["vergeleken_op"] = similar.attrs.get("vergeleken_op", list(by))
+    if "toelichting" in similar.attrs:
+        result.attrs["toelichting"] = similar.attrs["toelichting"]
     return result

@@ -34,6 +34,8 @@ KEY_INDICATORS = (
 )
 #: At most this many standouts against the gemeente (half as many against similar areas).
 MAX_STANDOUTS = 3
+#: How the columns similar areas are matched on read in a sentence.
+_BY_WORDS = {"stedelijkheid": "stedelijkheid", "inwoners": "aantal inwoners"}
 #: Below this number of inhabitants rates jump from year to year (see pitfalls).
 SMALL_AREA = 200
 
@@ -221,12 +223,19 @@ def profile_html(
         refs["Nederland"] = nederland
     table = compare.compare(focus_rows, refs, names)
     peers = pd.DataFrame()
-    peer_names = ""
+    peer_note = ""
     if similar and len(areas) > 2:
-        peers = compare.compare_similar(areas, code, names, n=similar).set_index("indicator")
-        if len(peers):
-            peer_names = str(peers["vergelijkbaar_met"].iloc[0])
-            peer_count = int(peers["aantal_vergelijkbaar"].iloc[0])
+        found = compare.compare_similar(areas, code, names, n=similar)
+        peers = found.set_index("indicator")
+        if len(peers) and found.attrs.get("aantal_gebieden"):
+            on = " en ".join(_BY_WORDS.get(c, c) for c in found.attrs["vergeleken_op"])
+            peer_note = (
+                f"<p class='sub'>* Mediaan van de {found.attrs['aantal_gebieden']} gebieden "
+                f"die het meest lijken op {_esc(row['naam'])} in {_esc(on)}: "
+                f"{_esc(peers['vergelijkbaar_met'].iloc[0])}."
+                + (f" {_esc(found.attrs['toelichting'])}" if "toelichting" in found.attrs
+                   else "") + "</p>"
+            )
     niveau = str(row.get("niveau", "gebied") or "gebied").lower()
     gm_name = str(gemeente["naam"].iloc[0]) if "naam" in gemeente and len(gemeente) else ""
 
@@ -282,9 +291,6 @@ def profile_html(
 
     asked = questions if questions else default_questions(standouts)
     made = made_on or date.today()
-    peer_note = (f"<p class='sub'>* Mediaan van de {peer_count} gebieden "
-                 f"die het meest lijken op {_esc(row['naam'])} in stedelijkheid en aantal "
-                 f"inwoners: {_esc(peer_names)}.</p>" if peer_names else "")
     sources = _sources([areas, gemeente, nederland] if nederland is not None
                        else [areas, gemeente], names, gebieden.attrs.get("year")
                        if gebieden is not None else None)
