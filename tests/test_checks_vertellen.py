@@ -65,7 +65,7 @@ def test_respondents_per_buurt_wrong_answers(antwoorden):
 def test_lowest_buurt(uitslag):
     cohesie = uitslag[(uitslag["schaal"] == "cohesie") & (uitslag["buurtcode"] != "totaal")]
     lowest = cohesie.sort_values("score")["buurtnaam"].iloc[0]
-    highest = cohesie.sort_values("score")["buurtnaam"].dropna().iloc[-2]  # before hidden
+    highest = cohesie.dropna(subset=["score"]).sort_values("score")["buurtnaam"].iloc[-1]
     right = cv.check_lowest_buurt(lowest, uitslag, "cohesie")
     assert right.ok is True and "," in right.message  # Dutch decimal comma
     code = cohesie.set_index("buurtnaam").loc[lowest, "buurtcode"]
@@ -74,6 +74,11 @@ def test_lowest_buurt(uitslag):
     assert high.ok is False and "hóógste" in high.message
     hidden = cv.check_lowest_buurt("Klein", uitslag, "cohesie")
     assert hidden.ok is False and "te weinig antwoorden" in hidden.message
+    second = cohesie.loc[cohesie["reden"] == "verborgen om terugrekenen te voorkomen",
+                         "buurtnaam"]
+    assert len(second) == 1  # Klein (4) alone would follow from the whole area
+    also = cv.check_lowest_buurt(second.iloc[0], uitslag, "cohesie")
+    assert also.ok is False and "terugrekenen" in also.message
     area = cv.check_lowest_buurt("Hele gebied", uitslag, "cohesie")
     assert area.ok is False and "hele gebied" in area.message
     assert cv.check_lowest_buurt(..., uitslag, "cohesie").ok is None
@@ -232,3 +237,21 @@ def test_strict_mode_raises_on_wrong_and_empty(monkeypatch):
         cv.check_within_margin(True, table, "BU1")
     with pytest.raises(AssertionError):
         cv.check_within_margin(..., table, "BU1")
+
+
+def test_respondents_per_buurt_says_the_actual_minimum(antwoorden):
+    by_name = antwoorden["buurtnaam"].value_counts()
+    strict = cv.check_respondents_per_buurt(by_name, antwoorden, min_n=30)
+    assert strict.ok is True and "minder dan 30 respondenten" in strict.message
+    assert "minder dan 10" not in strict.message
+
+
+def test_theme_decisions_any_case_and_number_of_stories(suggesties):
+    right = cv.check_theme_decisions({0: ["Leefomgeving"], 1: [" SOCIAAL "]}, suggesties,
+                                     [0, 1])
+    assert right.ok is True and "twee verhalen bekeken" in right.message
+    assert "drie" not in right.message
+    missing = cv.check_theme_decisions({0: []}, suggesties, [0, 1, 2, 3])
+    assert missing.ok is False and "elk van de vier verhalen" in missing.message
+    one = cv.check_theme_decisions({0: [], 1: []}, suggesties, [0])
+    assert one.ok is False and "het verhaal uit de tabel" in one.message

@@ -386,3 +386,42 @@ def test_notes_map_in_chromium(utrecht, map_assets, tmp_path):
     assert back["categorie"].tolist() == ["idee"]
     assert back["tekst"].tolist() == ["Een bankje bij de bushalte"]
     assert back["bron"].tolist() == ["getekend op de kaart"] and rapport.empty
+
+
+def test_naam_is_a_person_not_a_title():
+    features = [{"type": "Feature",
+                 "properties": {"categorie": "kans", "naam": "Jan de Vries",
+                                "description": "Hier kan een moestuin."},
+                 "geometry": {"type": "Point", "coordinates": [5.1, 52.1]}},
+                {"type": "Feature",
+                 "properties": {"categorie": "idee", "name": "Bankjes", "titel": "x",
+                                "description": "Meer bankjes."},
+                 "geometry": {"type": "Point", "coordinates": [5.1, 52.1]}}]
+    notes, rapport = kn.import_geojson({"type": "FeatureCollection", "features": features})
+    assert list(notes["tekst"]) == ["Hier kan een moestuin.", "Bankjes: Meer bankjes."]
+    assert "Jan de Vries" not in notes.to_string() and "Jan de Vries" not in rapport.to_string()
+    dropped = rapport.loc[rapport["gevolg"].str.startswith("weggelaten"), "eigenschap"]
+    assert list(dropped) == ["naam"]
+
+
+def test_saved_notes_with_buurt_import_without_false_warnings(tmp_path):
+    notes = kn.add_note(kn.new_notes(), "kans", "Grasveld", lat=OVERVECHT[0],
+                        lon=OVERVECHT[1])  # no datum, no bron
+    notes = kn.add_note(notes, "idee", "Bankje", lat=WELGELEGEN[0], lon=WELGELEGEN[1],
+                        datum="2026-03-14", bron="bewonersavond")
+    notes["buurtcode"] = pd.Series(["BU03440311", "BU03440111"], dtype="str")
+    notes["buurtnaam"] = pd.Series(["Taag- en Rubicondreef", "Welgelegen"], dtype="str")
+    path = kn.save_notes(notes, tmp_path / "met_buurt.geojson")
+    back, rapport = kn.import_geojson(path)
+    assert back["buurtcode"].tolist() == ["BU03440311", "BU03440111"]
+    assert back["buurtnaam"].tolist() == ["Taag- en Rubicondreef", "Welgelegen"]
+    assert rapport.empty, rapport.to_string()
+
+
+def test_unreadable_geometry_message_is_dutch():
+    with pytest.raises(InvalidChoiceError) as info:
+        kn.add_note(kn.new_notes(), "kans", "Grasveld",
+                    geometry={"type": "Polygon", "coordinates": "geen lijst"})
+    before, _, detail = str(info.value).partition("(technische melding: ")
+    assert before.startswith("De vorm in geometry kan ik niet lezen: het type of de")
+    assert detail  # the technical detail is kept, after the Dutch explanation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 import zipfile
@@ -78,6 +79,8 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
     saved = resultaten.load_vertellen(nb_env)
     assert saved is not None and saved.oefendata and saved.gemeente == "Utrecht"
     assert saved.extra["focus"] == "BU03440311" and saved.extra["afwijkingen"]
+    assert saved.extra["enquete_jaar"] == pd.Timestamp.today().year  # practice: this year
+    assert f"Jaar van de enquête: {pd.Timestamp.today().year} (oefendata" in printed
     assert set(saved.antwoorden["buurtcode"]) <= {f"BU034403{n}" for n in
                                                   ("11", "12", "21", "22", "31", "32", "33",
                                                    "41", "42", "43")}
@@ -98,7 +101,7 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
 def test_notebook_2_with_own_survey_file_in_data(nb_env, tmp_path):
     """A participant puts an MS Forms export in data/ and types only its name."""
     import wijklib
-    from wijklib import practice, resultaten, survey
+    from wijklib import practice, responses, resultaten, survey
 
     buurten = wijklib.kerncijfers("Utrecht", niveau="buurt")
     # mostly Overvecht, some answers from the neighbouring wijk Noordoost
@@ -113,6 +116,7 @@ def test_notebook_2_with_own_survey_file_in_data(nb_env, tmp_path):
         grade = next(c for c in table.columns if c.startswith("Welk rapportcijfer"))
         table.loc[2, grade] = "12"  # one mistake: skipped and reported, not silently
         table.to_csv(path, index=False, encoding="utf-8-sig")
+        csv_text = path.read_text("utf-8-sig")
         nb = run_notebook(SOLUTION, tmp_path / "nb2_eigen.ipynb", {"ENQUETE_BESTAND": name})
     finally:
         path.unlink(missing_ok=True)
@@ -136,6 +140,13 @@ def test_notebook_2_with_own_survey_file_in_data(nb_env, tmp_path):
     assert "waarde buiten het bereik" in report
     saved = resultaten.load_vertellen(nb_env)
     assert saved.extra["oefendata_delen"]["antwoorden"] is False
+    year = responses.survey_year(io.StringIO(csv_text))
+    if year is None:  # the export has no submission dates: the participant is asked
+        assert "Vul bovenaan bij ENQUETE_JAAR het jaar van je enquête in" in printed
+        assert saved.extra["enquete_jaar"] is None
+    else:
+        assert saved.extra["enquete_jaar"] == year
+        assert f"Jaar van de enquête: {year} (uit de datums in je bestand)" in printed
     assert saved.extra["oefendata_delen"]["verhalen"] is True
     assert len(saved.antwoorden) == inside
     page = (nb_env / "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html").read_text(

@@ -352,3 +352,58 @@ def test_postcode_table_from_the_cbs_most_common_postcode(warm):
     assert buurten.set_index("code").loc[code, "postcode"] == pc
     assert postcode_table(buurten.drop(columns="postcode")) == {}
     assert postcode_table(buurten.iloc[0:0]) == {}
+
+
+def test_personal_data_in_open_answers_is_masked_and_reported(q):
+    from dataclasses import replace
+
+    from wijklib.survey import Question
+
+    with_text = replace(q, questions=q.questions + (
+        Question(code="opmerking", tekst="Wilt u nog iets kwijt?", soort="tekst"),),
+        _by_code={})
+    others = [x.code for x in q.questions if x.soort not in ("buurt", "postcode")]
+    header = ["respondent", "buurt", *others, "opmerking"]
+    blank = [""] * len(others)
+    rows = [["R1", "Oog in Al", *blank, "Bel mij op 06-12345678 of mail jan@example.nl"],
+            ["R2", "Oog in Al", *blank, "Het park is mooi"],
+            ["R3", "Oog in Al", *blank, ""]]
+    text = "\n".join(";".join(r) for r in [header, *rows])
+    result = read_responses(io.StringIO(text), with_text, BUURTEN)
+    answers = result.data.set_index("respondent")["opmerking"]
+    assert "06-12345678" not in answers["R1"] and "jan@example.nl" not in answers["R1"]
+    assert answers["R1"].count("[weggehaald]") == 2
+    assert answers["R2"] == "Het park is mooi"  # nothing to mask: unchanged
+    assert pd.isna(answers["R3"])
+    report = result.report
+    assert len(report) == 1 and int(report["rij"].item()) == 2
+    assert report["kolom"].item() == "opmerking"
+    assert "e-mailadres" in report["probleem"].item()
+    assert "telefoonnummer" in report["probleem"].item()
+    assert "06-12345678" not in report["waarde"].item()
+    assert len(result.skipped) == 0 and len(result.data) == 3  # masked rows are kept
+    assert result.masked == 1 and "[weggehaald]" in result.summary()
+
+
+def test_broken_csv_message_is_dutch_with_the_technical_detail_apart(q):
+    text = "respondent;buurt\nR1;" + "x" * 200_000 + "\n"
+    with pytest.raises(SurveyImportError) as info:
+        read_responses(io.StringIO(text), q, BUURTEN)
+    report = info.value.report
+    problem = report["probleem"].item()
+    assert problem.startswith("het CSV-bestand is niet te lezen: er staat iets in")
+    assert "field" not in problem  # the English text of Python's csv module ...
+    assert report["waarde"].item().startswith("technische melding: ")  # ... is kept apart
+
+
+def test_survey_year_from_submission_dates():
+    from wijklib.responses import survey_year
+
+    kobo = "_submission_time;buurt\n2025-12-31T23:50:00;a\n2026-01-02T10:00:00;b\n" \
+           "2026-01-03T10:00:00;c\n"
+    assert survey_year(io.StringIO(kobo)) == 2026
+    msforms = "Completion time,buurt\n3/14/26 10:01:02,a\n"
+    assert survey_year(io.StringIO(msforms)) == 2026
+    assert survey_year(io.StringIO("buurt;cijfer\na;7\n")) is None  # no dates: ask
+    assert survey_year(io.StringIO("Tijdstempel;buurt\n;a\nonbekend;b\n")) is None
+    assert survey_year(DATA / "kobo_export.csv") in (None, *range(2000, 2100))

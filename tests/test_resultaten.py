@@ -82,3 +82,21 @@ def test_bundle(practice_set, tmp_path):
     with pytest.raises(res.ResultsFileError, match="bestaat niet"):
         res.bundle([tmp_path / "nergens"], tmp_path / "x.zip")
     assert not list(tmp_path.glob("x.zip*"))
+
+
+def test_default_wijkschouw_round_trip(practice_set, tmp_path):
+    result = res.Vertellen(gemeente="Utrecht", antwoorden=practice_set.antwoorden,
+                           kaartnotities=practice_set.kaartnotities,
+                           verhalen=practice_set.verhalen, krachten=practice_set.krachten)
+    assert result.wijkschouw.empty and len(result.wijkschouw.columns) > 0
+    res.save_vertellen(result, tmp_path)
+    got = res.load_vertellen(tmp_path)
+    assert got.wijkschouw.empty
+    assert list(got.wijkschouw.columns) == list(result.wijkschouw.columns)
+
+
+def test_empty_csv_of_an_old_save_is_an_empty_table(practice_set, tmp_path):
+    folder = res.save_vertellen(practice_set, tmp_path)
+    (folder / "wijkschouw.csv").write_text("\n", "utf-8")  # what pd.DataFrame() wrote
+    got = res.load_vertellen(tmp_path)
+    assert got.wijkschouw.empty

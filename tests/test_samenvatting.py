@@ -115,6 +115,8 @@ def assert_no_small_survey_numbers(page: str, limit: int) -> None:
               if cls == "n"]
     assert counts, "no count cells found"
     for text in counts:
+        if text == "niet getoond":  # hidden so that a small group cannot be worked out
+            continue
         number = None if text.startswith("<") else int(text.replace(".", ""))
         assert text == f"<{limit}" or number == 0 or number >= limit, text  # 0 reveals no one
     for n in re.findall(r"n = (\d+)", page):
@@ -152,11 +154,12 @@ def test_response_table_hides_small_buurten(vragen):
 
 
 def test_secondary_suppression():
-    assert samenvatting._secondary({"a": 13, "b": 11, "c": 9, "geen": 0}, 10) == {"b", "c"}
-    assert samenvatting._secondary({"a": 30, "b": 3, "c": 4, "geen": 12}, 10) == {"b", "c",
-                                                                                   "geen"}
-    assert samenvatting._secondary({"a": 30, "b": 20, "c": 0}, 10) == set()
-    assert samenvatting._secondary({"a": 2, "b": 3}, 10) == {"a", "b"}
+    hide = scores.secondary_suppress
+    assert hide({"a": 13, "b": 11, "c": 9, "geen": 0}, 10)[0] == {"b", "c"}
+    assert hide({"a": 30, "b": 3, "c": 4, "geen": 12}, 10)[0] == {"b", "c", "geen"}
+    assert hide({"a": 30, "b": 20, "c": 0}, 10)[0] == set()
+    assert hide({"a": 2, "b": 3}, 10)[0] == {"a", "b"}
+    assert not hasattr(samenvatting, "_secondary")  # one implementation, in scores
 
 
 def test_age_table_against_cbs_and_hidden_groups(vragen):
@@ -392,3 +395,87 @@ def test_practice_page_prints_in_chromium(vragen, tmp_path):
     assert report.problems == [] and report.dialogs == []
     assert width  # nothing sticks out to the right
     assert 1 <= len(re.findall(rb"/Type\s*/Page\b", pdf)) <= 3
+
+
+# --------------------------------------------------------------------------- secondary
+
+
+THREE = BUURTEN.iloc[:3].copy()
+THREE.attrs.update(BUURTEN.attrs)
+
+
+def three_buurten(vragen, sizes=(53, 36, 1)):
+    """Answers with exactly ``sizes`` respondents in Noord, Oost and Zuid."""
+    answers = practice.practice_responses(THREE, seed=4, questionnaire=vragen, n=400)
+    parts = [answers[answers["buurtcode"] == code].head(size)
+             for code, size in zip(THREE["code"], sizes, strict=True)]
+    data = pd.concat(parts, ignore_index=True)
+    assert data["buurtcode"].value_counts().to_dict() == dict(
+        zip(THREE["code"], sizes, strict=True))
+    data.attrs.update(answers.attrs)
+    return data
+
+
+def test_no_number_on_the_page_gives_a_small_buurt_away(vragen):
+    answers = three_buurten(vragen)
+    result = resultaten.Vertellen(gemeente="Oefenstad", antwoorden=answers, kaartnotities=None,
+                                  verhalen=None, krachten=None)
+    page = samenvatting.summary_html(result, THREE, questionnaire=vragen, min_n=10)
+    who = {text for cls, text in cells(page)["wie"] if cls == "n"}
+    assert "53" in who and "36" not in who and "1" not in who
+    assert "niet getoond" in who and "<10" in who
+    total = int(re.search(r"deden <strong>([\d.]+)</strong>", page).group(1))
+    assert total - 53 >= 10  # Oost and Zuid together, not Zuid alone
+    assert "Oost" in section(page, "wie") and "terugrekenen" in section(page, "wie")
+    survey_part = section(page, "enquete")
+    assert "verborgen om terugrekenen te voorkomen" in survey_part
+    # per scale: the whole area minus the visible buurten is never one small buurt
+    shown = scores.scale_scores(answers, vragen, min_n=10)
+    for schaal, part in shown.groupby("schaal"):
+        area = part[part["buurtcode"] == "totaal"].iloc[0]
+        visible = part[(part["buurtcode"] != "totaal") & ~part["verborgen"]]
+        assert area["verborgen"] or int(area["n"]) - int(visible["n"].sum()) >= 10, schaal
+        assert "BU00010002" not in set(visible["buurtcode"])
+    for text in re.findall(r"n = (\d+)", page):
+        assert int(text) >= 10
+    # the pages of single buurten do not give Zuid away either
+    for buurt in ("Noord", "Oost", "Zuid"):
+        single = samenvatting.summary_html(result, THREE, buurt, questionnaire=vragen,
+                                           min_n=10)
+        assert_no_small_survey_numbers(single, 10)
+        assert "deden <strong>36</strong>" not in single
+    oost = samenvatting.summary_html(result, THREE, "Oost", questionnaire=vragen, min_n=10)
+    assert "tonen we niet" in oost
+
+
+def test_total_respondents_in_the_sources_never_below_the_minimum(vragen):
+    answers = three_buurten(vragen, (5, 2, 1))
+    result = resultaten.Vertellen(gemeente="Oefenstad", antwoorden=answers, kaartnotities=None,
+                                  verhalen=None, krachten=None)
+    page = samenvatting.summary_html(result, THREE, questionnaire=vragen, min_n=10)
+    sources = section(page, "bronnen")
+    assert "Bewonersenquête: minder dan 10 respondenten" in sources
+    assert "8 respondenten" not in sources
+    big = samenvatting.summary_html(make_result(vragen), BUURTEN, questionnaire=vragen,
+                                    min_n=10)
+    assert re.search(r"Bewonersenquête: \d+ respondenten", section(big, "bronnen"))
+
+
+def test_stories_and_notes_without_buurt_on_the_whole_page(vragen):
+    result = make_result(vragen)
+    stories = verhalen.add_story(verhalen.new_stories(), None,
+                                 "Overal in de stad is het park te ver weg.", "gesprek")
+    notes = kn.add_note(kn.new_notes(), "idee", "Meer bankjes overal", lat=52.1, lon=5.1)
+    notes["buurtcode"] = pd.Series([pd.NA], dtype="str")
+    result.verhalen = verhalen.confirm_themes(verhalen.suggest_themes(stories), "alle")
+    result.kaartnotities = notes
+    page = samenvatting.summary_html(result, BUURTEN, questionnaire=vragen, min_n=10)
+    assert "park te ver weg" in section(page, "themas")
+    assert "Zonder buurt (hele gebied)" in section(page, "kaartnotities")
+    assert "Meer bankjes overal" in section(page, "kansen-knelpunten")
+    assert "Verhalen: 1 in dit gebied" in section(page, "bronnen")
+    # a page for one buurt leaves them out, and says why
+    noord = samenvatting.summary_html(result, BUURTEN, "Noord", questionnaire=vragen,
+                                      min_n=10)
+    assert "park te ver weg" not in noord
+    assert "Er zijn nog geen verhalen uit dit gebied" in section(noord, "themas")

@@ -168,7 +168,10 @@ def test_min_group_from_environment(q, known, monkeypatch):
     monkeypatch.setenv("WIJKLIB_MIN_GROEP", "4")
     assert min_group_size() == 4
     scores = scale_scores(known, q)
-    assert row(scores, "BU2", "cohesie")["n"] == 4 and row(scores, "BU1", "cohesie")["verborgen"]
+    assert row(scores, AREA_CODE, "cohesie")["n"] == 6
+    assert row(scores, "BU1", "cohesie")["verborgen"]
+    # BU2 (4) is hidden too: otherwise 6 - 4 gives BU1 away
+    assert row(scores, "BU2", "cohesie")["reden"] == "verborgen om terugrekenen te voorkomen"
     for bad in ("tien", "0", "-3", "2.5"):
         monkeypatch.setenv("WIJKLIB_MIN_GROEP", bad)
         with pytest.raises(InvalidChoiceError, match="WIJKLIB_MIN_GROEP"):
@@ -241,8 +244,10 @@ def three(q):
     rng = np.random.default_rng(1)
     rows = []
     for code, name, centre in (("BU1", "Hoogland", 8.0), ("BU2", "Laagland", 6.0),
-                               ("BU3", "Bijna-Hoogland", 7.9), ("BU4", "Klein", 5.0)):
-        size = 4 if code == "BU4" else 60
+                               ("BU3", "Bijna-Hoogland", 7.9), ("BU4", "Klein", 5.0),
+                               ("BU5", "Mini", 6.0)):
+        # two small groups (4 + 7 >= 10): hiding them is enough, no big group is hidden
+        size = {"BU4": 4, "BU5": 7}.get(code, 60)
         for value in np.clip(np.round(rng.normal(centre, 1.0, size)), 1, 10):
             rows.append({"buurtcode": code, "buurtnaam": name, "cijfer_buurt": value})
     return scale_scores(frame(q, rows), q, min_n=10)
@@ -268,7 +273,7 @@ def test_compare_pairs_within_margin(three):
     assert WITHIN in close["uitleg"]
     assert abs(close["verschil"]) <= close["marge"]
     one = compare_buurten(three, "rapportcijfer", met="BU2")
-    assert set(one["buurtcode"]) == {"BU1", "BU3", "BU4"}
+    assert set(one["buurtcode"]) == {"BU1", "BU3", "BU4", "BU5"}
     assert one.set_index("buurtcode").loc["BU1", "oordeel"] == "gunstiger"
 
 
@@ -324,3 +329,73 @@ def test_score_table_html_is_escaped(q, known):
     page = score_table_html(scale_scores(data, q, min_n=1), ["cohesie"])
     assert INJECTED not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "7,5" in page  # Dutch decimal comma
+
+
+# --------------------------------------------------------------------------- secondary
+
+
+def test_secondary_suppress_rules():
+    from wijklib.scores import secondary_suppress
+
+    assert secondary_suppress({"a": 53, "b": 36, "c": 1}, 10) == ({"b", "c"}, {"b"}, False)
+    assert secondary_suppress({"a": 13, "b": 11, "c": 9, "geen": 0}, 10) == (
+        {"b", "c"}, {"b"}, False)
+    assert secondary_suppress({"a": 30, "b": 3, "c": 4, "geen": 12}, 10)[0] == {"b", "c",
+                                                                                "geen"}
+    assert secondary_suppress({"a": 30, "b": 20, "c": 0}, 10) == (set(), set(), False)
+    assert secondary_suppress({"a": 2, "b": 3}, 10) == ({"a", "b"}, set(), True)
+    # one small group and the rest of the total is unknown: hide the total
+    assert secondary_suppress({"c": 5}, 10, total=40) == ({"c"}, set(), True)
+    assert secondary_suppress({}, 10) == (set(), set(), True)  # total 0 < 10
+    assert secondary_suppress({"a": None, "b": 12, "c": 12}, 10) == (set(), set(), False)
+
+
+def _subtraction_leaks(scores, truth):
+    """Hidden groups whose n follows from the total minus the visible groups."""
+    leaks = []
+    for schaal, part in scores.groupby("schaal"):
+        area = part[part["buurtcode"] == AREA_CODE].iloc[0]
+        groups = part[part["buurtcode"] != AREA_CODE]
+        if area["verborgen"]:
+            continue
+        hidden = groups[groups["verborgen"]]
+        rest = int(area["n"]) - int(groups.loc[~groups["verborgen"], "n"].sum())
+        real = [truth[(schaal, c)] for c in hidden["buurtcode"] if truth[(schaal, c)] > 0]
+        if len(real) == 1 or (real and rest < 10):
+            leaks.append((schaal, rest))
+    return leaks
+
+
+def test_secondary_suppression_in_scale_scores(q):
+    rows = ([{**A, **coh(4, 4, 4, 4, 4), "cijfer_buurt": 8}] * 53
+            + [{**B, **coh(3, 3, 3, 3, 3), "cijfer_buurt": 6}] * 36
+            + [{"buurtcode": "BU3", "buurtnaam": "Cmini", **coh(1, 1, 1, 1, 1),
+                "cijfer_buurt": 2}])
+    data = frame(q, rows)
+    open_ = scale_scores(data, q, min_n=1)
+    truth = {(r.schaal, r.buurtcode): 0 if pd.isna(r.n) else int(r.n)
+             for r in open_.itertuples()}
+    scores = scale_scores(data, q, min_n=10)
+    assert _subtraction_leaks(scores, truth) == []
+    cohesie = scores[scores["schaal"] == "cohesie"].set_index("buurtcode")
+    assert not cohesie.loc["BU1", "verborgen"] and cohesie.loc["BU1", "n"] == 53
+    assert cohesie.loc["BU2", "verborgen"] and pd.isna(cohesie.loc["BU2", "score"])
+    assert pd.isna(cohesie.loc["BU2", "n"])
+    assert cohesie.loc["BU2", "reden"] == "verborgen om terugrekenen te voorkomen"
+    assert cohesie.loc["BU3", "reden"] == "te weinig antwoorden"
+    assert cohesie.loc["BU1", "reden"] == ""
+    assert cohesie.loc[AREA_CODE, "n"] == 90  # the total stays: 37 = two hidden groups
+    table = score_table(scores, ["cohesie"]).set_index("Buurt")
+    assert table.loc["Beekdal", "Score"] == "verborgen om terugrekenen te voorkomen"
+    assert table.loc["Beekdal", "Antwoorden"] == "niet getoond"
+    # without secondary suppression the hidden buurt would follow from the total
+    assert int(cohesie.loc[AREA_CODE, "n"]) - 53 - 36 == 1
+
+
+def test_secondary_suppression_hides_total_when_nothing_else_helps(q):
+    rows = ([{**A, **coh(4, 4, 4, 4, 4)}] * 3
+            + [{"buurtcode": pd.NA, "buurtnaam": pd.NA, **coh(3, 3, 3, 3, 3)}] * 30)
+    scores = scale_scores(frame(q, rows), q, min_n=10)
+    area = row(scores, AREA_CODE, "cohesie")
+    assert area["verborgen"] and pd.isna(area["n"]) and pd.isna(area["score"])
+    assert area["reden"] == "verborgen om terugrekenen te voorkomen"

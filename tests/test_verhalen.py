@@ -354,3 +354,50 @@ def test_practice_data_reproducible_labelled_and_balanced():
     assert vh.practice_stories(["BU03440311"], include_injection=True).loc[0, "verhaal"] == INJECTED
     with pytest.raises(InvalidChoiceError, match="buurten"):
         vh.practice_stories(["Utrecht"])
+
+
+def test_row_numbers_match_excel_with_blank_lines(tmp_path):
+    path = tmp_path / "met_lege_regels.csv"
+    rows = ["", "verhaal;buurtcode;bron_type",  # header on row 2
+            "Mooi park.;BU03440311;gesprek",     # row 3
+            "",                                  # row 4: blank
+            ";BU03440311;gesprek",               # row 5: no story
+            "",
+            "Te veel afval.;BU99999999;gesprek"]  # row 7
+    path.write_text("\n".join(rows), encoding="utf-8")
+    stories, rapport = vh.read_stories(path, gebieden=BUURTEN)
+    assert len(stories) == 2
+    by_row = {(int(r.rij), r.kolom): r for r in rapport.dropna(subset=["rij"]).itertuples()}
+    assert by_row[(5, "verhaal")].gevolg == "rij niet overgenomen"
+    assert "niet bij de gekozen gemeente" in by_row[(7, "buurtcode")].probleem
+
+
+@pytest.mark.parametrize("wie", ["Gemeente Utrecht", "Buurtteam Overvecht",
+                                 "Woningcorporatie Mitros", "Politie Utrecht",
+                                 "Stichting Al Amal", "Bewoners Tigrisdreef"])
+def test_organisations_are_allowed_in_wie(wie):
+    table = vh.add_observation(vh.new_observations(), "BU03440311", "fietspad",
+                               "Drie lantaarns doen het niet.", "knelpunt", "melden", wie)
+    assert table["wie"].tolist() == [wie]
+
+
+def test_a_person_in_wie_is_still_refused():
+    with pytest.raises(vh.PersonalDataError):
+        vh.add_observation(vh.new_observations(), "BU03440311", "fietspad",
+                           "Drie lantaarns doen het niet.", "knelpunt", "melden", "Jan de Vries")
+
+
+def test_broken_excel_messages_are_dutch(tmp_path):
+    path = tmp_path / "verhalen.xlsx"
+    pd.DataFrame({"verhaal": ["Fijne buren."]}).to_excel(path, index=False)
+    with pytest.raises(vh.TableFileError) as info:
+        vh.read_stories(path, sheet="Blad9")
+    message = str(info.value)
+    before, _, detail = message.partition("(technische melding: ")
+    assert "Blad9" in before and "Worksheet" not in before and "Worksheet" in detail
+    broken = tmp_path / "kapot.xlsx"
+    broken.write_bytes(b"PK\x03\x04not really a zip")
+    with pytest.raises(vh.TableFileError) as info:
+        vh.read_stories(broken)
+    before, _, _ = str(info.value).partition("(technische melding: ")
+    assert "beschadigd" in before and "zip" not in before.lower()

@@ -33,12 +33,18 @@ def _as_counts(answer: Any) -> pd.Series | None:
 # --------------------------------------------------------------------------- opdracht 1
 
 
-def check_respondents_per_buurt(answer: Any, antwoorden: pd.DataFrame) -> Feedback:
+def check_respondents_per_buurt(
+    answer: Any, antwoorden: pd.DataFrame, min_n: int | None = None
+) -> Feedback:
     """Check the number of respondents per buurt (a Series by buurt name or code).
 
     ``antwoorden["buurtnaam"].value_counts()`` and ``antwoorden.groupby("buurtcode").size()``
-    are both right; a dict works too.
+    are both right; a dict works too. ``min_n``: the minimum group size mentioned in the
+    feedback (default :func:`wijklib.scores.min_group_size`).
     """
+    from .scores import _min_n
+
+    limit = _min_n(min_n)
     if _empty(answer):
         return feedback(None, NOT_FILLED)
     got = _as_counts(answer)
@@ -51,9 +57,9 @@ def check_respondents_per_buurt(answer: Any, antwoorden: pd.DataFrame) -> Feedba
         if set(got.index) == set(expected.index.astype(str)):
             if np.allclose(got.reindex(expected.index).to_numpy(dtype="float64"),
                            expected.to_numpy(dtype="float64"), equal_nan=False):
-                small = int((expected < 10).sum())
-                extra = (f" {small} buurt(en) hebben minder dan 10 respondenten." if small
-                         else "")
+                small = int((expected < limit).sum())
+                extra = (f" {small} buurt(en) hebben minder dan {limit} respondenten."
+                         if small else "")
                 return feedback(True, f"{len(expected)} buurten, samen {int(expected.sum())} "
                                       f"respondenten.{extra}")
             return feedback(False, "De buurten kloppen, maar de aantallen niet. Tel de rijen "
@@ -70,8 +76,8 @@ def check_respondents_per_buurt(answer: Any, antwoorden: pd.DataFrame) -> Feedba
 def check_lowest_buurt(answer: Any, scores: pd.DataFrame, schaal: str) -> Feedback:
     """Check the name (or code) of the buurt with the lowest shown score on ``schaal``.
 
-    Hidden buurten (fewer answers than the minimum) and the row for the whole area do not
-    count.
+    Hidden buurten (fewer answers than the minimum, or hidden so that a small buurt cannot
+    be worked out) and the row for the whole area do not count.
     """
     if _empty(answer):
         return feedback(None, NOT_FILLED)
@@ -91,9 +97,14 @@ def check_lowest_buurt(answer: Any, scores: pd.DataFrame, schaal: str) -> Feedba
         return feedback(False, "Dat is het hele gebied. Laat de rij 'totaal' weg en kies een "
                                "buurt.")
     hidden = part[part["verborgen"].astype(bool)]
-    if text in {str(x).casefold() for x in [*hidden["buurtnaam"], *hidden["buurtcode"]]}:
-        return feedback(False, "Die buurt heeft te weinig antwoorden: de score is verborgen "
-                               "(leeg). Kijk alleen naar buurten met een score.")
+    for row in hidden.itertuples():
+        if text in {str(row.buurtnaam).casefold(), str(row.buurtcode).casefold()}:
+            if str(getattr(row, "reden", "")) == "verborgen om terugrekenen te voorkomen":
+                return feedback(False, "De score van die buurt is verborgen (leeg), zodat "
+                                       "je een kleine buurt niet kunt terugrekenen. Kijk "
+                                       "alleen naar buurten met een score.")
+            return feedback(False, "Die buurt heeft te weinig antwoorden: de score is "
+                                   "verborgen (leeg). Kijk alleen naar buurten met een score.")
     if text in {str(high["buurtnaam"]).casefold(), str(high["buurtcode"]).casefold()}:
         return feedback(False, "Dat is de buurt met de hóógste score. Sorteer andersom.")
     return feedback(False, "Dat is niet de buurt met de laagste score. Tip: filter op de "
@@ -161,19 +172,21 @@ def check_theme_decisions(
     missing = [n for n in wanted if n not in given]
     if missing:
         return feedback(False, f"Je besluit mist verhaal {', '.join(map(str, missing))}. Geef "
-                               "voor elk van de drie verhalen een lijst (een lege lijst [] "
+                               f"voor {_each(len(wanted))} een lijst (een lege lijst [] "
                                "betekent: geen thema).")
     extra = [n for n in given if n not in wanted]
     if extra:
         return feedback(False, f"Verhaal {', '.join(map(str, extra))} hoort niet bij deze "
-                               "opdracht. Neem alleen de drie verhalen uit de tabel.")
+                               f"opdracht. Neem alleen {_the(len(wanted))} uit de tabel.")
     table = themes if isinstance(themes, pd.DataFrame) else load_themes(themes)
     known = set(table["thema"].astype(str))
+    by_key = {t.strip().casefold(): t for t in known}  # as confirm_themes: no case
     accepted = rejected = added = 0
     for nr in wanted:
         value = given[nr]
         chosen = [value] if isinstance(value, str) else list(value or [])
-        unknown = [t for t in chosen if str(t) not in known]
+        unknown = [t for t in chosen if str(t).strip().casefold() not in by_key]
+        chosen = [by_key.get(str(t).strip().casefold(), str(t)) for t in chosen]
         if unknown:
             return feedback(False, f"Het thema '{unknown[0]}' bestaat niet. Kies uit: "
                                    f"{', '.join(sorted(known))}.")
@@ -182,9 +195,27 @@ def check_theme_decisions(
         accepted += len(suggested & set(chosen))
         rejected += len(suggested - set(chosen))
         added += len(set(chosen) - suggested)
-    return feedback(True, f"Je hebt drie verhalen bekeken: {accepted} suggestie(s) bevestigd, "
+    return feedback(True, f"Je hebt {_count(len(wanted))} bekeken: {accepted} suggestie(s) "
+                          "bevestigd, "
                           f"{rejected} afgewezen en {added} thema('s) zelf toegevoegd. Een "
                           "computer stelt voor, een mens beslist.")
+
+
+_NUMBERS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht",
+            9: "negen", 10: "tien"}
+
+
+def _count(n: int) -> str:
+    """``"1 verhaal"``, ``"drie verhalen"``, ``"12 verhalen"``."""
+    return "1 verhaal" if n == 1 else f"{_NUMBERS.get(n, str(n))} verhalen"
+
+
+def _each(n: int) -> str:
+    return "het verhaal" if n == 1 else f"elk van de {_count(n)}"
+
+
+def _the(n: int) -> str:
+    return "het verhaal" if n == 1 else f"de {_count(n)}"
 
 
 # --------------------------------------------------------------------------- opdracht 5

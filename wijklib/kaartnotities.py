@@ -155,7 +155,8 @@ NL_BOUNDS = (3.2, 50.7, 7.3, 53.7)
 FOCUS_COLOUR = "#d55e00"
 
 _CATEGORY_KEYS = ("categorie", "category", "cat", "soort", "type", "kind", "label")
-_TITLE_KEYS = ("name", "naam", "titel", "title")
+#: Title of a note (uMap's ``name``). Not ``naam``: in a Dutch form that is a person's name.
+_TITLE_KEYS = ("name", "title", "titel")
 _TEXT_KEYS = (
     "description", "beschrijving", "omschrijving", "tekst", "text", "opmerking",
     "toelichting", "comment", "comments", "notitie", "note", "notes", "body",
@@ -341,8 +342,10 @@ def _check_geometry(lat: Any, lon: Any, geometry: Any) -> shapely.Geometry:
             geom = to_shape(geometry)
         except Exception as err:  # shapely raises several types for bad GeoJSON
             raise InvalidChoiceError(
-                f"De vorm in geometry kan ik niet lezen ({err}). Geef een GeoJSON-vorm "
-                "zoals {'type': 'Polygon', 'coordinates': [...]}."
+                "De vorm in geometry kan ik niet lezen: het type of de coördinaten kloppen "
+                "niet. Geef een GeoJSON-vorm zoals {'type': 'Polygon', 'coordinates': "
+                "[[[5.11, 52.09], [5.12, 52.09], [5.12, 52.10], [5.11, 52.09]]]} "
+                f"(technische melding: {type(err).__name__}: {err})."
             ) from err
     else:
         raise InvalidChoiceError(
@@ -747,6 +750,10 @@ def _first(props: Mapping[str, Any], keys: Iterable[str]) -> tuple[str | None, A
     return None, None
 
 
+def _empty_value(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
+
+
 def _objects(count: int) -> str:
     return f"{count} overgenomen object" + ("" if count == 1 else "en")
 
@@ -793,8 +800,9 @@ def import_geojson(
       name of the layer (``_umap_options``) when a feature has none; else
       ``default_category``. Values are matched without case and plural (``Kansen``,
       ``knelpunten``, ``idea``); your own ``mapping`` comes first;
-    * ``tekst``: from ``text_field``, else uMap's ``name`` (the title of a note, not a
-      person) and ``description`` (also ``beschrijving``, ``omschrijving``, ``tekst``,
+    * ``tekst``: from ``text_field``, else uMap's ``name`` (also ``title``/``titel``: the
+      title of a note; ``naam`` is treated as a person's name and dropped) and
+      ``description`` (also ``beschrijving``, ``omschrijving``, ``tekst``,
       ``opmerking``, …);
     * ``datum`` (``datum``, ``date``, ``_submission_time`` …) and ``bron``.
 
@@ -837,6 +845,9 @@ def import_geojson(
     data, source_name = _load_source(source)
     layers, is_umap = _layers(data)
     own_file = isinstance(data.get("wijklib"), Mapping)  # written by save_notes
+    known = {_key(k) for k in (*_CATEGORY_KEYS, *_TITLE_KEYS, *_TEXT_KEYS, *_DATE_KEYS,
+                               *_SOURCE_KEYS, *_AREA_KEYS, category_field or "",
+                               text_field or "") if k}
     report: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     unused: dict[str, int] = {}
@@ -976,19 +987,21 @@ def import_geojson(
                 problem(number, layer_name, source_key, None,
                         "De bron leek persoonsgegevens te bevatten; vervangen door "
                         "[weggehaald].", "aangepast")
-            for key in props:
-                if key in used:
-                    continue
-                if _is_personal_key(key):
-                    personal[key] = personal.get(key, 0) + 1
-                else:
-                    unused[key] = unused.get(key, 0) + 1
             row = {"categorie": categorie, "tekst": tekst, "datum": datum,
                    "bron": note_source, "geometry": geom}
             for key in _AREA_KEYS:
                 if key in props:
                     used.add(key)
                     row[key] = _clean_area_value(key, props[key])
+            for key in props:
+                if key in used:
+                    continue
+                if _key(key) in known and _empty_value(props[key]):
+                    continue  # a known property left empty: nothing was lost
+                if _is_personal_key(key):
+                    personal[key] = personal.get(key, 0) + 1
+                else:
+                    unused[key] = unused.get(key, 0) + 1
             rows.append(row)
     for key, count in personal.items():
         problem(None, None, key, None,

@@ -355,8 +355,10 @@ def read_table(source: Any) -> Table:
             rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as err:
             raise _fatal(
-                "", "", f"het CSV-bestand is niet te lezen ({err})",
-                "Open het in een spreadsheet en sla het opnieuw op als CSV.",
+                "", f"technische melding: {err}",
+                "het CSV-bestand is niet te lezen: er staat iets in dat niet past, zoals een "
+                "aanhalingsteken dat niet wordt gesloten of een heel lange cel",
+                "Open het in een spreadsheet en sla het opnieuw op als CSV (UTF-8).",
             ) from None
         kind = "csv"
     while rows and not any(cell.strip() for cell in rows[-1]):
@@ -619,7 +621,10 @@ class SurveyImport:
         ``keuze``/``tekst`` questions as text, then every scale question as a number
         (NaN for no answer or "weet niet").
     report : DataFrame
-        The problems found (empty when there were none); see :data:`REPORT_COLUMNS`.
+        The problems found (empty when there were none); see :data:`REPORT_COLUMNS`. Also
+        every open answer (``tekst``) in which personal data (e-mail, phone number,
+        postcode, address, "mevrouw + name") were replaced by ``[weggehaald]``
+        (``probleem`` starts with "persoonsgegevens weggehaald"); those rows are kept.
     ignored_columns : dict
         Column name -> why it was not read (personal data, technical, unknown).
     source_format : str
@@ -637,6 +642,13 @@ class SurveyImport:
     source_format: str
     skipped: pd.DataFrame
     columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def masked(self) -> int:
+        """Number of open answers in which personal data were replaced by [weggehaald]."""
+        if not len(self.report):
+            return 0
+        return int(self.report["probleem"].str.startswith("persoonsgegevens weggehaald").sum())
 
     @property
     def personal_columns(self) -> list[str]:
@@ -661,7 +673,11 @@ class SurveyImport:
             lines.append(f"Overgeslagen: {len(self.skipped)} rijen met een probleem "
                          "(zie .skipped en .report).")
         else:
-            lines.append("Er zijn geen problemen gevonden." if not len(self.report) else "")
+            lines.append("Er zijn geen problemen gevonden." if not self.masked else "")
+        if self.masked:
+            lines.append(f"In {self.masked} open antwoorden zijn persoonsgegevens (zoals een "
+                         "e-mailadres of telefoonnummer) vervangen door [weggehaald] "
+                         "(zie .report).")
         return " ".join(line for line in lines if line)
 
     def __repr__(self) -> str:
@@ -703,6 +719,54 @@ def _frame(records: list[dict[str, Any]], q: Questionnaire) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- main entry
+
+
+#: Columns with the moment an answer was sent (lower case), best first.
+DATE_COLUMNS = (
+    "_submission_time", "completion time", "voltooiingstijd", "tijd van voltooien",
+    "submitdate", "date submitted", "timestamp", "tijdstempel", "end", "datestamp",
+    "date last action", "last modified time", "tijdstip van laatste wijziging", "today",
+    "start", "start time", "begintijd", "startdate", "date started",
+)
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def survey_year(source: Any) -> int | None:
+    """The year in which most answers were sent, from the export's submission dates.
+
+    Parameters
+    ----------
+    source : path, str, bytes or file object
+        The same export as for :func:`read_responses`.
+
+    Returns
+    -------
+    int or None
+        None when the file has no column with submission dates (see :data:`DATE_COLUMNS`)
+        or no readable date in it: then ask the participant for the year.
+    """
+    header, rows, _kind, _row = read_table(source)
+    names = {h.strip().casefold(): i for i, h in enumerate(header)}
+    for column in DATE_COLUMNS:
+        index = names.get(column)
+        if index is None:
+            continue
+        years: list[int] = []
+        for row in rows:
+            text = row[index].strip() if index < len(row) else ""
+            if not text:
+                continue
+            match = _YEAR_RE.search(text)
+            if match:
+                years.append(int(match.group(1)))
+                continue
+            moment = pd.to_datetime(text, errors="coerce", format="mixed")
+            if not pd.isna(moment):
+                years.append(int(moment.year))
+        if years:
+            counts = pd.Series(years).value_counts()
+            return int(max(y for y, n in counts.items() if n == counts.max()))
+    return None
 
 
 def postcode_table(buurten: pd.DataFrame) -> dict[str, str]:
@@ -792,6 +856,9 @@ def read_responses(
 
     problems: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
+    from .verhalen import MASK, mask_personal_data
+
+    masked: list[dict[str, Any]] = []  # open answers with personal data taken out
     respondents: dict[int, str] = {}
     seen_ids: dict[str, int] = {}
     seen_rows: dict[tuple[str, ...], int] = {}
@@ -864,6 +931,16 @@ def read_responses(
             value, what = parser.parse(cells[i])
             if what:
                 problem(header[i], cells[i].strip(), what)
+            if parser.question.soort == "tekst" and value is not None:
+                value, kinds = mask_personal_data(value)
+                if kinds:
+                    masked.append({
+                        "rij": rij, "kolom": header[i], "waarde": str(value)[:80],
+                        "probleem": "persoonsgegevens weggehaald: " + ", ".join(kinds),
+                        "wat_te_doen": (f"Op die plek staat nu {MASK}. Het antwoord telt "
+                                        "gewoon mee. Kijk of de rest van de tekst niemand "
+                                        "herkenbaar maakt."),
+                    })
             record[parser.question.code] = value
 
         # duplicates
@@ -898,6 +975,8 @@ def read_responses(
         raise SurveyImportError(report, fatal=False)
     kept = [r for r in records if not r["_problem"]]
     skipped_rows = sorted({int(r) for r in report["rij"].dropna()})
+    kept_rows = {r["rij"] for r in kept}
+    report = _report(problems + [m for m in masked if m["rij"] in kept_rows], header_row)
     skipped = pd.DataFrame(
         {
             "rij": pd.array(skipped_rows, dtype="Int64"),

@@ -42,6 +42,23 @@ class ResultsFileError(WijklibError, ValueError):
     """A saved result that cannot be read; the message says which file and what to do."""
 
 
+def _no_observations() -> pd.DataFrame:
+    """An empty wijkschouw table with its columns (it can be saved and loaded back)."""
+    from .verhalen import new_observations
+
+    return new_observations()
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A saved table; a file without any line (an old save of an empty table) is empty."""
+    try:
+        return pd.read_csv(path, dtype={"buurtcode": "str"})
+    except pd.errors.EmptyDataError:
+        if path.is_file() and not path.read_text("utf-8").strip():
+            return pd.DataFrame()
+        raise
+
+
 def _folder(folder: str | Path | None) -> Path:
     if folder is None:
         from .notebook import export_dir
@@ -117,7 +134,8 @@ class Vertellen:
     krachten : pandas.DataFrame
         The asset inventory.
     wijkschouw : pandas.DataFrame
-        Observations of the neighbourhood walk.
+        Observations of the neighbourhood walk (default: an empty table with the columns
+        of :func:`wijklib.verhalen.new_observations`).
     oefendata : bool
         True when (part of) it is the fictional practice set.
     extra : dict
@@ -129,7 +147,7 @@ class Vertellen:
     kaartnotities: gpd.GeoDataFrame
     verhalen: pd.DataFrame
     krachten: pd.DataFrame
-    wijkschouw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    wijkschouw: pd.DataFrame = field(default_factory=_no_observations)
     oefendata: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -183,8 +201,7 @@ def load_vertellen(folder: str | Path | None = None) -> Vertellen | None:
         return None
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
-        frames = {attr: pd.read_csv(target / name, dtype={"buurtcode": "str"})
-                  for attr, name in _FILES.items()}
+        frames = {attr: _read_csv(target / name) for attr, name in _FILES.items()}
         notes = load_notes(target / _NOTES)
     except (OSError, ValueError, json.JSONDecodeError, WijklibError) as err:
         raise ResultsFileError(

@@ -176,13 +176,27 @@ def _names(buurten: pd.DataFrame) -> dict[str, str]:
     return dict(zip(buurten["code"].astype(str), buurten["naam"].astype(str), strict=False))
 
 
-def _in(frame: pd.DataFrame | None, codes: list[str]) -> pd.DataFrame | None:
-    """Rows of ``frame`` in the chosen buurten (None when there is no table)."""
+def _unplaced(frame: pd.DataFrame) -> pd.Series:
+    """Rows without a buurtcode (about the whole area)."""
+    codes = frame["buurtcode"]
+    return codes.isna() | (codes.astype("str").str.strip().fillna("") == "")
+
+
+def _in(frame: pd.DataFrame | None, codes: list[str],
+        whole: bool = False) -> pd.DataFrame | None:
+    """Rows of ``frame`` in the chosen buurten (None when there is no table).
+
+    With ``whole`` (a page for every buurt) rows without a buurtcode are kept: they are
+    about the whole area ("hele gebied").
+    """
     if frame is None or not isinstance(frame, pd.DataFrame):
         return None
     if "buurtcode" not in frame.columns:
         return frame
-    return frame[frame["buurtcode"].astype(str).isin(codes)]
+    keep = frame["buurtcode"].astype(str).isin(codes).fillna(False).astype(bool)
+    if whole:
+        keep |= _unplaced(frame)
+    return frame[keep]
 
 
 def _age_question(questionnaire: Any) -> Any:
@@ -229,8 +243,13 @@ def response_table(
     DataFrame
         ``buurtcode``, ``Buurt``, ``Inwoners (CBS)``, ``Respondenten`` and
         ``Respons (% van de inwoners)``, all as text; a buurt with fewer respondents than
-        the minimum shows ``<10`` and no percentage. ``attrs["totaal"]`` is the number of
-        respondents in these buurten (None when below the minimum).
+        the minimum shows ``<10`` and no percentage. A larger buurt that is hidden so that
+        a small one cannot be worked out from the total (see
+        :func:`wijklib.scores.secondary_suppress`) shows ``niet getoond``.
+        ``attrs["totaal"]`` is the number of respondents in these buurten (None when it
+        is below the minimum or would give a hidden buurt away; ``attrs["totaal_klein"]``
+        says whether it is below the minimum); ``attrs["verborgen_om_terugrekenen"]`` the
+        names of the buurten hidden for that reason.
     """
     limit = _limit(min_n)
     chosen = [str(c) for c in (codes if codes is not None else buurten["code"])]
@@ -239,44 +258,42 @@ def response_table(
                            pd.to_numeric(buurten.get("inwoners"), errors="coerce")
                            if "inwoners" in buurten else [float("nan")] * len(buurten),
                            strict=False))
+    from .scores import secondary_suppress
+
     counts = (antwoorden["buurtcode"].astype(str).value_counts()
               if antwoorden is not None and len(antwoorden) else pd.Series(dtype="int64"))
+    # one rule for every page: hide over all buurten with answers, so that this page and
+    # the page of another area cannot be combined to work a small buurt out
+    everywhere = {str(c): int(n) for c, n in counts.items()}
+    everywhere.update({code: everywhere.get(code, 0) for code in chosen})
+    hidden, secondary, _ = secondary_suppress(everywhere, limit)
+    sizes = {code: everywhere[code] for code in chosen}
+    total = int(sum(sizes.values()))
+    inside = [c for c in chosen if c in hidden and sizes[c] > 0]
+    hide_total = total < limit or (
+        bool(inside) and (len(inside) < 2 or sum(sizes[c] for c in inside) < limit))
     rows = []
     for code in chosen:
-        n = int(counts.get(code, 0))
+        n = sizes[code]
         people = inhabitants.get(code, float("nan"))
-        visible = n >= limit
+        visible = n >= limit and code not in hidden
         rows.append({
             "buurtcode": code,
             "Buurt": names.get(code, code),
             "Inwoners (CBS)": format_number(people) if not _missing(people) else "onbekend",
-            "Respondenten": str(n) if visible else f"<{limit}",
+            "Respondenten": (str(n) if visible else "niet getoond" if code in secondary
+                             else f"<{limit}"),
             "Respons (% van de inwoners)": (format_number(_pct(n, people), 1) + " %"
                                             if visible and not _missing(people) and people
                                             else ""),
         })
     out = pd.DataFrame(rows, columns=["buurtcode", "Buurt", "Inwoners (CBS)", "Respondenten",
                                       "Respons (% van de inwoners)"])
-    total = int(sum(int(counts.get(c, 0)) for c in chosen))
-    out.attrs["totaal"] = total if total >= limit else None
+    out.attrs["totaal"] = None if hide_total else total
+    out.attrs["totaal_klein"] = total < limit
     out.attrs["min_n"] = limit
+    out.attrs["verborgen_om_terugrekenen"] = [names.get(c, c) for c in chosen if c in secondary]
     return out
-
-
-def _secondary(counts: dict[str, int], limit: int) -> set[str]:
-    """Groups to hide so that no group below the minimum can be worked out from the total.
-
-    Groups with 1 to ``limit - 1`` respondents are hidden. When that leaves one hidden group
-    (which the total would give away) or hidden groups that add up to fewer than ``limit``,
-    the next smallest group is hidden too, until that no longer holds.
-    """
-    hidden = {k for k, n in counts.items() if 0 < n < limit}
-    while hidden and (len(hidden) < 2 or sum(counts[k] for k in hidden) < limit):
-        rest = sorted((n, k) for k, n in counts.items() if k not in hidden and n > 0)
-        if not rest:
-            break
-        hidden.add(rest[0][1])
-    return hidden
 
 
 def age_table(
@@ -295,7 +312,7 @@ def age_table(
 
     A group with fewer respondents than the minimum shows ``<10`` and no share. Because
     the total number of respondents is shown elsewhere, one more group is hidden when that
-    total would give a hidden number away (see :func:`_secondary`).
+    total would give a hidden number away (see :func:`wijklib.scores.secondary_suppress`).
 
     Parameters
     ----------
@@ -320,6 +337,7 @@ def age_table(
         respondents who gave an age, share of the inhabitants)`` for 65 and older, in
         percent, or None when hidden or unknown.
     """
+    from .scores import secondary_suppress
     from .survey import vragenlijst
 
     limit = _limit(min_n)
@@ -337,7 +355,7 @@ def age_table(
     counts = {g: int((values == g).sum()) for g in AGE_GROUPS}
     counts["geen"] = len(data) - sum(counts.values())
     total = len(data)
-    hidden = set(counts) if total < limit else _secondary(counts, limit)
+    hidden = set(counts) if total < limit else secondary_suppress(counts, limit)[0]
     part = buurten[buurten["code"].astype(str).isin(chosen)]
     cols = ["leeftijd_15_25", "leeftijd_25_45", "leeftijd_45_65", "leeftijd_65_plus"]
     cbs = float("nan")
@@ -420,11 +438,17 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, l
     else:
         table = response_table(answers, buurten, codes, limit)
         total = table.attrs["totaal"]
-        parts.append(
-            f"<p>Aan de enquête deden <strong>{_esc(format_number(total))}</strong> bewoners "
-            "mee uit dit gebied.</p>" if total is not None else
-            f"<p>Aan de enquête deden <strong>minder dan {limit}</strong> bewoners mee uit "
-            "dit gebied: te weinig om uitkomsten te laten zien.</p>")
+        if total is not None:
+            parts.append(f"<p>Aan de enquête deden <strong>{_esc(format_number(total))}"
+                         "</strong> bewoners mee uit dit gebied.</p>")
+        elif table.attrs["totaal_klein"]:
+            parts.append(f"<p>Aan de enquête deden <strong>minder dan {limit}</strong> "
+                         "bewoners mee uit dit gebied: te weinig om uitkomsten te laten "
+                         "zien.</p>")
+        else:
+            parts.append("<p>Hoeveel bewoners uit dit gebied meededen, tonen we niet: met "
+                         "dat getal zou je het aantal in een kleine buurt kunnen "
+                         "terugrekenen.</p>")
         parts.append(_frame_table(table.drop(columns="buurtcode"),
                                   numeric=["Inwoners (CBS)", "Respons (% van de inwoners)"],
                                   counts=["Respondenten"]))
@@ -432,7 +456,13 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, l
         if low:
             missed.append(f"Te weinig antwoorden (minder dan {limit}) uit: "
                           f"{', '.join(low)}.")
+        secondary = table.attrs["verborgen_om_terugrekenen"]
+        if secondary:
+            missed.append(f"Niet getoond, zodat je een kleine buurt niet kunt "
+                          f"terugrekenen: {', '.join(secondary)}.")
         ages = age_table(answers, buurten, codes, q, limit)
+        if total is None and not table.attrs["totaal_klein"]:
+            ages = ages.iloc[0:0]  # the age groups add up to the hidden total
         if len(ages):
             parts.append("<h3>Leeftijd: wie vulden de enquête in?</h3>")
             parts.append(_frame_table(ages, numeric=["Aandeel respondenten",
@@ -472,10 +502,10 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, l
 
 
 def _score_cell(row: pd.Series, limit: int, mark: str = "") -> str:
-    from .scores import hidden_text
+    from .scores import row_hidden_text
 
     if bool(row["verborgen"]):
-        return f'<span class="missing">{_esc(hidden_text(limit))}</span>'
+        return f'<span class="missing">{_esc(row_hidden_text(row, limit))}</span>'
     unit = " %" if row["eenheid"] == "%" else ""
     interval = (f"{format_number(row['ondergrens'], 1)}–{format_number(row['bovengrens'], 1)}"
                 if not _missing(row["ondergrens"]) else "onbekend")
@@ -485,7 +515,7 @@ def _score_cell(row: pd.Series, limit: int, mark: str = "") -> str:
 
 def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, limit: int,
                     one: bool) -> str:
-    from .scores import compare_buurten, hidden_text, scale_scores
+    from .scores import REASON_SECONDARY, compare_buurten, hidden_text, scale_scores
 
     head = '<section id="enquete"><h2>Wat zeggen de enquêteantwoorden?</h2>'
     explain = (f'<p class="note">Een score is het gemiddelde van de respondenten, met het '
@@ -493,7 +523,9 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
                "(als de respondenten een toevallige groep zijn). n is het aantal respondenten. "
                f"<strong>Minder dan {limit} antwoorden? Dan tonen we niets</strong> "
                f"(&quot;{_esc(hidden_text(limit))}&quot;): de uitkomst zegt dan te weinig en "
-               "bewoners kunnen elkaars antwoorden herkennen.</p>")
+               "bewoners kunnen elkaars antwoorden herkennen. Soms verbergen we ook een "
+               "grotere groep of het hele gebied (&quot;verborgen om terugrekenen te "
+               "voorkomen&quot;): anders kun je de kleine groep uitrekenen met het totaal.</p>")
     answers = result.antwoorden
     if not _has_rows(answers):
         return head + '<p class="missing">Er zijn (nog) geen enquêteantwoorden.</p></section>'
@@ -532,8 +564,11 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
         first = f"<td><strong>{_esc(label)}</strong></td>" if key == "totaal" \
             else f"<td>{_esc(label)}</td>"
         if part["verborgen"].astype(bool).all():
+            why = ("verborgen om terugrekenen te voorkomen"
+                   if (part["reden"] == REASON_SECONDARY).all()
+                   else f"{hidden_text(limit)}: niet getoond")
             rows.append(f'{first}<td colspan="{len(q.scales)}" class="missing">'
-                        f"{_esc(hidden_text(limit))}: niet getoond</td>")
+                        f"{_esc(why)}</td>")
             continue
         rows.append(first + "".join(
             f'<td class="num">{_score_cell(part.loc[s.code], limit, marks.get((key, s.code), ""))}'
@@ -568,6 +603,12 @@ def _notes_section(notes: pd.DataFrame | None, codes: list[str], names: dict[str
             part = notes[notes["buurtcode"].astype(str) == code]["categorie"].astype(str)
             counts = part.value_counts()
             rows.append([_esc(names.get(code, code))]
+                        + [_esc(format_number(int(counts.get(k, 0)))) for k in keys]
+                        + [_esc(format_number(len(part)))])
+        if "buurtcode" in notes.columns and _unplaced(notes).any():
+            part = notes[_unplaced(notes)]["categorie"].astype(str)
+            counts = part.value_counts()
+            rows.append(["Zonder buurt (hele gebied)"]
                         + [_esc(format_number(int(counts.get(k, 0)))) for k in keys]
                         + [_esc(format_number(len(part)))])
         counts = notes["categorie"].astype(str).value_counts()
@@ -616,10 +657,13 @@ def _chances_section(notes: pd.DataFrame | None, schouw: pd.DataFrame | None) ->
 
 
 def _themes_section(stories: pd.DataFrame | None, codes: list[str], one: bool,
-                    max_themes: int, quotes: int, seed: int) -> str:
+                    max_themes: int, quotes: int, seed: int, elsewhere: bool = False) -> str:
     from .verhalen import count_themes, load_themes, pick_quotes
 
     head = '<section id="themas"><h2>Wat vertellen bewoners? Thema\'s en citaten</h2>'
+    if (stories is None or stories.empty) and elsewhere:
+        return head + ('<p class="missing">Er zijn nog geen verhalen uit dit gebied (wel '
+                       "uit andere buurten of zonder buurtcode).</p></section>")
     if stories is None or stories.empty or "besluit" not in stories.columns:
         return head + ('<p class="missing">Er zijn (nog) geen verhalen waarvan een persoon '
                        "de thema's heeft bevestigd.</p></section>")
@@ -677,7 +721,8 @@ def _assets_section(assets: pd.DataFrame | None) -> str:
 
 
 def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
-             stories: pd.DataFrame | None, notes: pd.DataFrame | None) -> list[str]:
+             stories: pd.DataFrame | None, notes: pd.DataFrame | None,
+             limit: int) -> list[str]:
     lines = []
     label = " (oefendata, verzonnen)"
     answers = result.antwoorden
@@ -685,7 +730,9 @@ def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
         extra = getattr(result, "extra", {}) or {}
         origin = extra.get("enquete_bron")
         origin = TOOLS.get(str(origin), origin)
-        lines.append(f"Bewonersenquête: {format_number(len(answers))} respondenten in het hele "
+        count = (f"{format_number(len(answers))} respondenten" if len(answers) >= limit
+                 else f"minder dan {limit} respondenten")
+        lines.append(f"Bewonersenquête: {count} in het hele "
                      f"gebied{', ingelezen uit ' + str(origin) if origin else ''}"
                      f"{label if flags['antwoorden'] else ''}.")
     if notes is not None and len(notes):
@@ -775,12 +822,14 @@ def summary_html(
     q = questionnaire if questionnaire is not None else vragenlijst()
     names = _names(buurten)
     flags = _part_flags(result)
-    notes = _in(result.kaartnotities if _has_rows(result.kaartnotities) else None, codes)
-    stories = _in(result.verhalen if _has_rows(result.verhalen) else None, codes)
+    whole = gebied is None
+    notes = _in(result.kaartnotities if _has_rows(result.kaartnotities) else None, codes,
+                whole)
+    stories = _in(result.verhalen if _has_rows(result.verhalen) else None, codes, whole)
     assets = _in(result.krachten if _has_rows(getattr(result, "krachten", None)) else None,
-                 codes)
+                 codes, whole)
     schouw = _in(result.wijkschouw if _has_rows(getattr(result, "wijkschouw", None))
-                 else None, codes)
+                 else None, codes, whole)
     practice = [PARTS[p] for p, f in flags.items() if f and _has_rows(getattr(result, p, None))]
     banner = ""
     if practice:
@@ -799,10 +848,11 @@ def summary_html(
         _survey_section(result, buurten, codes, q, limit, one),
         _notes_section(notes, codes, names, one),
         _chances_section(notes, schouw),
-        _themes_section(stories, codes, one, max_themes, quotes, seed),
+        _themes_section(stories, codes, one, max_themes, quotes, seed,
+                        _has_rows(result.verhalen)),
         _assets_section(assets),
     ]
-    sources = _sources(result, buurten, flags, stories, notes)
+    sources = _sources(result, buurten, flags, stories, notes, limit)
     title = f"Wat vertellen bewoners? {title_name}"
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8">

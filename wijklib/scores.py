@@ -27,6 +27,15 @@ interval is so wide that the score says almost nothing, and one or two people de
 the result; (2) in a small group people can recognise each other's answers, and the
 survey promises that no one is recognisable. :func:`suppress` applies the same rule to
 any table of counts (map notes, themes).
+
+Secondary suppression
+---------------------
+Hiding a small group is not enough when the whole area is shown too: with a total of 90
+and visible groups of 53 and 36, the hidden group has 1 respondent, and its score follows
+from the total. :func:`secondary_suppress` therefore also hides the next-smallest visible
+group(s) until the hidden groups together are at least two groups and at least the
+minimum; when that is impossible, the total is hidden instead. Such rows say
+"verborgen om terugrekenen te voorkomen" (column ``reden``).
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,6 +64,9 @@ AREA_NAME = "Hele gebied"
 JUDGEMENTS = ("binnen de onzekerheid", "gunstiger", "ongunstiger", "hoger", "lager",
               "te weinig antwoorden")
 WITHIN = "verschil valt binnen de onzekerheid"
+#: Reasons in the column ``reden`` of :func:`scale_scores`.
+REASON_SMALL = "te weinig antwoorden"
+REASON_SECONDARY = "verborgen om terugrekenen te voorkomen"
 
 
 class SurveyDataError(WijklibError, ValueError):
@@ -189,6 +201,57 @@ def suppress(
     return out
 
 
+def secondary_suppress(
+    counts: Mapping[str, int | None], min_n: int | None = None, total: int | None = None
+) -> tuple[set[str], set[str], bool]:
+    """Which groups to hide so that no small group can be worked out from a total.
+
+    Groups with 1 to ``min_n - 1`` respondents are hidden (primary suppression). When the
+    groups with respondents that are hidden are fewer than two, or add up to fewer than
+    ``min_n``, subtracting the visible groups from the total would give a hidden group
+    away; then the next-smallest visible group is hidden too, until that no longer holds
+    (secondary suppression). When no visible group is left to hide, the total itself must
+    be hidden.
+
+    Parameters
+    ----------
+    counts : dict
+        Group -> number of respondents (missing counts as 0).
+    min_n : int, optional
+        Minimum group size; default :func:`min_group_size`.
+    total : int, optional
+        The total that is shown next to the groups; default the sum of ``counts``. A total
+        below ``min_n`` is always hidden.
+
+    Returns
+    -------
+    tuple
+        ``(hidden, secondary, hide_total)``: all groups to hide (groups with 0 are not
+        included: they reveal no one), the groups among them hidden only to prevent
+        working back, and whether the total must be hidden.
+    """
+    limit = _min_n(min_n)
+    sizes = {k: (0 if v is None or _is_missing(v) else int(v)) for k, v in counts.items()}
+    whole = sum(sizes.values()) if total is None or _is_missing(total) else int(total)
+    primary = {k for k, n in sizes.items() if 0 < n < limit}
+    hidden = set(primary)
+    hide_total = whole < limit
+    while hidden and (len(hidden) < 2 or sum(sizes[k] for k in hidden) < limit):
+        rest = sorted((n, str(k), k) for k, n in sizes.items() if k not in hidden and n > 0)
+        if not rest:
+            hide_total = True
+            break
+        hidden.add(rest[0][2])
+    return hidden, hidden - primary, hide_total
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 # --------------------------------------------------------------------------- scores
 
 
@@ -266,7 +329,7 @@ def _summary(values: np.ndarray, scale: Scale) -> dict[str, float]:
 
 SCORE_COLUMNS = (
     "buurtcode", "buurtnaam", "schaal", "label", "score", "ondergrens", "bovengrens", "n",
-    "verborgen", "hoger_is", "eenheid", "schaal_min", "schaal_max", "standaardfout",
+    "verborgen", "hoger_is", "eenheid", "schaal_min", "schaal_max", "standaardfout", "reden",
 )
 
 
@@ -303,8 +366,11 @@ def scale_scores(
     DataFrame
         Columns: ``buurtcode`` (or ``by``), ``buurtnaam``, ``schaal``, ``label``,
         ``score``, ``ondergrens``, ``bovengrens``, ``n``, ``verborgen``, ``hoger_is``,
-        ``eenheid``, ``schaal_min``, ``schaal_max``, ``standaardfout``. Rows with
-        ``verborgen`` True have no score, interval, standard error or n.
+        ``eenheid``, ``schaal_min``, ``schaal_max``, ``standaardfout``, ``reden``. Rows
+        with ``verborgen`` True have no score, interval, standard error or n; ``reden``
+        says why ("te weinig antwoorden" or "verborgen om terugrekenen te voorkomen"; empty
+        for visible rows). Per scale, :func:`secondary_suppress` makes sure no hidden
+        group can be worked out from the whole-area row and the visible groups.
     """
     limit = _min_n(min_n)
     _check_data(data, questionnaire)
@@ -344,14 +410,36 @@ def scale_scores(
         frame[column] = frame[column].astype("float64")
     for column in (by, "buurtnaam", "schaal", "label", "hoger_is", "eenheid"):
         frame[column] = frame[column].astype("str")
-    hidden = suppress(frame, "n", ["score", "ondergrens", "bovengrens", "standaardfout"],
-                      limit)
+    frame["reden"] = ""
+    extra = pd.Series(False, index=frame.index)
+    for scale in questionnaire.scales:
+        part = frame[(frame["schaal"] == scale.code) & (frame[by] != AREA_CODE)]
+        if totaal:
+            whole = frame[(frame["schaal"] == scale.code) & (frame[by] == AREA_CODE)]
+            area_n = int(whole["n"].iloc[0])
+        else:
+            area_n = None
+        counts = {i: int(n) for i, n in part["n"].items()}
+        _, secondary, hide_total = secondary_suppress(counts, limit, area_n)
+        extra[list(secondary)] = True
+        if totaal and hide_total and area_n >= limit:
+            extra[whole.index] = True
+    small = pd.to_numeric(frame["n"], errors="coerce").fillna(0) < limit
+    frame.loc[small, "reden"] = REASON_SMALL
+    frame.loc[extra & ~small, "reden"] = REASON_SECONDARY
+    values = ["score", "ondergrens", "bovengrens", "standaardfout"]
+    hidden = suppress(frame, "n", values, limit)
+    hidden.loc[extra.to_numpy(), values] = np.nan
+    hidden.loc[extra.to_numpy(), "n"] = pd.NA
+    hidden["verborgen"] = hidden["verborgen"] | extra.to_numpy()
+    hidden["reden"] = hidden["reden"].astype("str")
     hidden = hidden[columns]
     hidden.attrs["min_n"] = limit
     hidden.attrs["uitleg"] = (
         "score: gemiddelde van de schaalscores van de respondenten; ondergrens en "
         "bovengrens: 95%-interval; n: aantal respondenten met een schaalscore. Groepen met "
-        f"minder dan {limit} antwoorden worden niet getoond."
+        f"minder dan {limit} antwoorden worden niet getoond; soms ook een iets grotere "
+        "groep of het totaal, zodat je een verborgen groep niet kunt terugrekenen."
     )
     return hidden
 
@@ -499,6 +587,13 @@ def hidden_text(min_n: int) -> str:
     return f"te weinig antwoorden (<{int(min_n)})"
 
 
+def row_hidden_text(row: pd.Series | Mapping[str, object], min_n: int) -> str:
+    """What is shown instead of a hidden row of :func:`scale_scores` (by its ``reden``)."""
+    if str(row.get("reden", "")) == REASON_SECONDARY:
+        return REASON_SECONDARY
+    return hidden_text(min_n)
+
+
 def score_table(scores: pd.DataFrame, schalen: Iterable[str] | None = None) -> pd.DataFrame:
     """The scores as a readable Dutch table of text (for showing and exporting).
 
@@ -523,7 +618,9 @@ def score_table(scores: pd.DataFrame, schalen: Iterable[str] | None = None) -> p
     for _, row in part.iterrows():
         unit = " %" if row["eenheid"] == "%" else ""
         if row["verborgen"]:
-            score, interval, n = hidden_text(limit), "", f"<{limit}"
+            secondary = str(row.get("reden", "")) == REASON_SECONDARY
+            score, interval = row_hidden_text(row, limit), ""
+            n = "niet getoond" if secondary else f"<{limit}"
         else:
             score = format_number(row["score"], 1) + unit
             interval = (
@@ -591,7 +688,7 @@ def plot_scores(scores: pd.DataFrame, schaal: str, ax=None):
     for pos, (_, row) in zip(y, rows.iterrows(), strict=True):
         if row["verborgen"]:
             labels.append(str(row["buurtnaam"]))
-            ax.text(low + 0.01 * (high - low), pos, hidden_text(limit), va="center",
+            ax.text(low + 0.01 * (high - low), pos, row_hidden_text(row, limit), va="center",
                     fontsize=8, color="#555555", style="italic")
             continue
         labels.append(f"{row['buurtnaam']} (n = {int(row['n'])})")

@@ -184,8 +184,24 @@ def mask_personal_data(text: Any) -> tuple[Any, list[str]]:
     return value, found
 
 
+#: First words of a role or organisation ("Gemeente Utrecht", "Buurtteam Overvecht"):
+#: such a value is not a person's name.
+ROLE_WORDS = frozenset({
+    "gemeente", "buurtteam", "wijkteam", "woningcorporatie", "corporatie", "politie",
+    "wijkagent", "welzijn", "welzijnsorganisatie", "school", "basisschool", "stichting",
+    "vereniging", "bewoners", "bewonersgroep", "bewonerscommissie", "bewonersorganisatie",
+    "buurthuis", "wijkcentrum", "huisarts", "huisartsenpraktijk", "bibliotheek", "kerk",
+    "moskee", "sportclub", "voetbalclub", "jongerenwerk", "opbouwwerk", "buurtwerk",
+    "ggd", "brandweer", "provincie", "waterschap", "zorgcentrum", "wijkraad", "ondernemers",
+    "winkeliersvereniging", "platform", "stadsdeel", "team", "afdeling", "jeugd",
+})
+
+
 def _looks_like_person(text: str) -> bool:
-    return bool(_PERSON_NAME.match(text.strip()))
+    value = text.strip()
+    if not value or _plain(value.split()[0]) in ROLE_WORDS:
+        return False
+    return bool(_PERSON_NAME.match(value))
 
 
 def _refuse_personal(text: str | None, what: str) -> None:
@@ -534,14 +550,18 @@ def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
         try:
             frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=str)
         except ValueError as err:
+            where = f"Het werkblad '{sheet}' staat niet in {path.name}, of het bestand" \
+                if sheet is not None else f"{path.name}"
             raise TableFileError(
-                f"Het werkblad '{sheet}' staat niet in {path.name}, of het bestand is geen "
-                f"Excel-bestand ({err})."
+                f"{where} is geen goed Excel-bestand. Kijk hoe het werkblad heet (onderaan "
+                "in Excel) of sla het bestand opnieuw op als .xlsx of als .csv "
+                f"(technische melding: {err})."
             ) from err
         except Exception as err:  # openpyxl raises several types on broken files
             raise TableFileError(
-                f"{path.name} kan ik niet lezen als Excel-bestand ({err}). Sla het opnieuw "
-                "op als .xlsx of als .csv."
+                f"{path.name} kan ik niet lezen als Excel-bestand: het is beschadigd of het "
+                "is geen Excel-werkmap. Sla het opnieuw op als .xlsx of als .csv "
+                f"(technische melding: {type(err).__name__})."
             ) from err
         return frame
     if suffix not in (".csv", ".txt", ".tsv"):
@@ -565,8 +585,16 @@ def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                       skip_blank_lines=True)
+    # Keep blank lines as empty rows, so that row numbers stay as Excel shows them;
+    # blank lines above the header only move the header down.
+    lines = text.splitlines(keepends=True)
+    leading = 0
+    while leading < len(lines) and not lines[leading].strip():
+        leading += 1
+    frame = pd.read_csv(io.StringIO("".join(lines[leading:])), sep=delimiter, dtype=str,
+                        keep_default_na=False, skip_blank_lines=False)
+    frame.attrs["kopregel"] = leading + 1
+    return frame
 
 
 def _personal_column(name: str) -> bool:
@@ -631,8 +659,9 @@ def _read_table(
         names = {_norm(n): c for n, c in zip(gebieden["naam"], gebieden["code"], strict=False)}
     rows = []
     seen: dict[str, int] = {}
+    header_row = int(frame.attrs.get("kopregel", 1))
     for i, record in enumerate(frame.to_dict("records")):
-        rownr = i + 2
+        rownr = header_row + 1 + i  # as in Excel
         values = {c: (_clean(record[chosen[c]]) if c in chosen else None) for c in spec.columns}
         if all(v is None for v in values.values()):
             continue  # an empty line; nothing to report
