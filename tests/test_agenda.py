@@ -129,7 +129,8 @@ def test_nulmeting_enquete_and_evidence_from_rings():
     assert (base["basiswaarde"], base["basisjaar"], base["bron"]) == (5.8, 2025, "enquete")
     assert "n = 61" in base["onderbouwing"][0].tekst
     assert "marge 5,4 tot 6,2" in base["onderbouwing"][0].tekst
-    assert ag.nulmeting_enquete(scores, "BU2", "sociale_cohesie", 2025)["basiswaarde"] is None
+    with pytest.raises(ag.NoBaselineError, match="geen nulmeting"):
+        ag.nulmeting_enquete(scores, "BU2", "sociale_cohesie", 2025)
     rings = pd.DataFrame([
         {"buurtcode": "BU1", "buurtnaam": "Kerkbuurt", "thema": "wonen", "cijfers": 120.0,
          "beleving": 80.0, "beleving_onder": 75.0, "beleving_boven": 85.0, "n": 61,
@@ -332,3 +333,115 @@ def test_agenda_helpers():
     assert ag.new_agenda("Utrecht", ["A", "B"]).titel == "Buurtagenda A, B"
     assert ag.Item is ag.Ambitie
     assert "woningcorporatie" in ag.PARTNERS and len(ag.BOUWSTENEN) == 7
+
+
+# ------------------------------------------------------------- review fixes (baselines)
+
+
+def _hidden_scores() -> pd.DataFrame:
+    """Scale scores as wijklib.scores gives them: Int64 n, a hidden buurt with n = <NA>."""
+    frame = pd.DataFrame({
+        "buurtcode": ["BU1", "BU2", "totaal"], "buurtnaam": ["Kerkbuurt", "Molen", "Alle"],
+        "schaal": ["cohesie"] * 3, "label": ["Sociale samenhang"] * 3,
+        "score": [5.8, np.nan, 6.0], "ondergrens": [5.4, np.nan, 5.9],
+        "bovengrens": [6.2, np.nan, 6.1], "verborgen": [False, True, False],
+        "eenheid": ["0-10"] * 3, "reden": ["", "te weinig antwoorden", ""],
+    })
+    frame["n"] = pd.array([61, None, 200], dtype="Int64")
+    return frame
+
+
+def test_nulmeting_enquete_hidden_buurt_gives_a_dutch_error_not_a_type_error():
+    scores = _hidden_scores()
+    with pytest.raises(ag.NoBaselineError) as info:
+        ag.nulmeting_enquete(scores, "BU2", "cohesie", 2025)
+    message = str(info.value)
+    assert isinstance(info.value, WijklibError)
+    assert "Molen" in message and "te weinig deelnemers" in message and "totaal" in message
+    base = ag.nulmeting_enquete(scores, "BU1", "cohesie", 2025)  # Int64 n works too
+    assert base["basiswaarde"] == 5.8 and "n = 61" in base["onderbouwing"][0].tekst
+    assert ag.nulmeting_enquete(scores, "totaal", "cohesie", 2025)["basiswaarde"] == 6.0
+
+
+def test_nulmeting_enquete_missing_bounds_and_n_as_pd_na():
+    scores = _hidden_scores()
+    scores["ondergrens"] = pd.array([pd.NA, pd.NA, pd.NA], dtype="Float64")
+    scores["bovengrens"] = pd.array([pd.NA, pd.NA, pd.NA], dtype="Float64")
+    scores["n"] = pd.array([None, None, None], dtype="Int64")
+    text = ag.nulmeting_enquete(scores, "BU1", "cohesie", 2025)["onderbouwing"][0].tekst
+    assert "marge" not in text and "n =" not in text and "5,8" in text
+
+
+def test_nulmeting_cbs_without_a_value_leaves_the_unit_out():
+    frame = pd.DataFrame({"code": ["BU1", "BU2"], "naam": ["Kerkbuurt", "Molen"],
+                          "pct_onbewoond": [6.25, np.nan]})
+    frame.attrs["indicators"] = {"pct_onbewoond": {"year": 2023, "table_id": "85984NED"}}
+    empty = ag.nulmeting_cbs(frame, "BU2", "pct_onbewoond")
+    assert empty["basiswaarde"] is None
+    text = empty["onderbouwing"][0].tekst
+    assert text.endswith("geen cijfer (ontbreekt of geheim)") and "%" not in text
+    full = ag.nulmeting_cbs(frame, "BU1", "pct_onbewoond")["onderbouwing"][0].tekst
+    assert "6,3 %" in full
+
+
+# --------------------------------------------------------------- review fixes (targets)
+
+
+def test_validate_tips_when_the_target_is_not_better_than_the_baseline():
+    agenda = complete_agenda()
+    agenda.add(complete_item(ambitie="Doel de verkeerde kant op", doel=9.0))  # ongunstig
+    agenda.add(complete_item(ambitie="Doel gelijk", doel=7.0))
+    tips = [p for p in ag.validate(agenda) if "is lager beter" in p]
+    assert len(tips) == 2 and all(t.startswith("Tip:") for t in tips)
+    assert "(9)" in tips[0] and "(7)" in tips[0]
+    assert not [p for p in ag.validate(complete_agenda()) if "beter dan nu" in p]
+    unknown = complete_agenda()
+    unknown.items[0].indicator, unknown.items[0].doel = "eigen_telling", 99.0
+    assert not [p for p in ag.validate(unknown) if "beter dan nu" in p]  # direction unknown
+
+
+def test_target_from_baseline_follows_direction_and_range():
+    assert ag.direction("onveiligheid") == "ongunstig" and ag.direction("cohesie") == "gunstig"
+    assert ag.direction("bestaat_niet") is None
+    assert ag.target_from_baseline({"indicator": "onveiligheid", "basiswaarde": 50.0,
+                                    "eenheid": "%"}) == 45.0
+    assert ag.target_from_baseline({"indicator": "cohesie", "basiswaarde": 6.0,
+                                    "eenheid": "0-10"}) == 6.6
+    assert ag.target_from_baseline({"indicator": "cohesie", "basiswaarde": 9.5,
+                                    "eenheid": "0-10"}) == 10.0  # stays on the scale
+    assert ag.target_from_baseline({"indicator": "cohesie", "basiswaarde": None}) is None
+    assert ag.target_from_baseline({"indicator": "eigen", "basiswaarde": 3.0}) is None
+    assert ag.target_from_baseline({}) is None
+
+
+# ------------------------------------------------------------ review fixes (who is heard)
+
+
+def test_share_text_needs_the_minimum_and_leaves_unknown_ages_out():
+    groups = ["65_plus"] * 3 + ["18_34"] * 5 + [None, "geen_antwoord", np.nan]
+    text = ag.share_text(groups, "65_plus", "65 jaar of ouder", 5, 21.4, 2023, "Overvecht")
+    assert "65 jaar of ouder: 38%" in text and "n = 8" in text  # 3 of 8 known, not of 11
+    assert "3 zonder antwoord niet meegeteld" in text
+    assert "21% van de inwoners (CBS 2023, Overvecht)" in text
+    hidden = ag.share_text(groups, "65_plus", "65 jaar of ouder", 10, 21.4, 2023)
+    assert "laat ik niet zien" in hidden and "maar 8" in hidden and "%" not in hidden
+    nobody = ag.share_text([], "65_plus", "65 jaar of ouder", 5, 21.4, 2023)
+    assert "niemand" in nobody and "nan" not in nobody.lower()
+    all_missing = ag.share_text([None, np.nan], "65_plus", "65 jaar of ouder", 1)
+    assert "niemand" in all_missing
+    no_cbs = ag.share_text(["65_plus"] * 5, "65_plus", "65 jaar of ouder", 5, np.nan, None)
+    assert "100%" in no_cbs and "geen cijfer" in no_cbs and "jaar onbekend" in no_cbs
+
+
+# ------------------------------------------------------------- review fixes (buurtcodes)
+
+
+def test_new_agenda_stores_codes_and_shows_names():
+    agenda = ag.new_agenda("Utrecht", "BU03440311", buurtnamen={"BU03440311": "Taagdreef"})
+    assert agenda.buurten == ["BU03440311"] and agenda.titel == "Buurtagenda Taagdreef"
+    assert agenda.buurt_labels() == ["Taagdreef (BU03440311)"]
+    again = ag.from_dict(ag.to_dict(agenda))
+    assert again.buurtnamen == {"BU03440311": "Taagdreef"}
+    old = ag.from_dict({k: v for k, v in ag.to_dict(agenda).items() if k != "buurtnamen"}
+                       | {"buurten": ["Taagdreef"]})
+    assert old.buurten == ["Taagdreef"] and old.buurt_labels() == ["Taagdreef"]

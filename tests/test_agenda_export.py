@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import matplotlib
 
@@ -290,3 +291,42 @@ def test_survey_name_and_scale_units_read_well():
     (evidence,) = ag.evidence_from_rings(rings, "BU1", "sociaal", 2026,
                                          enquete_naam="oefenenquête (verzonnen)")
     assert evidence.bron == "oefenenquête (verzonnen)" and evidence.jaar == 2026
+
+
+# ------------------------------------------------------------------ review fixes
+
+
+def test_save_export_keeps_an_earlier_different_agenda(tmp_path):
+    folder = tmp_path / "export"
+    first = make_agenda()
+    paths = ex.save_export(first, folder, charts=False)
+    earlier = paths["state"].read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same agenda again: no backup, no warning
+        ex.save_export(first, folder, charts=False)
+    assert not list(folder.glob("*.bak-*"))
+    second = make_agenda()
+    second.samenvatting = "Een andere agenda voor dezelfde buurt."
+    with pytest.warns(ag.BackupWarning, match="bewaard als"):
+        ex.save_export(second, folder, charts=False)
+    backups = list(folder.glob("buurtagenda-bu03440111.bak-*.json"))
+    assert len(backups) == 1 and backups[0].read_bytes() == earlier
+    assert ag.load_state(backups[0]) == first and ag.load_state(paths["state"]) == second
+
+
+def test_buurten_are_matched_on_code_not_on_a_shared_name():
+    rings = make_rings()
+    twin = rings[rings["buurtcode"] == "BU03440111"].assign(buurtcode="BU99990001",
+                                                            cijfers=50.0)
+    both = pd.concat([rings, twin], ignore_index=True)  # two buurten called Kerkbuurt
+    agenda = make_agenda()
+    agenda.buurtnamen = {"BU03440111": "Kerkbuurt"}
+    rows = ex._ring_rows(agenda, both)
+    assert set(rows["buurtcode"]) == {"BU03440111"}
+    page = ex.to_html(agenda, both, charts=False)
+    assert "Kerkbuurt (BU03440111)" in page and "BU99990001" not in page
+    assert "Kerkbuurt (BU03440111)" in ex.to_markdown(agenda, both)
+    old = make_agenda()  # an older state that stored the name
+    old.buurten = ["Kerkbuurt"]
+    assert set(ex._ring_rows(old, rings)["buurtcode"]) == {"BU03440111"}
+    assert len(ex._ring_rows(old, both)) == 0  # ambiguous name: nothing mixed in

@@ -125,7 +125,8 @@ def ambition(**changes):
 def test_ambition():
     assert ca.check_ambition(..., "sociaal").ok is None
     right = ca.check_ambition(ambition(), "sociaal")
-    assert right.ok is True and "4.7" in right.message and "2028" in right.message
+    assert right.ok is True and "4,7" in right.message and "2028" in right.message
+    assert "4.7" not in right.message  # Dutch decimal comma
     assert ca.check_ambition(ambition(doel="minstens 6"), "sociaal").ok is True
     cases = {
         "Ambitie(": "geen ambitie",
@@ -187,3 +188,18 @@ def test_direction_lookup():
     assert ca._direction("bijstand_per_1000") == "ongunstig"
     assert ca._direction("bestaat_niet") is None
     assert set(ringen.definitie()["hoger_is"]) <= {"gunstig", "ongunstig"}
+
+
+def test_largest_gap_for_a_buurt_that_is_not_in_the_table():
+    result = ca.check_largest_gap("wonen", RINGS, "B9")
+    assert result.ok is False and "staat niet in de tabel" in result.message
+    assert "Klopt" not in ca.check_largest_gap(ca.NOTHING, RINGS, "B9").message
+    assert ca.check_largest_gap(ca.NOTHING, RINGS.iloc[0:0], "B1").ok is False  # empty table
+
+
+def test_ambition_feedback_uses_dutch_numbers():
+    wrong = ca.check_ambition(ambition(basiswaarde=6.25, doel=5.5), "sociaal")
+    assert wrong.ok is False and "(5,5)" in wrong.message and "(6,3)" in wrong.message
+    assert "6.2" not in wrong.message and "5.5" not in wrong.message
+    right = ca.check_ambition(ambition(basiswaarde=6.25, doel=6.8), "sociaal")
+    assert right.ok is True and "van 6,3 (2026) naar 6,8" in right.message

@@ -131,6 +131,18 @@ def test_notebook_3_from_nothing_makes_a_complete_agenda(first_run):
     assert all("oefendata" in ev.bron for ev in first.onderbouwing if ev.soort != "cijfer")
     assert agenda.krachten and agenda.enquete.naam.endswith("(oefendata, verzonnen)")
     assert not list(export.glob("buurtagenda.bak-*"))  # nothing to back up on a first run
+    # review fixes: survey year fallback said, 65+ share with n and CBS year, codes stored
+    assert "Let op: ik weet niet in welk jaar de enquête was" in text
+    share = _cell_output(nb, "in_wijk = vertellen.antwoorden[")
+    assert "n = " in share and "CBS 20" in share and "nan" not in share.lower()
+    assert agenda.buurten == [FOCUS]
+    assert agenda.buurtnamen[FOCUS].startswith("Taag- en Rubicondreef")
+    for item in agenda.items:  # example targets follow the baseline, in the right direction
+        meting = {"indicator": item.indicator, "basiswaarde": item.basiswaarde,
+                  "eenheid": item.eenheid}
+        assert item.doel == ag.target_from_baseline(meting) is not None
+    assert not [p for p in ag.validate(agenda) if "beter dan nu" in p]
+    assert "Je gebruikt echte antwoorden" not in text  # practice: planted gaps are listed
 
     html_files = list(export.glob("buurtagenda-*.html"))
     assert len(html_files) == 1 and html_files[0].with_suffix(".md").is_file()
@@ -149,7 +161,7 @@ def test_notebook_3_continues_from_a_saved_state_and_an_own_survey_file(
 
     _, export1, _ = first_run
     saved = ag.load_state(export1 / "buurtagenda.json")
-    saved.priorities = ag.dot_vote({"wonen": 6, "sociaal": 3, "veiligheid": 1})
+    saved.priorities = ag.dot_vote({"wonen": 6, "sociaal": 3, "sport": 2, "veiligheid": 1})
     saved.items[0].ambitie = "Ambitie uit het bewaarde bestand <b>niet</b> overschrijven"
     # the state in the export folder, written the old way (version 0: the bare agenda)
     export = tmp_path / "export"
@@ -167,23 +179,27 @@ def test_notebook_3_continues_from_a_saved_state_and_an_own_survey_file(
 
     nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
               tmp_path / "nb3_state.ipynb",
-              {"STATE_BESTAND": str(state), "ENQUETE_BESTAND": str(own)})
+              {"STATE_BESTAND": str(state), "ENQUETE_BESTAND": str(own), "ENQUETE_JAAR": 2024})
     _assert_clean_run(nb)  # the migration and backup messages are plain text, not warnings
     text = _text(nb)
-    assert f"Agenda geladen uit {state}: 3 prioriteiten, 3 ambities" in text
+    assert f"Agenda geladen uit {state}: 4 prioriteiten, 3 ambities" in text
     assert "oudere opbouw (versie 0)" in text
     assert "KoBoToolbox" in text and f"{len(answers)} respondenten" in text
     assert "Ambitie 1 staat al in je bewaarde agenda" in text
     assert "Ambitie 3 staat al in je bewaarde agenda" in text
-    assert _priority_order(nb) == ["wonen", "sociaal", "veiligheid"]  # the file's votes
+    assert _priority_order(nb) == ["wonen", "sociaal", "sport", "veiligheid"]  # the file's
+    assert "sport is geen thema van de twee ringen" in text  # an unknown theme: no KeyError
+    assert "Je gebruikt echte antwoorden, geen oefendata" in text  # no planted gaps listed
+    assert "ik weet niet in welk jaar" not in text  # ENQUETE_JAAR was given
 
     backups = list(export.glob("buurtagenda.bak-*.json"))  # the old file was kept first
     assert len(backups) == 1 and backups[0].read_bytes() == uploaded
     assert f"bewaard als {backups[0].name}" in text
     assert json.loads(state.read_text("utf-8"))["schema_version"] == ag.SCHEMA_VERSION
     agenda = ag.load_state(state)
-    assert [p.thema for p in agenda.priorities] == ["wonen", "sociaal", "veiligheid"]
+    assert [p.thema for p in agenda.priorities] == ["wonen", "sociaal", "sport", "veiligheid"]
     assert agenda.items[0].ambitie == saved.items[0].ambitie  # the saved text was kept
+    assert agenda.enquete.jaar == 2024
     assert agenda.enquete.naam == "eigen bewonersenquête"
     page = next(export.glob("buurtagenda-*.html")).read_text("utf-8")
     assert "Ambitie uit het bewaarde bestand &lt;b&gt;niet&lt;/b&gt;" in page  # escaped
@@ -255,6 +271,7 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
     kracht = next(k for k in agenda.krachten if k.wat == "Testtuin achter de flat")
     assert "oefendata" not in kracht.bron  # the strengths were not practice data
     assert agenda.enquete.jaar == 2025 and agenda.items[0].basisjaar == 2025
+    assert "ik weet niet in welk jaar" not in text  # notebook 2 saved the year
     assert "(oefendata, verzonnen)" in agenda.enquete.naam
     names = set(zipfile.ZipFile(export / "buurtagenda-alles.zip").namelist())
     assert {"tellen.json", "vertellen/meta.json", "buurtagenda.json"} <= names

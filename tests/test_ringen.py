@@ -525,3 +525,61 @@ def test_without_any_survey_beleving_is_missing_everywhere():
     wonen = rings[rings["thema"] == "wonen"]
     assert set(wonen["signaal"]) == {"geen gegevens over de beleving"}
     assert wonen["cijfers"].tolist() == [pytest.approx(110), pytest.approx(90)]
+
+
+# ------------------------------------------------------------------ review fixes
+
+
+def _police_rings() -> pd.DataFrame:
+    """Rings with a police figure added with add_indicator next to the CBS figures."""
+    frame = figures({"B1": {"pct_onbewoond": 2.0}, "B2": {"pct_onbewoond": 4.0}})
+    frame = ringen.add_indicator(frame, "misdrijven_per_1000", {"B1": 50.0, "B2": 70.0},
+                                 2025, "Politie, data.politie.nl")
+    gemeente = {"pct_onbewoond": 4.0, "misdrijven_per_1000": 60.0}
+    scores = survey([("totaal", "rapportcijfer", 7.0, 6.9, 7.1, 312),
+                     ("totaal", "onveiligheid", 40.0, 38.0, 42.0, 312),
+                     ("B1", "rapportcijfer", 5.6, 5.3, 5.9, 50),
+                     ("B1", "onveiligheid", 50.0, 45.0, 55.0, 50)])
+    return ringen.gap_flags(ringen.two_rings(ringen.cijfers_ring(frame, gemeente),
+                                             ringen.beleving_ring(scores)))
+
+
+def test_chart_captions_name_sources_years_and_the_survey():
+    rings = _police_rings()
+    fig = ringen.dumbbell(rings, buurten=["B1"], enquete="bewonersenquête", enquete_jaar=2026)
+    text = _texts(fig)
+    assert "cijfers (CBS; Politie, data.politie.nl)" in text  # the label follows the sources
+    assert "cijfers (CBS)" not in text
+    assert "CBS Kerncijfers wijken en buurten (85984NED), 2024" in text
+    assert "Politie, data.politie.nl, 2025" in text
+    assert "beleving (bewonersenquête 2026)" in text and "n = 312 deelnemers in totaal" in text
+    plt.close(fig)
+    fig = ringen.dumbbell(rings, thema="wonen")  # only CBS figures in this chart
+    text = _texts(fig)
+    assert "cijfers (CBS)" in text and "Politie" not in text and "jaar onbekend" in text
+    plt.close(fig)
+    fig = ringen.quadrant(rings, "veiligheid", enquete="bewonersenquête", enquete_jaar=2026)
+    text = _texts(fig)
+    assert "cijfers (Politie, data.politie.nl): 100 = gemeente" in text
+    assert "beleving (bewonersenquête 2026): 100 = alle deelnemers" in text
+    assert "Politie, data.politie.nl, 2025" in text and "n = 312" in text
+    plt.close(fig)
+
+
+def test_gap_map_legend_names_sources_and_survey():
+    rings = _police_rings()
+    areas = gpd.GeoDataFrame({"code": ["B1", "B2"], "naam": ["Buurt B1", "Buurt B2"]},
+                             geometry=[box(5.0, 52.0, 5.01, 52.01),
+                                       box(5.01, 52.0, 5.02, 52.01)], crs="EPSG:4326")
+    page = ringen.gap_map(rings, areas, "veiligheid", tiles=None, enquete="eigen enquête",
+                          enquete_jaar=2025).get_root().render()
+    assert "Politie, data.politie.nl, 2025" in page and "eigen enquête 2025" in page
+    assert "n = 312 deelnemers in totaal" in page
+
+
+def test_caption_without_figures_or_survey_details():
+    rings = ring_rows([{"cijfers": np.nan, "beleving": 90.0, "bronnen": "", "jaren": ""}])
+    caption = ringen._caption(rings)
+    assert "geen cijfers in deze grafiek" in caption and "n onbekend" in caption
+    assert ringen.figures_label(rings) == "cijfers"
+    assert ringen.survey_label() == "beleving (enquête)"

@@ -38,7 +38,7 @@ import shutil
 import tempfile
 import uuid
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,12 +93,28 @@ class StateVersionError(StateFileError):
     """A state file of a version this wijklib cannot read."""
 
 
+class NoBaselineError(AgendaError, LookupError):
+    """There is no baseline value: the survey score is hidden or missing (Dutch message)."""
+
+
 class MigrationWarning(UserWarning):
     """An older state file was converted to the current version."""
 
 
 class BackupWarning(UserWarning):
     """An unreadable or older state file was copied aside before it was overwritten."""
+
+
+def _missing(value: Any) -> bool:
+    """True for None, NaN and ``pd.NA`` (any missing scalar)."""
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _now() -> str:
@@ -271,7 +287,7 @@ class Agenda:
     ----------
     gemeente : str
     buurten : list of str
-        Names (or codes) of the buurt or buurten.
+        Codes of the buurt or buurten (older files may hold names).
     titel : str
     made_at : str
         ISO date and time it was started.
@@ -285,6 +301,9 @@ class Agenda:
     verhalen : list of Onderbouwing
         Stories, quotes and findings about the buurt in general.
     enquete : Enquete, optional
+    buurtnamen : dict of str to str
+        Name per buurtcode, for display (:meth:`buurt_labels`). Codes keep two buurten
+        with the same name apart.
     """
 
     gemeente: str
@@ -298,6 +317,15 @@ class Agenda:
     krachten: list[Kracht] = field(default_factory=list)
     verhalen: list[Onderbouwing] = field(default_factory=list)
     enquete: Enquete | None = None
+    buurtnamen: dict[str, str] = field(default_factory=dict)
+
+    def buurt_labels(self) -> list[str]:
+        """The buurten as people read them: "name (code)", or the stored text as it is."""
+        out = []
+        for buurt in self.buurten:
+            name = self.buurtnamen.get(buurt, "")
+            out.append(f"{name} ({buurt})" if name and name != buurt else str(buurt))
+        return out
 
     def add(self, item: Ambitie) -> Ambitie:
         """Add an ambition and return it."""
@@ -435,9 +463,7 @@ def nulmeting_cbs(kerncijfers: Any, buurtcode: str, indicator: str) -> dict[str,
     row = kerncijfers.iloc[_find_area(kerncijfers, buurtcode)]
     info = (kerncijfers.attrs.get("indicators", {}) or {}).get(indicator, {}) or {}
     value = row[indicator]
-    value = None if value is None or (isinstance(value, float) and math.isnan(value)) else (
-        float(value)
-    )
+    value = None if _missing(value) else float(value)
     try:
         ind = catalog.get(indicator)
         label, unit = ind.label, ind.eenheid
@@ -459,7 +485,8 @@ def nulmeting_cbs(kerncijfers: Any, buurtcode: str, indicator: str) -> dict[str,
         "onderbouwing": [
             Onderbouwing(
                 soort="cijfer",
-                tekst=f"{label} in {name}: {shown} {unit}".strip(),
+                tekst=(f"{label} in {name}: {shown} {unit}".strip() if value is not None
+                       else f"{label} in {name}: {shown}"),
                 bron=source,
                 jaar=int(year) if year is not None else None,
                 ref=indicator,
@@ -489,9 +516,14 @@ def nulmeting_enquete(
     Returns
     -------
     dict
-        ``indicator``, ``bron`` ("enquete"), ``basiswaarde`` (None when hidden or
-        missing), ``basisjaar``, ``eenheid`` and ``onderbouwing`` (one ``enquete`` item
-        with the interval and n).
+        ``indicator``, ``bron`` ("enquete"), ``basiswaarde``, ``basisjaar``, ``eenheid``
+        and ``onderbouwing`` (one ``enquete`` item with the interval and n).
+
+    Raises
+    ------
+    NoBaselineError
+        When the score is hidden (too few participants) or missing: a baseline without a
+        value helps nobody, so the Dutch message says what to choose instead.
     """
     from .compare import format_number
 
@@ -511,24 +543,38 @@ def nulmeting_enquete(
         )
     row = rows.iloc[0]
     score = row["score"]
-    value = None if score is None or (isinstance(score, float) and math.isnan(score)) else (
-        float(score)
-    )
+    value = None if _missing(score) else float(score)
     label = str(row["label"]) if "label" in rows.columns and isinstance(row["label"], str) else (
         schaal
     )
     n = row["n"] if "n" in rows.columns else None
-    n_text = "" if n is None or (isinstance(n, float) and math.isnan(n)) else f", n = {int(n)}"
-    if value is None:
-        text = f"{label}: geen score (te weinig deelnemers of geen antwoorden{n_text})"
-    else:
-        interval = ""
-        if {"ondergrens", "bovengrens"} <= set(rows.columns):
-            lo, hi = row["ondergrens"], row["bovengrens"]
-            if not (isinstance(lo, float) and math.isnan(lo)) and lo is not None:
-                interval = f" (marge {format_number(lo)} tot {format_number(hi)})"
-        text = f"{label}: {format_number(value)}{interval}{n_text}"
+    n_text = "" if _missing(n) else f", n = {int(n)}"
     buurt = row["buurtnaam"] if "buurtnaam" in rows.columns else buurtcode
+    buurt = buurtcode if _missing(buurt) else buurt
+    if value is None:
+        hidden = "verborgen" in rows.columns and not _missing(row["verborgen"]) and bool(
+            row["verborgen"]
+        )
+        reason = row["reden"] if "reden" in rows.columns and isinstance(row["reden"], str) else ""
+        if hidden and reason and "terugrekenen" in reason:
+            why = "de score is verborgen, zodat je een kleine groep niet kunt terugrekenen"
+        elif hidden:
+            why = f"te weinig deelnemers ({n_text[2:] or 'n onbekend'}), dus de score is verborgen"
+        elif n_text:
+            why = f"geen bruikbare antwoorden ({n_text[2:]})"
+        else:
+            why = "te weinig deelnemers of geen antwoorden"
+        raise NoBaselineError(
+            f"Voor '{label}' in {buurt} is er geen nulmeting: {why}. Kies een grotere groep "
+            "(bijvoorbeeld alle deelnemers: buurtcode \"totaal\"), een andere schaal, of een "
+            "cijfer van het CBS met nulmeting_cbs(...)."
+        )
+    interval = ""
+    if {"ondergrens", "bovengrens"} <= set(rows.columns):
+        lo, hi = row["ondergrens"], row["bovengrens"]
+        if not _missing(lo) and not _missing(hi):
+            interval = f" (marge {format_number(lo)} tot {format_number(hi)})"
+    text = f"{label}: {format_number(value)}{interval}{n_text}"
     unit = row["eenheid"] if "eenheid" in rows.columns and isinstance(row["eenheid"], str) else (
         ""
     )
@@ -543,6 +589,143 @@ def nulmeting_enquete(
                          ref=schaal)
         ],
     }
+
+
+def direction(indicator: str) -> str | None:
+    """``"gunstig"`` (higher is better), ``"ongunstig"`` or None for an indicator or scale.
+
+    Looks in the ring definition (:func:`wijklib.ringen.definitie`) first, then in the
+    indicator catalogue.
+    """
+    from . import catalog, ringen
+
+    definition = ringen.definitie()
+    rows = definition[definition["naam"] == str(indicator)]
+    if len(rows):
+        return str(rows["hoger_is"].iloc[0])
+    try:
+        value = catalog.get(str(indicator)).hoger_is
+    except (KeyError, WijklibError):
+        return None
+    return value if value in ("gunstig", "ongunstig") else None
+
+
+def _unit_limits(unit: str) -> tuple[float, float] | None:
+    """(low, high) of a unit such as ``"0-10"``, ``"1–10"`` or ``"%"``; None when unknown."""
+    text = str(unit).replace("–", "-").replace(" ", "")
+    if "%" in text or text == "procent":
+        return (0.0, 100.0)
+    parts = text.split("-")
+    if len(parts) == 2:
+        try:
+            return (float(parts[0].replace(",", ".")), float(parts[1].replace(",", ".")))
+        except ValueError:
+            return None
+    return None
+
+
+def target_from_baseline(
+    baseline: Mapping[str, Any], percent: float = 10.0, decimals: int = 1
+) -> float | None:
+    """A target ``percent`` % better than the baseline, in the indicator's direction.
+
+    Parameters
+    ----------
+    baseline : dict
+        From :func:`nulmeting_enquete` or :func:`nulmeting_cbs` (``indicator``,
+        ``basiswaarde``, ``eenheid``).
+    percent : float
+        How much better, as a share of the baseline (10 = ten percent).
+    decimals : int
+        Rounding of the target.
+
+    Returns
+    -------
+    float or None
+        Higher for ``gunstig``, lower for ``ongunstig``; kept within the unit's range
+        (0–100 for a percentage, 0–10 for a 0–10 scale). None when there is no baseline
+        value or the direction is unknown (then choose the target yourself).
+    """
+    value = baseline.get("basiswaarde") if isinstance(baseline, Mapping) else None
+    if _missing(value) or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    way = direction(str(baseline.get("indicator", "")))
+    if way is None:
+        return None
+    factor = 1 + percent / 100 if way == "gunstig" else 1 - percent / 100
+    target = float(value) * factor
+    limits = _unit_limits(str(baseline.get("eenheid", "")))
+    if limits is not None:
+        target = min(max(target, limits[0]), limits[1])
+    return round(target, decimals)
+
+
+def share_text(
+    groups: Any,
+    value: str,
+    label: str,
+    minimum: int,
+    reference: Any = None,
+    reference_year: int | None = None,
+    reference_name: str = "",
+    unknown: Sequence[str] = ("geen_antwoord", "weet_niet", ""),
+) -> str:
+    """One Dutch line: the share of participants in a group next to the CBS figure.
+
+    The share is only shown when at least ``minimum`` participants gave a known answer
+    (missing answers and "zeg ik liever niet" are left out, not counted as "no"); the line
+    gives n and the year of the CBS figure. Otherwise it says why the share is not shown.
+
+    Parameters
+    ----------
+    groups : sequence or pandas.Series
+        One answer per participant, e.g. the ``leeftijdsgroep`` column.
+    value : str
+        The answer that is counted, e.g. ``"65_plus"``.
+    label : str
+        That answer in words, e.g. ``"65 jaar of ouder"``.
+    minimum : int
+        Smallest group that may be shown (privacy and reliability).
+    reference : float, optional
+        The same share among all inhabitants (CBS), in percent.
+    reference_year : int, optional
+        Year of the CBS figure.
+    reference_name : str
+        Area of the CBS figure, e.g. the wijk name.
+    unknown : sequence of str
+        Answers that count as "unknown".
+
+    Returns
+    -------
+    str
+    """
+    import pandas as pd
+
+    from .compare import format_number
+
+    answers = pd.Series(list(groups) if groups is not None else [], dtype="object")
+    known = answers[[not _missing(a) and str(a).strip() not in unknown for a in answers]]
+    known = known.astype(str).str.strip()
+    n = len(known)
+    if n == 0:
+        return (f"Het aandeel '{label}' laat ik niet zien: niemand gaf een antwoord op deze "
+                "vraag.")
+    if n < minimum:
+        return (f"Het aandeel '{label}' laat ik niet zien: maar {n} deelnemers gaven hun "
+                f"antwoord, en het minimum is {minimum}. Bij zo weinig mensen zegt een "
+                "percentage weinig, en mensen zouden elkaar kunnen herkennen.")
+    share = float((known == value).mean() * 100)
+    text = (f"{label}: {format_number(share, 0)}% van de deelnemers die het invulden "
+            f"(n = {n}")
+    left_out = len(answers) - n
+    text += f"; {left_out} zonder antwoord niet meegeteld)" if left_out else ")"
+    where = f", {reference_name}" if reference_name else ""
+    year = f" {reference_year}" if reference_year is not None else ", jaar onbekend"
+    if _missing(reference):
+        text += f". Van de inwoners heeft het CBS geen cijfer (CBS{year}{where})."
+    else:
+        text += (f"; {format_number(reference, 0)}% van de inwoners (CBS{year}{where}).")
+    return text
 
 
 def evidence_from_rings(
@@ -614,6 +797,27 @@ def _short(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+def _direction_tip(item: Ambitie, name: str) -> str | None:
+    """A "Tip:" when the target is not better than the baseline in the indicator's way."""
+    target, base = item.doel, item.basiswaarde
+    numbers = [v for v in (target, base)
+               if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)]
+    if len(numbers) != 2 or not str(item.indicator).strip():
+        return None
+    way = direction(item.indicator)
+    if way is None:
+        return None
+    from .compare import format_number
+
+    better = target > base if way == "gunstig" else target < base
+    if better:
+        return None
+    wanted = "hoger" if way == "gunstig" else "lager"
+    return (f"Tip: {name}: bij '{item.indicator}' is {wanted} beter, maar het doel "
+            f"({format_number(target)}) is niet {wanted} dan de nulmeting "
+            f"({format_number(base)}). Kies een doel dat beter is dan nu.")
+
+
 def validate(agenda: Agenda) -> list[str]:
     """What is still missing in the agenda, in Dutch (empty list = complete).
 
@@ -621,7 +825,8 @@ def validate(agenda: Agenda) -> list[str]:
     ambition text, a measurable indicator, a baseline value *and* year, a target and target
     year, actions with who and when, partners, a link to policy, a review moment and
     evidence (with source, and a year for figures). Lines that start with "Tip:" are
-    advice, not gaps.
+    advice, not gaps: e.g. a target that is not better than the baseline in the
+    indicator's direction (see :func:`direction`).
 
     Returns
     -------
@@ -698,6 +903,9 @@ def validate(agenda: Agenda) -> list[str]:
         elif item.onderbouwing and not kinds - set(FIGURE_KINDS):
             problems.append(f"Tip: {name} steunt alleen op cijfers. Wat zeggen bewoners "
                             "erover? Voeg een verhaal of kaartnotitie toe.")
+        tip = _direction_tip(item, name)
+        if tip:
+            problems.append(tip)
         if agenda.priorities and item.thema and item.thema not in priority_themes:
             problems.append(f"Tip: {name} hoort bij '{item.thema}', maar dat thema staat niet "
                             "bij de prioriteiten.")
@@ -889,7 +1097,15 @@ class _Reader:
                                       start=1)
             ],
             enquete=enquete,
+            buurtnamen=self.names(d.get("buurtnamen")),
         )
+
+    def names(self, value: Any) -> dict[str, str]:
+        if value is None:
+            return {}
+        mapping = self.mapping(value, "agenda.buurtnamen")
+        return {str(k): str(v) for k, v in mapping.items()
+                if isinstance(v, str | int | float) and str(v).strip()}
 
 
 def from_dict(data: Mapping[str, Any], where: str = "de agenda") -> Agenda:
@@ -1145,16 +1361,36 @@ def autosave(agenda: Agenda, path: str | Path) -> Path:
     return save_state(agenda, path)
 
 
-def new_agenda(gemeente: str, buurten: str | list[str], titel: str = "") -> Agenda:
-    """A new, empty agenda for a gemeente and one or more buurten."""
+def new_agenda(
+    gemeente: str,
+    buurten: str | list[str],
+    titel: str = "",
+    buurtnamen: Mapping[str, str] | None = None,
+) -> Agenda:
+    """A new, empty agenda for a gemeente and one or more buurten.
+
+    Parameters
+    ----------
+    gemeente : str
+    buurten : str or list of str
+        Buurtcode(s), e.g. ``"BU03440311"``. Codes keep buurten with the same name apart.
+    titel : str
+        Default: "Buurtagenda <names>".
+    buurtnamen : dict, optional
+        Name per code, shown in the document next to the code.
+    """
     if isinstance(buurten, str):
         buurten = [buurten]
     gemeente = str(gemeente).strip()
     if not gemeente:
         raise InvalidChoiceError("Vul de gemeente in, bijvoorbeeld 'Utrecht'.")
-    names = [str(b).strip() for b in buurten if str(b).strip()]
+    codes = [str(b).strip() for b in buurten if str(b).strip()]
+    names = {str(k).strip(): str(v).strip() for k, v in dict(buurtnamen or {}).items()
+             if str(v).strip()}
+    shown = [names.get(c, c) for c in codes]
     return Agenda(
         gemeente=gemeente,
-        buurten=names,
-        titel=titel or f"Buurtagenda {', '.join(names) or gemeente}",
+        buurten=codes,
+        titel=titel or f"Buurtagenda {', '.join(shown) or gemeente}",
+        buurtnamen={c: names[c] for c in codes if c in names},
     )

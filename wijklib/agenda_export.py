@@ -227,15 +227,32 @@ _EVIDENCE_NAMES = {"cijfer": "cijfer", "enquete": "enquête", "verhaal": "verhaa
                    "overig": "overig"}
 
 
+def _buurt_names(agenda: ag.Agenda) -> list[str]:
+    """The agenda's buurten by name (the code when no name is known)."""
+    return [agenda.buurtnamen.get(b, b) for b in agenda.buurten]
+
+
 def _ring_rows(agenda: ag.Agenda, rings: Any) -> Any:
-    """Rows of the rings table that belong to the agenda's buurten (None without rings)."""
+    """Rows of the rings table that belong to the agenda's buurten (None without rings).
+
+    Buurten are matched on their code. Older agendas stored the name: a name is used only
+    when exactly one buurtcode in the table has it, so two buurten with the same name never
+    mix.
+    """
     if rings is None or len(rings) == 0:
         return None
-    wanted = {str(b).strip().casefold() for b in agenda.buurten}
-    mask = rings["buurtcode"].astype(str).str.casefold().isin(wanted) | rings[
-        "buurtnaam"
-    ].astype(str).str.casefold().isin(wanted)
-    return rings[mask]
+    codes = rings["buurtcode"].astype(str).str.strip()
+    names = rings["buurtnaam"].astype(str).str.strip().str.casefold()
+    known = set(codes)
+    wanted: list[str] = []
+    for buurt in (str(b).strip() for b in agenda.buurten):
+        if buurt in known:
+            wanted.append(buurt)
+            continue
+        matches = set(codes[names == buurt.casefold()])
+        if len(matches) == 1:
+            wanted.extend(matches)
+    return rings[codes.isin(wanted)]
 
 
 def _flagged(rows: Any) -> Any:
@@ -605,8 +622,8 @@ def to_html(
     if not isinstance(agenda, ag.Agenda):
         raise InvalidChoiceError("Geef een Agenda(...) mee, bijvoorbeeld uit load_state(...).")
     made_on = made_on or dt.date.today()
-    title = agenda.titel or f"Buurtagenda {', '.join(agenda.buurten) or agenda.gemeente}"
-    buurten = ", ".join(agenda.buurten) or _TODO
+    title = agenda.titel or f"Buurtagenda {', '.join(_buurt_names(agenda)) or agenda.gemeente}"
+    buurten = ", ".join(agenda.buurt_labels()) or _TODO
     sections = [
         _section("samenvatting", _summary_html(agenda)),
         _section("buurt", _buurt_html(agenda, rings, charts)),
@@ -666,13 +683,13 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
     if not isinstance(agenda, ag.Agenda):
         raise InvalidChoiceError("Geef een Agenda(...) mee, bijvoorbeeld uit load_state(...).")
     made_on = made_on or dt.date.today()
-    title = agenda.titel or f"Buurtagenda {', '.join(agenda.buurten) or agenda.gemeente}"
+    title = agenda.titel or f"Buurtagenda {', '.join(_buurt_names(agenda)) or agenda.gemeente}"
     titles = dict(SECTIONS)
     out = [
         f"# {md_escape(title)}",
         "",
         f"**Gemeente:** {_md_or_todo(agenda.gemeente)} · **Buurt:** "
-        f"{_md_or_todo(', '.join(agenda.buurten))}  ",
+        f"{_md_or_todo(', '.join(agenda.buurt_labels()))}  ",
         f"Versie {md_escape(agenda.version)} · begonnen {md_escape(str(agenda.made_at)[:10])} · "
         f"afgedrukt {made_on.isoformat()}",
         "",
@@ -840,6 +857,12 @@ def save_export(
     charts : bool
         Embed the chart in the HTML.
 
+    Warns
+    -----
+    BackupWarning
+        When the folder already held a different agenda state under the same name: it is
+        copied to ``<name>.bak-<timestamp>.json`` first, so no earlier agenda is lost.
+
     Returns
     -------
     dict
@@ -865,5 +888,46 @@ def save_export(
         raise ag.AgendaError(
             f"Opslaan in {folder} is niet gelukt ({err.strerror}). Probeer een andere map."
         ) from None
+    _keep_earlier_state(agenda, paths["state"])
     ag.save_state(agenda, paths["state"])
     return paths
+
+
+def _keep_earlier_state(agenda: ag.Agenda, path: Path) -> Path | None:
+    """Copy an existing, different state file aside before it is overwritten.
+
+    A damaged or older file is backed up by :func:`wijklib.agenda.save_state` itself; this
+    covers a valid file with another agenda (e.g. an earlier export of the same buurt).
+    Returns the backup, or None when nothing needed to be kept.
+    """
+    import json
+    import shutil
+    import warnings
+
+    if not path.is_file():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ag.MigrationWarning)
+            earlier = ag.load_state(path)
+    except ag.StateFileError:
+        return None  # save_state backs up files it cannot read
+    if json.dumps(ag.to_dict(earlier), sort_keys=True) == json.dumps(ag.to_dict(agenda),
+                                                                     sort_keys=True):
+        return None
+    backup = ag.backup_path(path)
+    try:
+        shutil.copy2(path, backup)
+    except OSError as err:
+        raise ag.AgendaError(
+            f"Er staat al een andere agenda in {path.name}, en ik kan er geen reservekopie "
+            f"van maken ({err.strerror}). Ik heb niets overschreven. Kies een andere naam "
+            "met save_export(..., name=\"...\")."
+        ) from None
+    warnings.warn(
+        f"Er stond al een andere agenda in {path.name}. Die is eerst bewaard als "
+        f"{backup.name}.",
+        ag.BackupWarning,
+        stacklevel=3,
+    )
+    return backup

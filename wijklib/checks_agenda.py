@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import agenda as ag
 from .checks import NOT_FILLED, Feedback, _empty, feedback
+from .compare import format_number
 from .errors import WijklibError
 
 #: The answer to give when there is nothing to find (no gap, no flag).
@@ -58,6 +59,10 @@ def check_largest_gap(answer: Any, rings: pd.DataFrame, buurtcode: str) -> Feedb
     if _empty(answer):
         return feedback(None, NOT_FILLED)
     rows = _rows_of(rings, buurtcode)
+    if rows.empty:
+        return feedback(False, f"De buurt '{buurtcode}' staat niet in de tabel met ringen, dus "
+                               "ik kan je antwoord niet controleren. Gebruik de buurtcode "
+                               "(bijvoorbeeld BUURTCODE) en de tabel twee_ringen.")
     gaps = rows.set_index("thema")["verschil"].astype("float64")
     known = gaps.dropna()
     if known.empty:
@@ -77,7 +82,8 @@ def check_largest_gap(answer: Any, rings: pd.DataFrame, buurtcode: str) -> Feedb
     size = abs(float(known[largest]))
     if math.isclose(abs(float(gaps[thema])) if thema in known else -1.0, size):
         return feedback(True, f"Bij {thema} is het verschil het grootst: "
-                              f"{size:.0f} indexpunten tussen cijfers en beleving.")
+                              f"{format_number(size, 0)} indexpunten tussen cijfers en "
+                              "beleving.")
     if thema not in known:
         return feedback(False, f"Bij {thema} ontbreekt één van de twee ringen (geen "
                                "gegevens). Daar kun je geen verschil uitrekenen. Kijk alleen "
@@ -209,17 +215,7 @@ def check_vote_order(answer: Any, votes: Mapping[str, int]) -> Feedback:
 
 def _direction(indicator: str) -> str | None:
     """``gunstig``/``ongunstig`` for a ring indicator, survey scale or CBS indicator."""
-    from . import catalog, ringen
-
-    definition = ringen.definitie()
-    rows = definition[definition["naam"] == indicator]
-    if len(rows):
-        return str(rows["hoger_is"].iloc[0])
-    try:
-        value = catalog.get(indicator).hoger_is
-    except (KeyError, WijklibError):
-        return None
-    return value if value in ("gunstig", "ongunstig") else None
+    return ag.direction(indicator)
 
 
 def _number(value: Any) -> float | None:
@@ -278,10 +274,12 @@ def check_ambition(answer: Any, thema: str | None = None) -> Feedback:
         if not better:
             wat = "hoger" if direction == "gunstig" else "lager"
             return feedback(False, f"Bij '{answer.indicator}' is {wat} beter, maar je doel "
-                                   f"({target:g}) is {'lager' if wat == 'hoger' else 'hoger'} "
-                                   f"dan de nulmeting ({base:.1f}). Draai het doel om.")
-    return feedback(True, f"Een meetbare ambitie: {answer.indicator} van {base:.1f} "
-                          f"({answer.basisjaar}) naar {answer.doel} in {answer.doeljaar}."
+                                   f"({format_number(target)}) is "
+                                   f"{'lager' if wat == 'hoger' else 'hoger'} dan de nulmeting "
+                                   f"({format_number(base)}). Draai het doel om.")
+    doel = answer.doel if isinstance(answer.doel, str) else format_number(answer.doel)
+    return feedback(True, f"Een meetbare ambitie: {answer.indicator} van {format_number(base)} "
+                          f"({answer.basisjaar}) naar {doel} in {answer.doeljaar}."
                     if base is not None else "Een meetbare ambitie met nulmeting en doel.")
 
 

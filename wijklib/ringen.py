@@ -940,11 +940,69 @@ def _flagged(data: pd.DataFrame) -> pd.DataFrame:
     return gap_flags(data, threshold, margin) if len(data) else data.assign(vlag=False, vraag="")
 
 
-def _caption(rings: pd.DataFrame) -> str:
+def _short_source(source: str) -> str:
+    """A short name for a legend: "CBS" for the CBS tables, else the source itself."""
+    text = str(source).strip()
+    return "CBS" if text.upper().startswith("CBS") else text
+
+
+def _figure_sources(data: pd.DataFrame) -> dict[str, list[int]]:
+    """Every source in the ``bronnen`` column of the rows shown, with the years it gives."""
+    out: dict[str, set[int]] = {}
+    if "bronnen" not in data.columns:
+        return {}
+    has_figure = data["cijfers"].notna() if "cijfers" in data.columns else True
+    rows = data[has_figure]
+    jaren = rows["jaren"] if "jaren" in rows.columns else pd.Series("", index=rows.index)
+    for bronnen, years in zip(rows["bronnen"], jaren, strict=True):
+        numbers = {int(y) for y in str(years).replace("–", " ").replace("-", " ").split()
+                   if y.isdigit()}
+        for source in str(bronnen if not pd.isna(bronnen) else "").split("; "):
+            if source.strip():
+                out.setdefault(source.strip(), set()).update(numbers)
+    return {source: sorted(years) for source, years in out.items()}
+
+
+def figures_label(data: pd.DataFrame) -> str:
+    """Legend label of the *cijfers* ring after the sources shown, e.g. "cijfers (CBS)"."""
+    names = list(dict.fromkeys(_short_source(s) for s in _figure_sources(data)))
+    return f"cijfers ({'; '.join(names)})" if names else "cijfers"
+
+
+def survey_label(enquete: str | None = None, enquete_jaar: int | None = None) -> str:
+    """Legend label of the *beleving* ring, e.g. "beleving (bewonersenquête 2026)"."""
+    name = str(enquete).strip() if enquete and str(enquete).strip() else "enquête"
+    year = f" {enquete_jaar}" if enquete_jaar is not None else ""
+    return f"beleving ({name}{year})"
+
+
+def _caption(
+    rings: pd.DataFrame,
+    data: pd.DataFrame | None = None,
+    enquete: str | None = None,
+    enquete_jaar: int | None = None,
+) -> str:
+    """Caption: the scale, the sources and years of the figures, the survey and its n."""
+    data = rings if data is None else data
     ref_c = rings.attrs.get("referentie_cijfers", "de gemeente")
+    sources = _figure_sources(data)
+    if sources:
+        parts = []
+        for source, years in sources.items():
+            when = _years_text(years) if years else "jaar onbekend"
+            parts.append(f"{source}, {when}")
+        figures = f"bron: {'; '.join(parts)}"
+    else:
+        figures = "geen cijfers in deze grafiek"
+    name = str(enquete).strip() if enquete and str(enquete).strip() else "enquête"
+    year = f" {enquete_jaar}" if enquete_jaar is not None else " (jaar onbekend)"
+    n_total = rings.attrs.get("n_totaal")
+    n_text = (f"n = {int(n_total)} deelnemers in totaal" if n_total is not None
+              and not pd.isna(n_total) else "n onbekend")
     return (
-        f"Cijfers (■): 100 = {ref_c}. Beleving (●): 100 = gemiddelde van alle deelnemers "
-        "aan de enquête; het streepje is de 95%-marge. Boven 100 = beter dan gemiddeld."
+        f"Cijfers (■): 100 = {ref_c}; {figures}. Beleving (●): {name}{year}, {n_text}; "
+        "100 = gemiddelde van alle deelnemers; het streepje is de 95%-marge. "
+        "Boven 100 = beter dan gemiddeld."
     )
 
 
@@ -953,6 +1011,8 @@ def dumbbell(
     thema: str | None = None,
     buurten: Sequence[str] | None = None,
     max_rows: int = 40,
+    enquete: str | None = None,
+    enquete_jaar: int | None = None,
 ):
     """Dumbbell chart: per row the *cijfers* and the *beleving* score with a line between.
 
@@ -967,6 +1027,10 @@ def dumbbell(
         that is more than ``max_rows`` rows, buurten with survey data come first.
     max_rows : int
         At most this many rows (a note says how many were left out).
+    enquete, enquete_jaar : str and int, optional
+        Name and year of the survey, for the legend and the caption (with the total n
+        from ``rings.attrs["n_totaal"]``). The caption also names the sources and years of
+        the figures shown (columns ``bronnen`` and ``jaren``).
 
     Returns
     -------
@@ -1043,16 +1107,17 @@ def dumbbell(
     title = f"Twee ringen: {thema}" if thema else "Twee ringen per thema"
     ax.set_title(title, loc="left", fontsize=12, pad=14)
     handles = [
-        Line2D([], [], marker="s", linestyle="", color=COLOUR_CIJFERS, label="cijfers (CBS)"),
+        Line2D([], [], marker="s", linestyle="", color=COLOUR_CIJFERS,
+               label=figures_label(order)),
         Line2D([], [], marker="o", linestyle="", color=COLOUR_BELEVING,
-               label="beleving (enquête)"),
+               label=survey_label(enquete, enquete_jaar)),
         Line2D([], [], color="#333333", linewidth=3, label="! = groot verschil: bespreken"),
     ]
     height = fig.get_figheight()
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.2 / height),
                ncol=3, fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    caption = _caption(rings)
+    caption = _caption(rings, order, enquete, enquete_jaar)
     if left_out:
         caption += f" {left_out} rijen niet getoond (kies buurten met buurten=[…])."
     fig.text(0.01, 0.04 / height, caption, fontsize=7, color="#555555", wrap=True)
@@ -1060,7 +1125,13 @@ def dumbbell(
     return fig
 
 
-def quadrant(rings: pd.DataFrame, thema: str, label_max: int = 30):
+def quadrant(
+    rings: pd.DataFrame,
+    thema: str,
+    label_max: int = 30,
+    enquete: str | None = None,
+    enquete_jaar: int | None = None,
+):
     """Quadrant chart for one theme: *cijfers* across, *beleving* up, both 100 in the middle.
 
     Parameters
@@ -1071,6 +1142,8 @@ def quadrant(rings: pd.DataFrame, thema: str, label_max: int = 30):
         The theme.
     label_max : int
         Buurt names are written next to the points when there are at most this many.
+    enquete, enquete_jaar : str and int, optional
+        Name and year of the survey (axis label and caption; see :func:`dumbbell`).
 
     Returns
     -------
@@ -1126,17 +1199,18 @@ def quadrant(rings: pd.DataFrame, thema: str, label_max: int = 30):
     ax.set_xlim(*lim)
     ax.set_ylim(*lim)
     ax.set_aspect("equal")
-    ax.set_xlabel("cijfers (CBS): 100 = gemeente")
-    ax.set_ylabel("beleving (enquête): 100 = alle deelnemers")
+    ax.set_xlabel(f"{figures_label(data)}: 100 = gemeente")
+    ax.set_ylabel(f"{survey_label(enquete, enquete_jaar)}: 100 = alle deelnemers")
     ax.set_title(f"Cijfers en beleving: {thema}", loc="left", fontsize=12)
-    note = "De lijnen bij 100 zijn het gemiddelde; boven en rechts is beter."
+    note = ("De lijnen bij 100 zijn het gemiddelde; boven en rechts is beter. "
+            + _caption(rings, data, enquete, enquete_jaar))
     if len(one_side):
         names = ", ".join(str(n) for n in one_side["buurtnaam"].head(8))
         more = " …" if len(one_side) > 8 else ""
         note += (f"\nNiet getoond, want één van de twee ringen ontbreekt (geen gegevens): "
                  f"{len(one_side)} {'buurt' if len(one_side) == 1 else 'buurten'} ({names}{more}).")
     fig.text(0.01, 0.005, note, fontsize=7, color="#555555", wrap=True)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
 
 
@@ -1158,6 +1232,8 @@ def gap_map(
     thema: str,
     tiles: str | None = "OpenStreetMap",
     focus: str | None = None,
+    enquete: str | None = None,
+    enquete_jaar: int | None = None,
 ):
     """A map of the gap ``beleving − cijfers`` for one theme.
 
@@ -1177,6 +1253,9 @@ def gap_map(
         A keyless tile layer, or None.
     focus : str, optional
         Buurtcode to outline in orange.
+    enquete, enquete_jaar : str and int, optional
+        Name and year of the survey; the legend names them with the sources and years of
+        the figures (see :func:`dumbbell`).
 
     Returns
     -------
@@ -1275,7 +1354,7 @@ def gap_map(
     legend = maps._legend_html(
         f"Verschil beleving − cijfers: {thema}",
         "indexpunten; dik zwart omlijnd = gesprekspunt; grijs gestreept = één van de "
-        "ringen ontbreekt",
+        "ringen ontbreekt. " + _caption(rings, data, enquete, enquete_jaar),
         list(zip(colours, texts, strict=True)),
         n_missing,
     )
