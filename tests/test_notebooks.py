@@ -100,3 +100,18 @@ def test_notebook_1_other_gemeente_at_wijk_level(warm, map_assets, monkeypatch, 
     assert outputs(nb, "error") == []
     assert outputs(nb, "stderr") == []
     assert "Poelenburg" in json.dumps(nb)
+
+
+@pytest.mark.notebook
+def test_notebook_1_participant_version_runs_without_answers(warm, map_assets, monkeypatch,
+                                                             tmp_path):
+    monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))
+    nb = run_notebook(ROOT / "notebooks" / "01_tellen_gebiedsanalyse.ipynb",
+                      tmp_path / "nb1_leeg.ipynb", {})
+    assert outputs(nb, "error") == [] and outputs(nb, "stderr") == []
+    controle = [
+        "".join(o["data"]["text/plain"])
+        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
+        for o in c["outputs"] if "data" in o
+    ]
+    assert len(controle) == 6 and all("Nog niet ingevuld" in t for t in controle), controle
