@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_notebooks import SOLUTIONS, outputs, render, run_notebook
+from test_notebooks import SOLUTIONS, controle_texts, outputs, render, run_notebook
 
 SOLUTION = SOLUTIONS / "02_vertellen_bewonersperspectief.ipynb"
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,14 +23,6 @@ def nb_env(warm, map_assets, monkeypatch, tmp_path):
     monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
     monkeypatch.delenv("WIJKLIB_MIN_GROEP", raising=False)
     return tmp_path / "export"
-
-
-def controle_texts(nb: dict) -> list[str]:
-    return [
-        "".join(o["data"]["text/plain"])
-        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
-        for o in c["outputs"] if "data" in o
-    ]
 
 
 def stdout(nb: dict) -> str:

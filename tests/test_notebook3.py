@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_notebooks import outputs, render, run_notebook
+from test_notebooks import controle_texts, outputs, render, run_notebook
 
 import wijklib
 from wijklib import agenda as ag
@@ -82,11 +82,7 @@ def _cell_output(nb: dict, starts: str) -> str:
 def _assert_clean_run(nb: dict, expected: str = "Goed zo!") -> None:
     assert outputs(nb, "error") == []
     assert outputs(nb, "stderr") == [], "warnings reached the participant"
-    controle = [
-        "".join(o["data"]["text/plain"])
-        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
-        for o in c["outputs"] if "data" in o
-    ]
+    controle = controle_texts(nb)
     assert len(controle) == N_CHECKS and all(expected in t for t in controle), controle
 
 

@@ -22,6 +22,15 @@ def run_notebook(path: Path, out: Path, parameters: dict) -> dict:
     return json.loads(out.read_text("utf-8"))
 
 
+def controle_texts(nb: dict) -> list[str]:
+    """The feedback shown by the notebook's controle cells."""
+    return [
+        "".join(o["data"]["text/plain"])
+        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
+        for o in c["outputs"] if "data" in o
+    ]
+
+
 def outputs(nb: dict, kind: str) -> list[dict]:
     return [
         o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
@@ -37,11 +46,7 @@ def test_notebook_1_solution_utrecht_all_checks_pass(warm, map_assets, monkeypat
     nb = run_notebook(SOLUTIONS / "01_tellen_gebiedsanalyse.ipynb", tmp_path / "nb1.ipynb", {})
     assert outputs(nb, "error") == []
     assert outputs(nb, "stderr") == [], "warnings reached the participant"
-    controle = [
-        "".join(o["data"]["text/plain"])
-        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
-        for o in c["outputs"] if "data" in o
-    ]
+    controle = controle_texts(nb)
     assert len(controle) == 6 and all("Goed zo!" in t for t in controle), controle
     assert "Taag- en Rubicondreef en omgeving" in json.dumps(nb)
     saved = json.loads((Path(os.environ["WIJKLIB_EXPORT"]) / "tellen.json").read_text("utf-8"))
@@ -109,9 +114,5 @@ def test_notebook_1_participant_version_runs_without_answers(warm, map_assets, m
     nb = run_notebook(ROOT / "notebooks" / "01_tellen_gebiedsanalyse.ipynb",
                       tmp_path / "nb1_leeg.ipynb", {})
     assert outputs(nb, "error") == [] and outputs(nb, "stderr") == []
-    controle = [
-        "".join(o["data"]["text/plain"])
-        for c in nb["cells"] if "controle" in c["metadata"].get("tags", [])
-        for o in c["outputs"] if "data" in o
-    ]
+    controle = controle_texts(nb)
     assert len(controle) == 6 and all("Nog niet ingevuld" in t for t in controle), controle

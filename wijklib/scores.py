@@ -481,6 +481,16 @@ def _sentence(name: str, other: str, score: float, ref: float, diff: float, marg
     return head + f"{judgement} dan {other}, ook als je de onzekerheid meetelt."
 
 
+def _scale_rows(scores: pd.DataFrame, schaal: str) -> pd.DataFrame:
+    """The rows of one scale; an unknown scale gives a Dutch error with the choices."""
+    part = scores[scores["schaal"] == schaal]
+    if part.empty:
+        options = ", ".join(dict.fromkeys(scores["schaal"].astype(str)))
+        raise InvalidChoiceError(f"De schaal '{schaal}' staat niet in de tabel. Kies uit: "
+                                 f"{options}.")
+    return part
+
+
 def compare_buurten(
     scores: pd.DataFrame, schaal: str, met: str = "gebied"
 ) -> pd.DataFrame:
@@ -515,11 +525,7 @@ def compare_buurten(
                 "hoger_is", "verborgen"}
     if not isinstance(scores, pd.DataFrame) or not required <= set(scores.columns):
         raise SurveyDataError("Geef de tabel die scale_scores(...) maakt.")
-    part = scores[scores["schaal"] == schaal]
-    if part.empty:
-        options = ", ".join(dict.fromkeys(scores["schaal"].astype(str)))
-        raise InvalidChoiceError(f"De schaal '{schaal}' staat niet in de tabel. Kies uit: "
-                                 f"{options}.")
+    part = _scale_rows(scores, schaal)
     limit = int(scores.attrs.get("min_n", min_group_size()))
     hoger_is = str(part["hoger_is"].iloc[0])
     area = part[part["buurtcode"] == AREA_CODE]
@@ -667,11 +673,7 @@ def plot_scores(scores: pd.DataFrame, schaal: str, ax=None):
     """
     from matplotlib.figure import Figure
 
-    part = scores[scores["schaal"] == schaal]
-    if part.empty:
-        options = ", ".join(dict.fromkeys(scores["schaal"].astype(str)))
-        raise InvalidChoiceError(f"De schaal '{schaal}' staat niet in de tabel. Kies uit: "
-                                 f"{options}.")
+    part = _scale_rows(scores, schaal)
     limit = int(scores.attrs.get("min_n", min_group_size()))
     area = part[part["buurtcode"] == AREA_CODE]
     rows = part[part["buurtcode"] != AREA_CODE].iloc[::-1]
