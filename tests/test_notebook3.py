@@ -311,3 +311,21 @@ def check_export(path: Path, name: str) -> None:
     assert "oefendata, verzonnen" in text and "Nog aan te vullen" not in text
     assert pdf.read_bytes().startswith(b"%PDF")
     shutil.copy(path, ARTIFACTS_DIR / f"{name}.html")
+
+
+@pytest.mark.notebook
+def test_notebook_3_for_a_buurt_whose_survey_results_are_hidden(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    """Poldergebied Overvecht has too few practice respondents: nothing may break or leak."""
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, tmp_path / "export",
+              tmp_path / "nb3_verborgen.ipynb", {"BUURT": "Poldergebied Overvecht"})
+    _assert_clean_run(nb)
+    assert "bij geen enkel thema zijn er allebei de ringen" in _text(nb)
+    agenda = ag.load_state(tmp_path / "export" / "buurtagenda.json")
+    assert agenda.buurten == ["BU03440343"] and len(agenda.items) == 3
+    survey_based = [item for item in agenda.items if item.bron == "enquete"]
+    assert survey_based
+    for item in survey_based:  # the hidden buurt's own score is never the baseline:
+        evidence = [ev.tekst for ev in item.onderbouwing if ev.soort == "enquete"]
+        assert evidence and all("Hele gebied" in text for text in evidence), evidence
