@@ -31,6 +31,7 @@ import pandas as pd
 
 from .compare import format_number
 from .errors import InvalidChoiceError, WijklibError
+from .responses import FORMAT_NAMES
 
 #: Ids of the sections of the page, in order.
 SECTIONS = ("wie", "enquete", "kaartnotities", "kansen-knelpunten", "themas", "krachten",
@@ -46,9 +47,6 @@ PARTS = {
 #: Map-note categories that point at an opportunity, and at a problem.
 POSITIVE = ("kans", "idee", "favoriete plek")
 NEGATIVE = ("knelpunt", "onveilige plek")
-#: Names of the survey tools (``SurveyImport.source_format``), for the sources.
-TOOLS = {"kobo": "KoBoToolbox", "msforms": "Microsoft Forms", "google": "Google Forms",
-         "limesurvey": "LimeSurvey", "csv": "een CSV- of Excelbestand"}
 #: Age groups of the default questionnaire.
 AGE_GROUPS = ("18_34", "35_64", "65_plus")
 _ASSET_LABELS = {
@@ -729,7 +727,7 @@ def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
     if _has_rows(answers):
         extra = getattr(result, "extra", {}) or {}
         origin = extra.get("enquete_bron")
-        origin = TOOLS.get(str(origin), origin)
+        origin = FORMAT_NAMES.get(str(origin), origin)
         count = (f"{format_number(len(answers))} respondenten" if len(answers) >= limit
                  else f"minder dan {limit} respondenten")
         lines.append(f"Bewonersenquête: {count} in het hele "
