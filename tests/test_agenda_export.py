@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 from wijklib import agenda as ag  # noqa: E402
 from wijklib import agenda_export as ex  # noqa: E402
 from wijklib import ringen  # noqa: E402
+from wijklib.guarantees.rendering import escape, escape_markdown  # noqa: E402
 
 INJECTED = "<img src=x onerror=alert(1)>"
 SECTION_IDS = [key for key, _ in ex.SECTIONS]
@@ -128,11 +129,11 @@ def test_every_item_shows_its_evidence_with_source_and_year():
         block = re.search(rf'<article class="item" id="ambitie-{item.id}">(.*?)</article>',
                           items, re.S).group(1)
         for ev in item.onderbouwing:
-            assert ex.esc(ev.tekst) in block
-            assert f"{ex.esc(ev.bron)}, {ev.jaar}" in block
+            assert escape(ev.tekst) in block
+            assert f"{escape(ev.bron)}, {ev.jaar}" in block
         for actie in item.acties:
-            assert ex.esc(actie.wie) in block and ex.esc(actie.wanneer) in block
-        assert ex.esc(item.evaluatie) in block
+            assert escape(actie.wie) in block and escape(actie.wanneer) in block
+        assert escape(item.evaluatie) in block
         assert str(item.basisjaar) in block
     first = items.split("</article>")[0]
     assert "Aandeel onbewoonde woningen" in first  # the indicator's label
@@ -205,7 +206,7 @@ def test_markdown_has_the_same_content():
         assert f'<a id="{key}"></a>' in text and f"## {title}" in text
     for item in agenda.items:
         for ev in item.onderbouwing:
-            assert ex.md_escape(ev.tekst) in text and str(ev.jaar) in text
+            assert escape_markdown(ev.tekst) in text and str(ev.jaar) in text
     assert "hoe kan dat?" in text
     assert "eigen enquête Kerkbuurt, 2025, n = 312" in text
     assert "Bron: CBS, Kadaster" in text
@@ -216,13 +217,13 @@ def test_markdown_neutralises_html_and_markdown_syntax():
     text = ex.to_markdown(make_agenda(INJECTED), make_rings(name=f"Kerkbuurt{INJECTED}"))
     assert INJECTED not in text and "<img" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
-    assert ex.md_escape("[klik](javascript:alert(1))") == "\\[klik\\](javascript:alert(1))"
-    assert ex.md_escape("a | b") == "a \\| b"
-    assert ex.md_escape("# kop\n- punt", inline=False) == "\\# kop\n\\- punt"
-    assert ex.md_escape("regel\nnog een") == "regel nog een"
-    assert ex.md_escape(None) == ""
+    assert escape_markdown("[klik](javascript:alert(1))") == "\\[klik\\](javascript:alert(1))"
+    assert escape_markdown("a | b") == "a \\| b"
+    assert escape_markdown("# kop\n- punt", inline=False) == "\\# kop\n\\- punt"
+    assert escape_markdown("regel\nnog een") == "regel nog een"
+    assert escape_markdown(None) == ""
     import mistune  # comes with nbconvert
-    rendered = mistune.html(text + "\n\n" + ex.md_escape("[klik](javascript:alert(1))"))
+    rendered = mistune.html(text + "\n\n" + escape_markdown("[klik](javascript:alert(1))"))
     assert "<img" not in rendered and "javascript:" not in rendered.split("href")[-1][:20]
     assert 'href="javascript' not in rendered
     assert "&lt;img src=x onerror=alert(1)&gt;" in rendered

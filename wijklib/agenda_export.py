@@ -8,9 +8,10 @@ moment and its evidence with sources and years, so each item traces back to the 
 and stories it rests on.
 
 Safety: every text that comes from people (agenda texts, buurt names, quotes) is
-escaped. In HTML with :func:`html.escape`; in Markdown raw HTML is neutralised too (``<``,
-``>`` and ``&`` become entities) and Markdown syntax is backslash-escaped, so a text such
-as ``<img src=x onerror=alert(1)>`` shows as text wherever the Markdown is rendered.
+escaped through :mod:`wijklib.guarantees.rendering`. In HTML braces are escaped too; in
+Markdown raw HTML is neutralised (``<``, ``>`` and ``&`` become entities) and Markdown
+syntax is backslash-escaped, so a text such as ``<img src=x onerror=alert(1)>`` shows as
+text wherever the Markdown is rendered.
 
 The HTML needs no JavaScript and no internet: charts are embedded as PNG images. Print it
 from the browser (Ctrl+P, "Opslaan als PDF") for an A4 PDF.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import io
 import re
 from collections.abc import Iterable
@@ -30,6 +30,7 @@ from typing import Any
 from . import agenda as ag
 from .compare import format_number
 from .errors import InvalidChoiceError
+from .guarantees.rendering import escape, escape_markdown
 from .notebook import file_stem, write_text
 
 #: Section ids and titles, in document order.
@@ -109,38 +110,6 @@ footer { margin-top: 2em; font-size: 8.5pt; color: var(--grijs); border-top: 1px
 
 
 # ------------------------------------------------------------------------- helpers
-
-
-def esc(value: Any) -> str:
-    """Escape any value for HTML (None -> empty)."""
-    return "" if value is None else html.escape(str(value), quote=True)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])", re.M)
-
-
-def md_escape(value: Any, inline: bool = True) -> str:
-    """Escape text for Markdown: syntax is backslash-escaped and raw HTML is neutralised.
-
-    Parameters
-    ----------
-    value : any
-        The text (None -> empty).
-    inline : bool
-        True: newlines become spaces (for table cells and list items). False: lines are
-        kept and markers at the start of a line (``-``, ``1.``, ``>``) are escaped too.
-    """
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    if inline:
-        text = " ".join(text.split())
-        text = _MD_LINE_START.sub(r"\1\\\2", text)
-    else:
-        text = _MD_LINE_START.sub(r"\1\\\2", text)
-    return html.escape(text, quote=False)
 
 
 def _missing(value: Any) -> bool:
@@ -339,7 +308,7 @@ def _ordered_open_points(agenda: ag.Agenda) -> list[str]:
 
 
 def _todo_html(value: str | None) -> str:
-    return esc(value) if value else f'<span class="leeg">{_TODO}</span>'
+    return escape(value) if value else f'<span class="leeg">{_TODO}</span>'
 
 
 def _link_html(text: str) -> str:
@@ -347,18 +316,18 @@ def _link_html(text: str) -> str:
     if not text:
         return _todo_html(None)
     if _URL.match(text):
-        return f'<a href="{esc(text)}">{esc(text)}</a>'
-    return esc(text)
+        return f'<a href="{escape(text)}">{escape(text)}</a>'
+    return escape(text)
 
 
 def _paragraphs_html(text: str) -> str:
     blocks = [b.strip() for b in re.split(r"\n\s*\n", str(text or "")) if b.strip()]
-    return "".join(f"<p>{esc(b).replace(chr(10), '<br>')}</p>" for b in blocks)
+    return "".join(f"<p>{escape(b).replace(chr(10), '<br>')}</p>" for b in blocks)
 
 
 def _section(section_id: str, body: str) -> str:
     title = dict(SECTIONS)[section_id]
-    return f'<section id="{section_id}">\n<h2>{esc(title)}</h2>\n{body}\n</section>'
+    return f'<section id="{section_id}">\n<h2>{escape(title)}</h2>\n{body}\n</section>'
 
 
 def _summary_html(agenda: ag.Agenda) -> str:
@@ -369,13 +338,13 @@ def _summary_html(agenda: ag.Agenda) -> str:
     facts = []
     if agenda.priorities:
         order = ", ".join(f"{p.rang}. {p.thema}" for p in agenda.priorities)
-        facts.append(f"<li>Prioriteiten: {esc(order)}</li>")
+        facts.append(f"<li>Prioriteiten: {escape(order)}</li>")
     facts.append(f"<li>Ambities: {len(agenda.items)}</li>")
     facts.append(f"<li>Krachten van de buurt: {len(agenda.krachten)}</li>")
     parts.append(f"<ul>{''.join(facts)}</ul>")
     open_points = _ordered_open_points(agenda)
     if open_points:
-        items = "".join(f"<li>{esc(p)}</li>" for p in open_points)
+        items = "".join(f"<li>{escape(p)}</li>" for p in open_points)
         parts.append(
             '<div class="open"><strong>Nog aan te vullen</strong> (deze agenda is een '
             f"concept):<ul>{items}</ul></div>"
@@ -399,15 +368,15 @@ def _buurt_html(agenda: ag.Agenda, rings: Any, charts: bool) -> str:
             "<p>Per thema twee scores naast elkaar: wat de "
             '<span class="cijfers">cijfers</span> zeggen en wat '
             '<span class="beleving">bewoners</span> zeggen. '
-            f"{esc(ringen.RULE)}</p>"
+            f"{escape(ringen.RULE)}</p>"
         )
         for code, group in rows.groupby("buurtcode", sort=False):
             name = group["buurtnaam"].iloc[0]
-            parts.append(f"<h3>{esc(name)} <span class='klein'>({esc(code)})</span></h3>")
+            parts.append(f"<h3>{escape(name)} <span class='klein'>({escape(code)})</span></h3>")
             body = []
             for row in group.itertuples(index=False):
-                c = (f'<span class="cijfers">{esc(format_number(row.cijfers, 0))}</span> '
-                     f"{esc(ringen.words(row.cijfers))}") if not _missing(row.cijfers) else (
+                c = (f'<span class="cijfers">{escape(format_number(row.cijfers, 0))}</span> '
+                     f"{escape(ringen.words(row.cijfers))}") if not _missing(row.cijfers) else (
                     '<span class="leeg">geen gegevens</span>')
                 if not _missing(row.beleving):
                     extra = []
@@ -416,18 +385,18 @@ def _buurt_html(agenda: ag.Agenda, rings: Any, charts: bool) -> str:
                                      f"{format_number(row.beleving_boven, 0)}")
                     if not _missing(row.n):
                         extra.append(f"n = {int(row.n)}")
-                    b = (f'<span class="beleving">{esc(format_number(row.beleving, 0))}</span> '
-                         f"{esc(ringen.words(row.beleving))}"
-                         f"<br><span class='klein'>{esc('; '.join(extra))}</span>")
+                    b = (f'<span class="beleving">{escape(format_number(row.beleving, 0))}</span> '
+                         f"{escape(ringen.words(row.beleving))}"
+                         f"<br><span class='klein'>{escape('; '.join(extra))}</span>")
                 else:
                     b = '<span class="leeg">{}</span>'.format(
                         "verborgen (te weinig deelnemers)" if row.verborgen else "geen gegevens"
                     )
-                remark = (f'<div class="vraag">{esc(row.vraag)}</div>' if row.vraag
-                          else esc(row.signaal))
-                basis = esc(row.indicatoren) if row.indicatoren else ""
+                remark = (f'<div class="vraag">{escape(row.vraag)}</div>' if row.vraag
+                          else escape(row.signaal))
+                basis = escape(row.indicatoren) if row.indicatoren else ""
                 body.append(
-                    f"<tr><td>{esc(str(row.thema).capitalize())}</td><td>{c}"
+                    f"<tr><td>{escape(str(row.thema).capitalize())}</td><td>{c}"
                     f"<br><span class='klein'>{basis}</span></td><td>{b}</td>"
                     f"<td>{remark}</td></tr>"
                 )
@@ -450,8 +419,8 @@ def _buurt_html(agenda: ag.Agenda, rings: Any, charts: bool) -> str:
         for ev in agenda.verhalen:
             text, where = _evidence_text(ev)
             parts.append(
-                f"<blockquote>{esc(text)}<br><span class='klein'>"
-                f"{esc(_EVIDENCE_NAMES.get(ev.soort, ev.soort))} · {esc(where)}</span>"
+                f"<blockquote>{escape(text)}<br><span class='klein'>"
+                f"{escape(_EVIDENCE_NAMES.get(ev.soort, ev.soort))} · {escape(where)}</span>"
                 "</blockquote>"
             )
     elif rows is not None:
@@ -466,10 +435,10 @@ def _priorities_html(agenda: ag.Agenda) -> str:
     for p in agenda.priorities:
         votes = f"{p.stemmen} stippen" if p.stemmen is not None else "gewicht"
         rows.append(
-            f"<tr><td class='getal'>{p.rang}</td><td>{esc(p.thema)}</td>"
-            f"<td class='getal'>{esc(votes)}</td>"
-            f"<td class='getal'>{esc(format_number(100 * p.gewicht, 0))}%</td>"
-            f"<td>{esc(p.toelichting)}</td></tr>"
+            f"<tr><td class='getal'>{p.rang}</td><td>{escape(p.thema)}</td>"
+            f"<td class='getal'>{escape(votes)}</td>"
+            f"<td class='getal'>{escape(format_number(100 * p.gewicht, 0))}%</td>"
+            f"<td>{escape(p.toelichting)}</td></tr>"
         )
     return (
         "<table><thead><tr><th>rang</th><th>thema</th><th>stemmen</th><th>aandeel</th>"
@@ -480,8 +449,8 @@ def _priorities_html(agenda: ag.Agenda) -> str:
 def _item_html(number: int, item: ag.Ambitie, survey: str = "eigen enquête") -> str:
     label = _indicator_label(item)
     source = _source_name(item.bron, survey) or "bron onbekend"
-    indicator = (f"{esc(label)} <span class='klein'>({esc(item.indicator)}; "
-                 f"{esc(source)})</span>") if label else _todo_html(None)
+    indicator = (f"{escape(label)} <span class='klein'>({escape(item.indicator)}; "
+                 f"{escape(source)})</span>") if label else _todo_html(None)
     if item.acties:
         actions = "".join(
             f"<tr><td>{_todo_html(a.wat)}</td><td>{_todo_html(a.wie)}</td>"
@@ -494,17 +463,17 @@ def _item_html(number: int, item: ag.Ambitie, survey: str = "eigen enquête") ->
         actions = _todo_html(None)
     if item.onderbouwing:
         evidence = "".join(
-            f"<li><span class='label'>{esc(_EVIDENCE_NAMES.get(ev.soort, ev.soort))}</span> "
-            f"{esc(_evidence_text(ev)[0])} <span class='klein'>— "
-            f"{esc(_evidence_text(ev)[1])}</span></li>"
+            f"<li><span class='label'>{escape(_EVIDENCE_NAMES.get(ev.soort, ev.soort))}</span> "
+            f"{escape(_evidence_text(ev)[0])} <span class='klein'>— "
+            f"{escape(_evidence_text(ev)[1])}</span></li>"
             for ev in item.onderbouwing
         )
         evidence = f"<ul class='onderbouwing'>{evidence}</ul>"
     else:
         evidence = _todo_html(None)
     partners = ", ".join(item.partners)
-    return f"""<article class="item" id="ambitie-{esc(item.id)}">
-<h3>{number}. {_todo_html(item.ambitie)} <span class="label">{esc(item.thema)}</span></h3>
+    return f"""<article class="item" id="ambitie-{escape(item.id)}">
+<h3>{number}. {_todo_html(item.ambitie)} <span class="label">{escape(item.thema)}</span></h3>
 <dl>
 <dt>Indicator</dt><dd>{indicator}</dd>
 <dt>Nulmeting</dt><dd>{_todo_html(_baseline_text(item, survey))}</dd>
@@ -530,8 +499,8 @@ def _assets_html(agenda: ag.Agenda) -> str:
         return ('<p class="leeg">Nog geen krachten genoteerd. Wie en wat is er al in de buurt '
                 "(mensen, verenigingen, instellingen, plekken, bedrijven)?</p>")
     rows = "".join(
-        f"<tr><td>{esc(k.wat)}</td><td>{esc(k.soort)}</td><td>{esc(k.thema)}</td>"
-        f"<td>{esc(k.toelichting)}</td><td>{esc(k.bron)}</td></tr>"
+        f"<tr><td>{escape(k.wat)}</td><td>{escape(k.soort)}</td><td>{escape(k.thema)}</td>"
+        f"<td>{escape(k.toelichting)}</td><td>{escape(k.bron)}</td></tr>"
         for k in agenda.krachten
     )
     return (
@@ -564,10 +533,10 @@ _MONITOR_HEAD = ("nr", "ambitie", "indicator", "bron", "nulmeting (jaar)", "doel
 def _monitoring_html(agenda: ag.Agenda) -> str:
     if not agenda.items:
         return f'<p class="leeg">{_TODO}: eerst ambities toevoegen.</p>'
-    head = "".join(f"<th>{esc(h)}</th>" for h in _MONITOR_HEAD)
+    head = "".join(f"<th>{escape(h)}</th>" for h in _MONITOR_HEAD)
     body = "".join(
         "<tr>" + "".join(
-            f"<td>{_todo_html(None) if cell == _TODO else esc(cell)}</td>" for cell in row
+            f"<td>{_todo_html(None) if cell == _TODO else escape(cell)}</td>" for cell in row
         ) + "<td class='invul'></td><td class='invul'></td></tr>"
         for row in _monitoring_rows(agenda)
     )
@@ -581,16 +550,16 @@ def _monitoring_html(agenda: ag.Agenda) -> str:
 def _sources_html(agenda: ag.Agenda, rings: Any) -> str:
     from . import __version__, ringen
 
-    items = [f"<li>{esc(CBS_CREDIT)}</li>"]
+    items = [f"<li>{escape(CBS_CREDIT)}</li>"]
     survey = _survey_credit(agenda, rings)
     if survey:
-        items.append(f"<li>{esc(survey)}</li>")
-    items.extend(f"<li>{esc(s)}</li>" for s in _all_sources(agenda, rings))
+        items.append(f"<li>{escape(survey)}</li>")
+    items.extend(f"<li>{escape(s)}</li>" for s in _all_sources(agenda, rings))
     return (
         f"<ul>{''.join(items)}</ul>"
-        f"<p class='klein'>Twee ringen: {esc(ringen.RULE)}</p>"
-        f"<p class='klein'>{esc(GUIDE_CREDIT)} Gemaakt met het werkboek Wijkprofiel &amp; "
-        f"buurtagenda (wijklib {esc(__version__)}).</p>"
+        f"<p class='klein'>Twee ringen: {escape(ringen.RULE)}</p>"
+        f"<p class='klein'>{escape(GUIDE_CREDIT)} Gemaakt met het werkboek Wijkprofiel &amp; "
+        f"buurtagenda (wijklib {escape(__version__)}).</p>"
     )
 
 
@@ -639,19 +608,19 @@ def to_html(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<title>{esc(title)}</title>
+<title>{escape(title)}</title>
 <style>{_CSS}</style>
 </head>
 <body>
 <header class="kop">
-<h1>{esc(title)}</h1>
-<p><strong>Gemeente:</strong> {esc(agenda.gemeente) or _TODO} · <strong>Buurt:</strong> {esc(buurten)}</p>
-<p>Versie {esc(agenda.version)} · begonnen {esc(str(agenda.made_at)[:10])} · afgedrukt {esc(made_on.isoformat())}</p>
+<h1>{escape(title)}</h1>
+<p><strong>Gemeente:</strong> {escape(agenda.gemeente) or _TODO} · <strong>Buurt:</strong> {escape(buurten)}</p>
+<p>Versie {escape(agenda.version)} · begonnen {escape(str(agenda.made_at)[:10])} · afgedrukt {escape(made_on.isoformat())}</p>
 </header>
 <main>
 {chr(10).join(sections)}
 </main>
-<footer>{esc(CBS_CREDIT)}</footer>
+<footer>{escape(CBS_CREDIT)}</footer>
 </body>
 </html>
 """  # noqa: E501
@@ -662,21 +631,21 @@ def to_html(
 
 def _md_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     head = list(head)
-    lines = ["| " + " | ".join(md_escape(h) for h in head) + " |",
+    lines = ["| " + " | ".join(escape_markdown(h) for h in head) + " |",
              "|" + "|".join("---" for _ in head) + "|"]
     for row in rows:
-        lines.append("| " + " | ".join(md_escape(c) or " " for c in row) + " |")
+        lines.append("| " + " | ".join(escape_markdown(c) or " " for c in row) + " |")
     return "\n".join(lines)
 
 
 def _md_or_todo(value: str | None) -> str:
-    return md_escape(value) if value else f"*{_TODO}*"
+    return escape_markdown(value) if value else f"*{_TODO}*"
 
 
 def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = None) -> str:
     """The buurtagenda as Markdown, with the same sections and content as :func:`to_html`.
 
-    Every text from the agenda is escaped with :func:`md_escape` (raw HTML neutralised).
+    Every text from the agenda is escaped with :func:`escape_markdown` (raw HTML neutralised).
     """
     from . import __version__, ringen
 
@@ -686,11 +655,12 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
     title = agenda.titel or f"Buurtagenda {', '.join(_buurt_names(agenda)) or agenda.gemeente}"
     titles = dict(SECTIONS)
     out = [
-        f"# {md_escape(title)}",
+        f"# {escape_markdown(title)}",
         "",
         f"**Gemeente:** {_md_or_todo(agenda.gemeente)} · **Buurt:** "
         f"{_md_or_todo(', '.join(agenda.buurt_labels()))}  ",
-        f"Versie {md_escape(agenda.version)} · begonnen {md_escape(str(agenda.made_at)[:10])} · "
+        f"Versie {escape_markdown(agenda.version)} · "
+        f"begonnen {escape_markdown(str(agenda.made_at)[:10])} · "
         f"afgedrukt {made_on.isoformat()}",
         "",
     ]
@@ -699,17 +669,17 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
         out.extend([f'<a id="{key}"></a>', "", f"## {titles[key]}", ""])
 
     section("samenvatting")
-    out.append(md_escape(agenda.samenvatting, inline=False) or f"*{_TODO}*")
+    out.append(escape_markdown(agenda.samenvatting, inline=False) or f"*{_TODO}*")
     out.append("")
     if agenda.priorities:
         order = ", ".join(f"{p.rang}. {p.thema}" for p in agenda.priorities)
-        out.append(f"- Prioriteiten: {md_escape(order)}")
+        out.append(f"- Prioriteiten: {escape_markdown(order)}")
     out.append(f"- Ambities: {len(agenda.items)}")
     out.append(f"- Krachten van de buurt: {len(agenda.krachten)}")
     open_points = _ordered_open_points(agenda)
     if open_points:
         out.extend(["", "**Nog aan te vullen** (deze agenda is een concept):", ""])
-        out.extend(f"- {md_escape(p)}" for p in open_points)
+        out.extend(f"- {escape_markdown(p)}" for p in open_points)
     out.append("")
 
     section("buurt")
@@ -719,9 +689,10 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
     elif len(rows) == 0:
         out.append("*De buurten van deze agenda staan niet in de tabel met cijfers en beleving.*")
     else:
-        out.extend([md_escape(ringen.RULE), ""])
+        out.extend([escape_markdown(ringen.RULE), ""])
         for code, group in rows.groupby("buurtcode", sort=False):
-            out.extend([f"### {md_escape(group['buurtnaam'].iloc[0])} ({md_escape(code)})", ""])
+            name = escape_markdown(group["buurtnaam"].iloc[0])
+            out.extend([f"### {name} ({escape_markdown(code)})", ""])
             table = []
             for row in group.itertuples(index=False):
                 c = (f"{format_number(row.cijfers, 0)} {ringen.words(row.cijfers)}"
@@ -745,9 +716,9 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
         out.extend(["### Wat bewoners vertellen", ""])
         for ev in agenda.verhalen:
             text, where = _evidence_text(ev)
-            out.append(f"> {md_escape(text)}  ")
-            out.append(f"> *{md_escape(_EVIDENCE_NAMES.get(ev.soort, ev.soort))} · "
-                       f"{md_escape(where)}*")
+            out.append(f"> {escape_markdown(text)}  ")
+            out.append(f"> *{escape_markdown(_EVIDENCE_NAMES.get(ev.soort, ev.soort))} · "
+                       f"{escape_markdown(where)}*")
             out.append("")
     out.append("")
 
@@ -770,10 +741,10 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
     for i, item in enumerate(agenda.items, start=1):
         label = _indicator_label(item)
         source = _source_name(item.bron, _survey_label(agenda)) or "bron onbekend"
-        indicator = (f"{md_escape(label)} ({md_escape(item.indicator)}; "
-                     f"{md_escape(source)})") if label else f"*{_TODO}*"
+        indicator = (f"{escape_markdown(label)} ({escape_markdown(item.indicator)}; "
+                     f"{escape_markdown(source)})") if label else f"*{_TODO}*"
         out.extend([
-            f"### {i}. {_md_or_todo(item.ambitie)} ({md_escape(item.thema)})",
+            f"### {i}. {_md_or_todo(item.ambitie)} ({escape_markdown(item.thema)})",
             "",
             f"- **Indicator:** {indicator}",
             f"- **Nulmeting:** {_md_or_todo(_baseline_text(item, _survey_label(agenda)))}",
@@ -795,8 +766,8 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
         if item.onderbouwing:
             for ev in item.onderbouwing:
                 text, where = _evidence_text(ev)
-                out.append(f"- *{md_escape(_EVIDENCE_NAMES.get(ev.soort, ev.soort))}:* "
-                           f"{md_escape(text)} — {md_escape(where)}")
+                out.append(f"- *{escape_markdown(_EVIDENCE_NAMES.get(ev.soort, ev.soort))}:* "
+                           f"{escape_markdown(text)} — {escape_markdown(where)}")
         else:
             out.append(f"*{_TODO}*")
         out.append("")
@@ -822,13 +793,14 @@ def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = 
     out.append("")
 
     section("bronnen")
-    out.append(f"- {md_escape(CBS_CREDIT)}")
+    out.append(f"- {escape_markdown(CBS_CREDIT)}")
     survey = _survey_credit(agenda, rings)
     if survey:
-        out.append(f"- {md_escape(survey)}")
-    out.extend(f"- {md_escape(s)}" for s in _all_sources(agenda, rings))
-    out.extend(["", f"Twee ringen: {md_escape(ringen.RULE)}", "",
-                f"{md_escape(GUIDE_CREDIT)} Gemaakt met het werkboek Wijkprofiel & buurtagenda "
+        out.append(f"- {escape_markdown(survey)}")
+    out.extend(f"- {escape_markdown(s)}" for s in _all_sources(agenda, rings))
+    out.extend(["", f"Twee ringen: {escape_markdown(ringen.RULE)}", "",
+                f"{escape_markdown(GUIDE_CREDIT)} Gemaakt met het werkboek "
+                "Wijkprofiel & buurtagenda "
                 f"(wijklib {__version__}).", ""])
     return "\n".join(out)
 

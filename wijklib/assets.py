@@ -28,7 +28,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import html
 import json
 import os
 import posixpath
@@ -44,6 +43,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wijklib.errors import InvalidChoiceError, WijklibError
+
+from .guarantees.rendering import escape
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import folium
@@ -741,7 +742,7 @@ class _Store:
         return self._snippets[asset]
 
     def _label(self, asset: _Asset) -> str:
-        return html.escape(f"{asset.package}@{_package_version(asset.package)}/{asset.file}")
+        return escape(f"{asset.package}@{_package_version(asset.package)}/{asset.file}")
 
     def _js_snippet(self, asset: _Asset) -> str:
         local = _local_path(asset.package, asset.file)

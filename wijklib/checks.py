@@ -10,7 +10,6 @@ With the environment variable ``WIJKLIB_STRICT_CHECKS=1`` a wrong answer raises
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalog
+from .guarantees.rendering import escape
 
 _STYLE = {
     True: ("#009e73", "#ecfaf5", "✔ Goed zo!"),
@@ -52,7 +52,7 @@ class Feedback:
         return (
             f'<div style="border-left:6px solid {border};background:{background};'
             f'padding:.5em 1em;margin:.3em 0;font-family:sans-serif">'
-            f"<strong>{html.escape(title)}</strong> {html.escape(self.message)}</div>"
+            f"<strong>{escape(title)}</strong> {escape(self.message)}</div>"
         )
 
 

@@ -34,7 +34,6 @@ from a seed and labelled ``attrs["oefendata"] = True``.
 from __future__ import annotations
 
 import difflib
-import html
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -51,6 +50,7 @@ from shapely.geometry import mapping as shape_mapping
 from shapely.geometry import shape as to_shape
 
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.rendering import escape, raw_html_element
 
 __all__ = [
     "CATEGORIES",
@@ -1319,7 +1319,7 @@ def _marker_html(category: Category, size: int = 22) -> str:
         f"border:2px solid #ffffff;border-radius:{radius};box-shadow:0 0 0 1px #333;"
         f'{rotate}display:flex;align-items:center;justify-content:center">'
         f'<span style="{unrotate}color:{category.text_colour};font:bold 13px/1 sans-serif">'
-        f"{html.escape(category.symbol)}</span></div>"
+        f"{escape(category.symbol)}</span></div>"
     )
 
 
@@ -1329,7 +1329,7 @@ def _legend_html(
     rows = "".join(
         '<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
         f'<span class="wijklib-legend-icon" style="flex:none">{_marker_html(c, 18)}</span>'
-        f"<span>{html.escape(c.label)} ({counts.get(c.key, 0)})</span></div>"
+        f"<span>{escape(c.label)} ({counts.get(c.key, 0)})</span></div>"
         for c in CATEGORIES.values()
     )
     hint = (
@@ -1354,22 +1354,22 @@ def _note_texts(row: Any, category: Category) -> tuple[str, str]:
     """Tooltip and popup HTML of one note; every user text escaped."""
     text = row.get("tekst")
     has_text = isinstance(text, str) and text != ""
-    shown = html.escape(text) if has_text else "<em>(geen tekst)</em>"
+    shown = escape(text) if has_text else "<em>(geen tekst)</em>"
     short = shown
     if has_text and len(text) > 80:
-        short = html.escape(text[:79] + "…")
-    tip = f"<strong>{html.escape(category.label)}</strong>: {short}"
-    lines = [f"<strong>{html.escape(category.label)}</strong>", shown]
+        short = escape(text[:79] + "…")
+    tip = f"<strong>{escape(category.label)}</strong>: {short}"
+    lines = [f"<strong>{escape(category.label)}</strong>", shown]
     buurt = row.get("buurtnaam")
     if isinstance(buurt, str) and buurt:
-        lines.append(f"<small>Buurt: {html.escape(buurt)}</small>")
+        lines.append(f"<small>Buurt: {escape(buurt)}</small>")
     datum = row.get("datum")
     if datum is not None and not pd.isna(datum):
-        lines.append(f"<small>Datum: {html.escape(pd.Timestamp(datum).strftime('%d-%m-%Y'))}"
+        lines.append(f"<small>Datum: {escape(pd.Timestamp(datum).strftime('%d-%m-%Y'))}"
                      "</small>")
     bron = row.get("bron")
     if isinstance(bron, str) and bron:
-        lines.append(f"<small>Bron: {html.escape(bron)}</small>")
+        lines.append(f"<small>Bron: {escape(bron)}</small>")
     popup = '<div class="wijklib-note-popup" style="max-width:260px">' + "<br>".join(lines)
     return tip, popup + "</div>"
 
@@ -1598,7 +1598,7 @@ def notes_map(
         }
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
-            name=html.escape(f"{category.label} ({counts[key]})"),
+            name=escape(f"{category.label} ({counts[key]})"),
             style_function=lambda _f, s=style: s,
             highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.5},
             marker=folium.Marker(
@@ -1620,7 +1620,7 @@ def notes_map(
     outside = int(records["buurtcode"].isna().sum()) if "buurtcode" in records else 0
     legend = _legend_html(counts, len(data) - other, bool(notes.attrs.get("oefendata")),
                           outside, draw)
-    m.get_root().html.add_child(folium.Element(legend))
+    m.get_root().html.add_child(raw_html_element(legend))
     folium.LayerControl(collapsed=True).add_to(m)
     if draw:
         _draw_control(filename).add_to(m)

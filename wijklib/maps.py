@@ -16,7 +16,6 @@ Design choices, so that a map tells the truth:
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
@@ -29,6 +28,7 @@ import shapely
 from . import catalog
 from .compare import format_number
 from .errors import InvalidChoiceError
+from .guarantees.rendering import escape, raw_html_element
 
 PALETTES = ("cividis", "viridis", "YlGnBu", "PuBu")
 SCHEMES = {
@@ -112,7 +112,7 @@ def _legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing
     items = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
         f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>'
-        f"{html.escape(t)}</div>"
+        f"{escape(t)}</div>"
         for c, t in rows
     )
     if missing:
@@ -125,7 +125,7 @@ def _legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing
         '<div class="wijklib-legend" style="position:absolute;bottom:24px;left:12px;'
         "z-index:9999;background:rgba(255,255,255,.93);padding:8px 10px;border-radius:4px;"
         'font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:280px">'
-        f"<strong>{html.escape(title)}</strong><br><em>{html.escape(subtitle)}</em>{items}</div>"
+        f"<strong>{escape(title)}</strong><br><em>{escape(subtitle)}</em>{items}</div>"
     )
 
 
@@ -209,8 +209,8 @@ def choropleth(
     for row, cls in zip(data.itertuples(index=False), classes, strict=True):
         name, figure, small = _tip_lines(row, indicator, ind, year_text, decimals)
         tip = (
-            f"<strong>{html.escape(name)}</strong><br>{html.escape(figure)}<br>"
-            f"<small>{html.escape(small)}</small>"
+            f"<strong>{escape(name)}</strong><br>{escape(figure)}<br>"
+            f"<small>{escape(small)}</small>"
         )
         features.append(
             {
@@ -241,7 +241,7 @@ def choropleth(
 
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=html.escape(ind.label),
+        name=escape(ind.label),
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -249,7 +249,7 @@ def choropleth(
     ).add_to(m)
     rows = _legend_rows(bins, lower, colours, decimals)
     legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
-    m.get_root().html.add_child(folium.Element(legend))
+    m.get_root().html.add_child(raw_html_element(legend))
     return m
 
 
@@ -369,11 +369,11 @@ def svg_map(
         stroke = (f'stroke="{FOCUS_COLOUR}" stroke-width="4"' if row["code"] == focus
                   else 'stroke="#444" stroke-width="0.6"')
         paths.append(
-            f'<path class="gebied" data-code="{html.escape(str(row["code"]))}" '
+            f'<path class="gebied" data-code="{escape(str(row["code"]))}" '
             f'd="{_svg_path(projected.geometry.iloc[i], x0, y1, scale)}" fill="{fill}" '
-            f'{stroke}><title>{html.escape(chr(10).join(lines))}</title></path>'
+            f'{stroke}><title>{escape(chr(10).join(lines))}</title></path>'
         )
-    title = html.escape(f"Kaart: {ind.label} per gebied")
+    title = escape(f"Kaart: {ind.label} per gebied")
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{title}" '
         f'viewBox="-4 -4 {width + 8} {height + 8:.0f}" style="width:100%;height:auto">'

@@ -7,7 +7,6 @@ Nothing here is needed to use :mod:`wijklib` from plain Python; the notebooks ca
 from __future__ import annotations
 
 import base64
-import html
 import mimetypes
 import os
 import re
@@ -18,6 +17,7 @@ from typing import Any
 
 from .config import repo_root, settings
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.rendering import escape
 
 
 def export_dir() -> Path:
@@ -75,7 +75,7 @@ def friendly_error_html(err: BaseException) -> str:
         '<div style="border-left:6px solid #d55e00;background:#fff4ec;padding:.6em 1em;'
         'margin:.3em 0;font-family:sans-serif">'
         "<strong>Dat ging niet goed.</strong><br>"
-        f"{html.escape(str(err))}</div>"
+        f"{escape(str(err))}</div>"
     )
 
 
@@ -123,8 +123,8 @@ def download_link(path: str | Path, label: str | None = None) -> Any:
         raise WijklibError(f"Het bestand {path} bestaat niet (nog). Maak het eerst aan.")
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    text = html.escape(label or f"Download {path.name}")
-    name = html.escape(path.name, quote=True)
+    text = escape(label or f"Download {path.name}")
+    name = escape(path.name, quote=True)
     return HTML(
         f'<a download="{name}" href="data:{mime};base64,{data}" '
         'style="display:inline-block;padding:.4em .9em;background:#0072b2;color:#fff;'
@@ -147,7 +147,7 @@ def preview_html(page: str, height: int = 640) -> Any:
     # wrapped in a div: IPython warns about a bare <iframe> (and the warning would reach
     # the participant)
     return HTML(
-        f'<div class="wijklib-preview"><iframe srcdoc="{html.escape(page, quote=True)}" '
+        f'<div class="wijklib-preview"><iframe srcdoc="{escape(page, quote=True)}" '
         f'title="voorbeeld" style="width:100%;height:{int(height)}px;border:1px solid #ccc">'
         "</iframe></div>"
     )

@@ -8,7 +8,6 @@ rounding, and open questions to take to residents. Every text is escaped.
 
 from __future__ import annotations
 
-import html
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pandas as pd
 from . import catalog, compare, maps
 from .areas import find_area
 from .errors import InvalidChoiceError
+from .guarantees.rendering import escape
 
 #: Key figures shown when no list is given; missing columns are skipped.
 KEY_INDICATORS = (
@@ -70,9 +70,6 @@ footer { color: #555; font-size: 8.5pt; margin-top: 5mm; border-top: 1px solid #
 """
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value))
-
 
 def _cell(value: Any, unit: str = "", year: Any = None, show_year: bool = False) -> str:
     if value is None or pd.isna(value):
@@ -80,7 +77,7 @@ def _cell(value: Any, unit: str = "", year: Any = None, show_year: bool = False)
     text = compare.format_number(value)
     if show_year and year is not None and not pd.isna(year):
         text += f" ({int(year)})"
-    return f'<td class="num">{_esc(text)}</td>'
+    return f'<td class="num">{escape(text)}</td>'
 
 
 def _sources(frames: list[pd.DataFrame], indicators: list[str], areas_year: Any) -> list[str]:
@@ -127,7 +124,8 @@ def _difference_cell(r: Any, comparable: bool) -> str:
     if not size.startswith("-"):
         size = "+" + size
     text = f"{size} ({r.oordeel})" if r.oordeel in ("gunstiger", "ongunstiger") else size
-    return f"<td><strong>{_esc(text)}</strong></td>" if r.opvallend else f"<td>{_esc(text)}</td>"
+    shown = f"<strong>{escape(text)}</strong>" if r.opvallend else escape(text)
+    return f"<td>{shown}</td>"
 
 
 def _lower_first(text: str) -> str:
@@ -231,23 +229,23 @@ def profile_html(
             on = " en ".join(_BY_WORDS.get(c, c) for c in found.attrs["vergeleken_op"])
             peer_note = (
                 f"<p class='sub'>* Mediaan van de {found.attrs['aantal_gebieden']} gebieden "
-                f"die het meest lijken op {_esc(row['naam'])} in {_esc(on)}: "
-                f"{_esc(peers['vergelijkbaar_met'].iloc[0])}."
-                + (f" {_esc(found.attrs['toelichting'])}" if "toelichting" in found.attrs
+                f"die het meest lijken op {escape(row['naam'])} in {escape(on)}: "
+                f"{escape(peers['vergelijkbaar_met'].iloc[0])}."
+                + (f" {escape(found.attrs['toelichting'])}" if "toelichting" in found.attrs
                    else "") + "</p>"
             )
     niveau = str(row.get("niveau", "gebied") or "gebied").lower()
     gm_name = str(gemeente["naam"].iloc[0]) if "naam" in gemeente and len(gemeente) else ""
 
     head = "<tr><th>Cijfer (eenheid)</th><th>Jaar</th>"
-    head += f"<th>{_esc(row['naam'])}</th><th>Gemeente</th>"
+    head += f"<th>{escape(row['naam'])}</th><th>Gemeente</th>"
     head += "<th>Nederland</th>" if "Nederland" in refs else ""
     head += "<th>Vergelijkbare gebieden*</th>" if len(peers) else ""
     head += "<th>Verschil met gemeente</th></tr>"
     body = []
     for r in table.itertuples():
-        cells = [f"<td>{_esc(r.label)} <small>({_esc(r.eenheid)})</small></td>",
-                 f"<td>{_esc(r.jaar) if pd.notna(r.jaar) else '–'}</td>",
+        cells = [f"<td>{escape(r.label)} <small>({escape(r.eenheid)})</small></td>",
+                 f"<td>{escape(r.jaar) if pd.notna(r.jaar) else '–'}</td>",
                  _cell(r.waarde),
                  _cell(r.waarde_gemeente, year=r.jaar_gemeente,
                        show_year=r.jaar_gemeente != r.jaar)]
@@ -262,9 +260,9 @@ def profile_html(
 
     standouts = _standouts(table, comparable, "verschil_pct_gemeente")
     peer_out = _standouts(peers.reset_index(), comparable, "verschil_pct_vergelijkbaar")
-    items = [f"<li>{_esc(r.label)}: {_esc(r.toelichting)} ({_esc(r.jaar)})</li>"
+    items = [f"<li>{escape(r.label)}: {escape(r.toelichting)} ({escape(r.jaar)})</li>"
              for r in standouts.head(MAX_STANDOUTS).itertuples()]
-    items += [f"<li>{_esc(r.label)}: {_esc(r.toelichting)}</li>"
+    items += [f"<li>{escape(r.label)}: {escape(r.toelichting)}</li>"
               for r in peer_out.head(MAX_STANDOUTS // 2).itertuples()]
     if not items:
         items = ["<li>Geen grote verschillen met de gemeente in deze cijfers.</li>"]
@@ -286,7 +284,7 @@ def profile_html(
         chosen = map_indicator or (standouts["indicator"].iloc[0] if len(standouts)
                                    else names[0])
         map_part = maps.svg_map(gebieden, areas, chosen, focus=code, width=520)
-        map_part += (f'<p class="sub">Oranje omlijnd: {_esc(row["naam"])}. Beweeg de muis '
+        map_part += (f'<p class="sub">Oranje omlijnd: {escape(row["naam"])}. Beweeg de muis '
                      "over een gebied voor naam, cijfer en jaar.</p>")
 
     asked = questions if questions else default_questions(standouts)
@@ -298,15 +296,15 @@ def profile_html(
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_esc(title)}</title><style>{_CSS}</style></head>
+<title>{escape(title)}</title><style>{_CSS}</style></head>
 <body>
-<header><h1>{_esc(title)}</h1>
-<p class="sub">{_esc(niveau.capitalize())} {_esc(code)} in de gemeente {_esc(gm_name)}.
+<header><h1>{escape(title)}</h1>
+<p class="sub">{escape(niveau.capitalize())} {escape(code)} in de gemeente {escape(gm_name)}.
 Gemaakt op {made.strftime('%d-%m-%Y')} met het werkboek <em>Wijkprofiel &amp;
 buurtagenda</em>.</p></header>
 <section id="kerncijfers"><h2>Kerncijfers</h2>
 <table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>
-{peer_note}<p class="note">{' '.join(_esc(n) for n in notes)}</p>
+{peer_note}<p class="note">{' '.join(escape(n) for n in notes)}</p>
 </section>
 <div class="columns">
 <section id="kaart"><h2>Kaart</h2>{map_part}</section>
@@ -315,10 +313,10 @@ buurtagenda</em>.</p></header>
 gemiddelde: het zegt niets over één bewoner.</p></section>
 <section id="vragen"><h2>Vragen voor bewoners</h2>
 <p>Cijfers zeggen hoeveel, niet hoe het voelt of waarom. Deze vragen nemen we mee naar
-bewoners:</p><ol>{''.join(f'<li>{_esc(q)}</li>' for q in asked)}</ol></section></div>
+bewoners:</p><ol>{''.join(f'<li>{escape(q)}</li>' for q in asked)}</ol></section></div>
 </div>
 <footer id="bronnen"><strong>Bronnen</strong><br>
-{' · '.join(_esc(s) for s in sources)}</footer>
+{' · '.join(escape(s) for s in sources)}</footer>
 </body></html>
 """
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
-import html
 import io
 import itertools
 import math
@@ -43,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import WijklibError
+from .guarantees.rendering import escape
 from .survey import (
     UNKNOWN_BUURT,
     Question,
@@ -686,7 +686,7 @@ class SurveyImport:
     def _repr_html_(self) -> str:
         parts = [
             '<div style="font-family:sans-serif">',
-            f"<p><strong>Antwoorden ingelezen.</strong> {html.escape(self.summary())}</p>",
+            f"<p><strong>Antwoorden ingelezen.</strong> {escape(self.summary())}</p>",
         ]
         if len(self.skipped):
             parts.append("<p>Overgeslagen rijen:</p>")

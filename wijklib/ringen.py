@@ -48,7 +48,6 @@ group: "de cijfers zeggen …, bewoners zeggen …: hoe kan dat?".
 from __future__ import annotations
 
 import csv
-import html
 import math
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -60,6 +59,7 @@ import pandas as pd
 
 from .compare import format_number
 from .errors import DataNotAvailableError, InvalidChoiceError
+from .guarantees.rendering import escape, raw_html_element
 
 #: The two rings.
 RINGS = ("cijfers", "beleving")
@@ -1285,8 +1285,8 @@ def gap_map(
         else:
             k = int(np.searchsorted(edges, gap, side="right") - 1)
             fill, missing = colours[min(max(k, 0), len(colours) - 1)], False
-        lines = [f"<strong>{html.escape(str(row.naam))}</strong>",
-                 f"{html.escape(thema.capitalize())}"]
+        lines = [f"<strong>{escape(str(row.naam))}</strong>",
+                 f"{escape(thema.capitalize())}"]
         if r is not None:
             c_text = _index_text(r["cijfers"]) if not pd.isna(r["cijfers"]) else "geen gegevens"
             b_text = _index_text(r["beleving"]) if not pd.isna(r["beleving"]) else (
@@ -1296,14 +1296,14 @@ def gap_map(
                            f"{_index_text(r['beleving_boven'])})")
             if not pd.isna(r["n"]) and not pd.isna(r["beleving"]):
                 b_text += f", n = {int(r['n'])}"
-            lines.append(html.escape(f"Cijfers: {c_text}"))
-            lines.append(html.escape(f"Beleving: {b_text}"))
+            lines.append(escape(f"Cijfers: {c_text}"))
+            lines.append(escape(f"Beleving: {b_text}"))
             if not pd.isna(gap):
-                lines.append(html.escape(f"Verschil (beleving − cijfers): {_index_text(gap)}"))
+                lines.append(escape(f"Verschil (beleving − cijfers): {_index_text(gap)}"))
             if r["vraag"]:
-                lines.append(f"<em>{html.escape(str(r['vraag']))}</em>")
+                lines.append(f"<em>{escape(str(r['vraag']))}</em>")
             else:
-                lines.append(f"<small>{html.escape(str(r['signaal']))}</small>")
+                lines.append(f"<small>{escape(str(r['signaal']))}</small>")
         else:
             lines.append("geen gegevens")
         features.append(
@@ -1337,7 +1337,7 @@ def gap_map(
         m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=html.escape(f"Verschil beleving − cijfers: {thema}"),
+        name=escape(f"Verschil beleving − cijfers: {thema}"),
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -1358,5 +1358,5 @@ def gap_map(
         list(zip(colours, texts, strict=True)),
         n_missing,
     )
-    m.get_root().html.add_child(folium.Element(legend))
+    m.get_root().html.add_child(raw_html_element(legend))
     return m

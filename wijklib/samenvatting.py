@@ -21,7 +21,6 @@ Practice data are labelled on the page ("oefendata, verzonnen"), per part.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -31,6 +30,7 @@ import pandas as pd
 
 from .compare import format_number
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.rendering import escape
 from .responses import FORMAT_NAMES
 
 #: Ids of the sections of the page, in order.
@@ -120,9 +120,6 @@ def save_summary(page: str, path: str | Path | None = None, name: str = "") -> P
 # --------------------------------------------------------------------------- helpers
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value))
-
 
 def _missing(value: Any) -> bool:
     try:
@@ -207,7 +204,7 @@ def _age_question(questionnaire: Any) -> Any:
 def _count_text(n: Any, limit: int) -> str:
     if _missing(n) or int(n) < limit:
         return f"&lt;{limit}"
-    return _esc(format_number(int(n)))
+    return escape(format_number(int(n)))
 
 
 def _pct(part: float, whole: float) -> float:
@@ -402,8 +399,8 @@ def _table(head: list[str], rows: list[list[str]], classes: list[str] | None = N
 def _frame_table(frame: pd.DataFrame, numeric: Sequence[str] = (),
                  counts: Sequence[str] = ()) -> str:
     classes = ["n" if c in counts else "num" if c in numeric else "" for c in frame.columns]
-    rows = [[_esc(v) for v in r] for r in frame.itertuples(index=False)]
-    return _table([_esc(c) for c in frame.columns], rows, classes)
+    rows = [[escape(v) for v in r] for r in frame.itertuples(index=False)]
+    return _table([escape(c) for c in frame.columns], rows, classes)
 
 
 def _part_flags(result: Any) -> dict[str, bool]:
@@ -437,7 +434,7 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, l
         table = response_table(answers, buurten, codes, limit)
         total = table.attrs["totaal"]
         if total is not None:
-            parts.append(f"<p>Aan de enquête deden <strong>{_esc(format_number(total))}"
+            parts.append(f"<p>Aan de enquête deden <strong>{escape(format_number(total))}"
                          "</strong> bewoners mee uit dit gebied.</p>")
         elif table.attrs["totaal_klein"]:
             parts.append(f"<p>Aan de enquête deden <strong>minder dan {limit}</strong> "
@@ -495,7 +492,7 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, l
                   "die de taal minder goed spreken, mensen met weinig tijd of weinig "
                   "vertrouwen. Vraag je af wie je nog moet opzoeken.")
     parts.append("<h3>Wie hoorden we (nog) niet?</h3><ul>"
-                 + "".join(f"<li>{_esc(m)}</li>" for m in missed) + "</ul>")
+                 + "".join(f"<li>{escape(m)}</li>" for m in missed) + "</ul>")
     return '<section id="wie"><h2>Wie hebben we gehoord?</h2>' + "".join(parts) + "</section>"
 
 
@@ -503,12 +500,12 @@ def _score_cell(row: pd.Series, limit: int, mark: str = "") -> str:
     from .scores import row_hidden_text
 
     if bool(row["verborgen"]):
-        return f'<span class="missing">{_esc(row_hidden_text(row, limit))}</span>'
+        return f'<span class="missing">{escape(row_hidden_text(row, limit))}</span>'
     unit = " %" if row["eenheid"] == "%" else ""
     interval = (f"{format_number(row['ondergrens'], 1)}–{format_number(row['bovengrens'], 1)}"
                 if not _missing(row["ondergrens"]) else "onbekend")
-    return (f"<strong>{_esc(format_number(row['score'], 1) + unit)}</strong>{_esc(mark)}<br>"
-            f"<small>{_esc(interval)} · n = {_esc(int(row['n']))}</small>")
+    return (f"<strong>{escape(format_number(row['score'], 1) + unit)}</strong>{escape(mark)}<br>"
+            f"<small>{escape(interval)} · n = {escape(int(row['n']))}</small>")
 
 
 def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, limit: int,
@@ -520,7 +517,7 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
                "95%-interval: daarbinnen ligt de echte waarde voor alle bewoners waarschijnlijk "
                "(als de respondenten een toevallige groep zijn). n is het aantal respondenten. "
                f"<strong>Minder dan {limit} antwoorden? Dan tonen we niets</strong> "
-               f"(&quot;{_esc(hidden_text(limit))}&quot;): de uitkomst zegt dan te weinig en "
+               f"(&quot;{escape(hidden_text(limit))}&quot;): de uitkomst zegt dan te weinig en "
                "bewoners kunnen elkaars antwoorden herkennen. Soms verbergen we ook een "
                "grotere groep of het hele gebied (&quot;verborgen om terugrekenen te "
                "voorkomen&quot;): anders kun je de kleine groep uitrekenen met het totaal.</p>")
@@ -536,9 +533,9 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
             own, area = part.loc[codes[0]], part.loc["totaal"]
             judged = compare_buurten(scores, scale.code).set_index("buurtcode")
             verdict = str(judged.loc[codes[0], "oordeel"]) if codes[0] in judged.index else ""
-            rows.append([_esc(f"{scale.label} ({scale.eenheid})"), _score_cell(own, limit),
+            rows.append([escape(f"{scale.label} ({scale.eenheid})"), _score_cell(own, limit),
                          _score_cell(area, limit),
-                         _esc(verdict.replace("binnen de onzekerheid",
+                         escape(verdict.replace("binnen de onzekerheid",
                                               "verschil valt binnen de onzekerheid"))])
         table = _table(["Schaal", "Deze buurt", "Hele gebied (alle antwoorden)",
                         "Verschil met het hele gebied"], rows, ["", "num", "num", ""])
@@ -559,19 +556,19 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
     for key in keys:
         part = scores[scores["buurtcode"].astype(str) == key].set_index("schaal")
         label = str(part["buurtnaam"].iloc[0])
-        first = f"<td><strong>{_esc(label)}</strong></td>" if key == "totaal" \
-            else f"<td>{_esc(label)}</td>"
+        first = f"<td><strong>{escape(label)}</strong></td>" if key == "totaal" \
+            else f"<td>{escape(label)}</td>"
         if part["verborgen"].astype(bool).all():
             why = ("verborgen om terugrekenen te voorkomen"
                    if (part["reden"] == REASON_SECONDARY).all()
                    else f"{hidden_text(limit)}: niet getoond")
             rows.append(f'{first}<td colspan="{len(q.scales)}" class="missing">'
-                        f"{_esc(why)}</td>")
+                        f"{escape(why)}</td>")
             continue
         rows.append(first + "".join(
             f'<td class="num">{_score_cell(part.loc[s.code], limit, marks.get((key, s.code), ""))}'
             "</td>" for s in q.scales))
-    head_cells = "".join(f"<th>{_esc(s.label)} <small>({_esc(s.eenheid)})</small></th>"
+    head_cells = "".join(f"<th>{escape(s.label)} <small>({escape(s.eenheid)})</small></th>"
                          for s in q.scales)
     table = (f'<table class="wide"><thead><tr><th>Buurt</th>{head_cells}</tr></thead><tbody>'
              + "".join(f"<tr>{r}</tr>" for r in rows) + "</tbody></table>")
@@ -591,29 +588,29 @@ def _notes_section(notes: pd.DataFrame | None, codes: list[str], names: dict[str
     labels = [CATEGORIES[k].label for k in keys]
     if one or "buurtcode" not in notes.columns:
         counts = notes["categorie"].astype(str).value_counts()
-        rows = [[_esc(format_number(int(counts.get(k, 0)))) for k in keys]
-                + [_esc(format_number(len(notes)))]]
-        table = _table([_esc(x) for x in labels] + ["Totaal"], rows,
+        rows = [[escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                + [escape(format_number(len(notes)))]]
+        table = _table([escape(x) for x in labels] + ["Totaal"], rows,
                        ["num"] * (len(keys) + 1))
     else:
         rows = []
         for code in codes:
             part = notes[notes["buurtcode"].astype(str) == code]["categorie"].astype(str)
             counts = part.value_counts()
-            rows.append([_esc(names.get(code, code))]
-                        + [_esc(format_number(int(counts.get(k, 0)))) for k in keys]
-                        + [_esc(format_number(len(part)))])
+            rows.append([escape(names.get(code, code))]
+                        + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                        + [escape(format_number(len(part)))])
         if "buurtcode" in notes.columns and _unplaced(notes).any():
             part = notes[_unplaced(notes)]["categorie"].astype(str)
             counts = part.value_counts()
             rows.append(["Zonder buurt (hele gebied)"]
-                        + [_esc(format_number(int(counts.get(k, 0)))) for k in keys]
-                        + [_esc(format_number(len(part)))])
+                        + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                        + [escape(format_number(len(part)))])
         counts = notes["categorie"].astype(str).value_counts()
         rows.append(["<strong>Hele gebied</strong>"]
-                    + [_esc(format_number(int(counts.get(k, 0)))) for k in keys]
-                    + [f"<strong>{_esc(format_number(len(notes)))}</strong>"])
-        table = _table(["Buurt"] + [_esc(x) for x in labels] + ["Totaal"], rows,
+                    + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                    + [f"<strong>{escape(format_number(len(notes)))}</strong>"])
+        table = _table(["Buurt"] + [escape(x) for x in labels] + ["Totaal"], rows,
                        [""] + ["num"] * (len(keys) + 1))
     note = ('<p class="sub">Kaartnotities zijn plekken die bewoners zelf op de kaart zetten. '
             "Een aantal zegt wie er meededen, niet hoeveel bewoners er zo over denken. 0 "
@@ -630,13 +627,13 @@ def _examples(notes: pd.DataFrame | None, schouw: pd.DataFrame | None,
         total += len(part)
         for r in part.head(3).itertuples():
             text = "" if _missing(r.tekst) else str(r.tekst)
-            items.append(f"{_esc(text)} <small>(kaartnotitie: {_esc(r.categorie)})</small>")
+            items.append(f"{escape(text)} <small>(kaartnotitie: {escape(r.categorie)})</small>")
     if schouw is not None and {"soort", "waarneming"} <= set(schouw.columns):
         part = schouw[schouw["soort"].astype(str) == kind]
         total += len(part)
         for r in part.head(limit - len(items)).itertuples():
             place = "" if _missing(getattr(r, "plek", None)) else f"{r.plek}: "
-            items.append(_esc(f"{place}{r.waarneming}") + " <small>(wijkschouw)</small>")
+            items.append(escape(f"{place}{r.waarneming}") + " <small>(wijkschouw)</small>")
     return total, items[:limit]
 
 
@@ -650,7 +647,7 @@ def _chances_section(notes: pd.DataFrame | None, schouw: pd.DataFrame | None) ->
         total, items = _examples(notes, schouw, cats, kind)
         body = ("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items
                 else '<p class="missing">Nog niets genoteerd.</p>')
-        columns.append(f"<div><h3>{_esc(title)} ({_esc(total)})</h3>{body}</div>")
+        columns.append(f"<div><h3>{escape(title)} ({escape(total)})</h3>{body}</div>")
     return head + '<div class="columns">' + "".join(columns) + "</div></section>"
 
 
@@ -679,18 +676,18 @@ def _themes_section(stories: pd.DataFrame | None, codes: list[str], one: bool,
     for r in counts.itertuples():
         picked = pick_quotes(stories, r.thema, codes[0] if one else None, k=quotes, seed=seed)
         items = "".join(
-            f"<blockquote>“{_esc(q.verhaal)}”"
-            + ("" if _missing(q.bron_type) else f" <small>({_esc(q.bron_type)})</small>")
+            f"<blockquote>“{escape(q.verhaal)}”"
+            + ("" if _missing(q.bron_type) else f" <small>({escape(q.bron_type)})</small>")
             + "</blockquote>" for q in picked.itertuples())
-        blocks.append(f"<h3>{_esc(labels.get(r.thema, r.thema))} <small>— in "
-                      f"{_esc(r.aantal)} van {_esc(r.verhalen)} verhalen</small></h3>{items}")
+        blocks.append(f"<h3>{escape(labels.get(r.thema, r.thema))} <small>— in "
+                      f"{escape(r.aantal)} van {escape(r.verhalen)} verhalen</small></h3>{items}")
     open_ = int(counts.attrs.get("niet_bekeken", 0) or 0)
     note = ("Alleen thema's die een persoon heeft bevestigd tellen mee. Verhalen zijn geen "
             "steekproef: ze laten zien wat mensen inbrachten, niet hoeveel bewoners er zo "
             "over denken.")
     if open_:
         note += f" {open_} verhalen zijn nog niet bekeken en tellen niet mee."
-    return head + "".join(blocks) + f'<p class="sub">{_esc(note)}</p></section>'
+    return head + "".join(blocks) + f'<p class="sub">{escape(note)}</p></section>'
 
 
 def _assets_section(assets: pd.DataFrame | None) -> str:
@@ -708,9 +705,9 @@ def _assets_section(assets: pd.DataFrame | None) -> str:
         for r in part.head(3).itertuples():
             text = str(r.naam_of_omschrijving)
             short = getattr(r, "kort", None)
-            examples.append(_esc(text) + ("" if _missing(short) else f" <small>— "
-                                          f"{_esc(short)}</small>"))
-        rows.append([_esc(_ASSET_LABELS.get(kind, kind)), _esc(len(part)),
+            examples.append(escape(text) + ("" if _missing(short) else f" <small>— "
+                                          f"{escape(short)}</small>"))
+        rows.append([escape(_ASSET_LABELS.get(kind, kind)), escape(len(part)),
                      "; ".join(examples) if examples else '<span class="missing">nog niets '
                      "genoteerd</span>"])
     table = _table(["Soort", "Aantal", "Voorbeelden"], rows, ["", "num", ""])
@@ -832,13 +829,13 @@ def summary_html(
     banner = ""
     if practice:
         banner = ('<p class="oefen" id="oefendata">Oefendata: verzonnen, géén echte '
-                  f"bewoners. Het gaat om {_esc(', '.join(practice))}.</p>")
+                  f"bewoners. Het gaat om {escape(', '.join(practice))}.</p>")
     gm = gemeente or getattr(result, "gemeente", "") or ""
     made = made_on or date.today()
     kind = "Buurt" if one else "Gebied"
-    subtitle = (f"{kind} {_esc(title_name)}"
-                + (f" ({_esc(codes[0])})" if one else f" ({_esc(len(codes))} buurten)")
-                + (f" in de gemeente {_esc(gm)}" if gm else "")
+    subtitle = (f"{kind} {escape(title_name)}"
+                + (f" ({escape(codes[0])})" if one else f" ({escape(len(codes))} buurten)")
+                + (f" in de gemeente {escape(gm)}" if gm else "")
                 + f". Gemaakt op {made.strftime('%d-%m-%Y')} met het werkboek "
                 "<em>Wijkprofiel &amp; buurtagenda</em>.")
     sections = [
@@ -855,12 +852,12 @@ def summary_html(
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_esc(title)}{' (oefendata)' if practice else ''}</title><style>{_CSS}</style></head>
+<title>{escape(title)}{' (oefendata)' if practice else ''}</title><style>{_CSS}</style></head>
 <body>
 <header><h1>Wat vertellen bewoners?</h1>
 <p class="sub">{subtitle}</p>{banner}</header>
 {''.join(sections)}
 <footer id="bronnen"><strong>Bronnen</strong><br>
-{'<br>'.join(_esc(s) for s in sources) or 'Geen bronnen.'}</footer>
+{'<br>'.join(escape(s) for s in sources) or 'Geen bronnen.'}</footer>
 </body></html>
 """

@@ -50,7 +50,6 @@ are refused when the file is read.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import math
 import re
@@ -66,6 +65,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import WijklibError
+from .guarantees.rendering import escape
 
 #: Kinds of question (column ``soort``).
 KINDS = ("buurt", "postcode", "keuze", "schaal", "getal", "tekst")
@@ -400,7 +400,7 @@ class Questionnaire:
     def _repr_html_(self) -> str:
         intro = (
             f"<p><strong>Vragenlijst</strong>: {len(self.questions)} vragen, "
-            f"{len(self.scales)} schalen ({html.escape(', '.join(s.label for s in self.scales))})."
+            f"{len(self.scales)} schalen ({escape(', '.join(s.label for s in self.scales))})."
             "</p>"
         )
         return intro + self.to_frame().to_html(index=False, escape=True)
@@ -990,7 +990,7 @@ h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #666; }
 
 
 def _box_list(options: Iterable[str], css: str = "opties") -> str:
-    items = "".join(f"<li>&#9744; {html.escape(o)}</li>" for o in options)
+    items = "".join(f"<li>&#9744; {escape(o)}</li>" for o in options)
     return f'<ul class="{css}">{items}</ul>'
 
 
@@ -1030,13 +1030,13 @@ def printable_html(
     parts = [
         "<!DOCTYPE html>",
         '<html lang="nl"><head><meta charset="utf-8">',
-        f"<title>{html.escape(titel)}</title><style>{_PAPER_CSS}</style></head><body>",
-        f"<h1>{html.escape(titel)}</h1>",
+        f"<title>{escape(titel)}</title><style>{_PAPER_CSS}</style></head><body>",
+        f"<h1>{escape(titel)}</h1>",
     ]
     if inleiding:
-        parts.append(f"<p>{html.escape(inleiding)}</p>")
+        parts.append(f"<p>{escape(inleiding)}</p>")
     parts.append(
-        f'<div class="privacy"><strong>Uw privacy.</strong> {html.escape(PRIVACY_TEXT)} '
+        f'<div class="privacy"><strong>Uw privacy.</strong> {escape(PRIVACY_TEXT)} '
         f"(Een groep met minder dan {int(min_groep)} antwoorden tonen we niet.) "
         "Zet een kruisje in het vakje van uw antwoord.</div>"
     )
@@ -1045,7 +1045,7 @@ def printable_html(
     for question in q.form_order():
         if question.schaal != current:
             heading = q.scale(question.schaal).label if question.schaal else "Over u"
-            parts.append(f"<h2>{html.escape(heading)}</h2>")
+            parts.append(f"<h2>{escape(heading)}</h2>")
             current = question.schaal
         number += 1
         body = ""
@@ -1069,7 +1069,7 @@ def printable_html(
             body = '<p class="klein">Noem geen namen of adressen.</p>' + \
                    "<p>" + "_" * 60 + "</p><p>" + "_" * 60 + "</p>"
         parts.append(
-            f'<div class="vraag"><p>{number}. {html.escape(question.tekst)}</p>{body}</div>'
+            f'<div class="vraag"><p>{number}. {escape(question.tekst)}</p>{body}</div>'
         )
     parts.append("<p><strong>Bedankt voor het invullen!</strong></p></body></html>")
     return "\n".join(parts)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import html
 import io
 import re
 import unicodedata
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.rendering import escape
 
 __all__ = [
     "ASSET_COLUMNS",
@@ -1310,15 +1310,15 @@ _CELL = "border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:lef
 def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]],
            note: str | None = None, css_class: str = "wijklib-table") -> str:
     """An HTML table; ``rows`` hold HTML that is already escaped."""
-    head = "".join(f'<th style="{_CELL};background:#f2f2f2">{html.escape(h)}</th>'
+    head = "".join(f'<th style="{_CELL};background:#f2f2f2">{escape(h)}</th>'
                    for h in header)
     body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in row) + "</tr>"
                    for row in rows)
-    foot = f'<p style="font:12px sans-serif;color:#555">{html.escape(note)}</p>' if note else ""
+    foot = f'<p style="font:12px sans-serif;color:#555">{escape(note)}</p>' if note else ""
     return (
         f'<div class="{css_class}"><table style="{_TABLE_STYLE}">'
         f'<caption style="text-align:left;font-weight:bold;padding:4px 0">'
-        f"{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table>{foot}</div>"
     )
 
@@ -1366,14 +1366,14 @@ def stories_html(
     for row in counts.sort_values("aantal", ascending=False, na_position="last").itertuples():
         quotes = pick_quotes(subset, row.thema, k=k, seed=seed)
         items = "".join(
-            f"<li>“{html.escape(q.verhaal)}” <small>({html.escape(str(q.bron_type))})</small>"
+            f"<li>“{escape(q.verhaal)}” <small>({escape(str(q.bron_type))})</small>"
             "</li>" if not _is_missing(q.bron_type) else
-            f"<li>“{html.escape(q.verhaal)}”</li>"
+            f"<li>“{escape(q.verhaal)}”</li>"
             for q in quotes.itertuples()
         )
         shown = ("te weinig verhalen om te tellen" if pd.isna(row.aantal)
                  else f"{row.aantal} van {row.verhalen}")
-        rows.append([html.escape(labels.get(row.thema, row.thema)), html.escape(shown),
+        rows.append([escape(labels.get(row.thema, row.thema)), escape(shown),
                      f'<ul style="margin:0;padding-left:1.2em">{items}</ul>'])
     n_open = counts.attrs.get("niet_bekeken", 0)
     note = "Alleen thema's die een persoon heeft bevestigd tellen mee."
@@ -1409,10 +1409,10 @@ def assets_html(
     rows = []
     for kind in ASSET_KINDS:
         part = subset[subset["soort"] == kind]
-        examples = ", ".join(html.escape(str(v)) for v in
+        examples = ", ".join(escape(str(v)) for v in
                              part["naam_of_omschrijving"].dropna().head(max_examples))
         more = " …" if len(part) > max_examples else ""
-        rows.append([html.escape(kind), str(len(part)), (examples + more) or "—"])
+        rows.append([escape(kind), str(len(part)), (examples + more) or "—"])
     note = "Een 0 betekent: niets opgeschreven, niet: er is niets."
     if assets.attrs.get("oefendata"):
         note += " Oefendata: verzonnen, niet echt."

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .areas import find_area
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.rendering import escape
 
 LEVELS = ("buurt", "wijk")
 
@@ -140,14 +141,13 @@ class Picker:
         self._say_next()
 
     def _refresh(self, initial_focus: str = "") -> None:
-        import html
 
         try:
             areas = self._load(self.gemeente.value, niveau=self.niveau.value)
             options = focus_options(areas)
         except WijklibError as err:
             self.focus.options = []
-            self.message.value = (f'<span style="color:#d55e00">{html.escape(str(err))}</span>')
+            self.message.value = (f'<span style="color:#d55e00">{escape(str(err))}</span>')
             return
         self.focus.options = options
         if initial_focus:
@@ -158,11 +158,10 @@ class Picker:
         self._say_next()
 
     def _say_next(self) -> None:
-        import html
 
         label = dict((code, label) for label, code in self.focus.options).get(self.focus.value)
         self.message.value = (
-            f"Gekozen: <b>{html.escape(label or 'nog geen gebied')}</b>. Voer nu de volgende "
+            f"Gekozen: <b>{escape(label or 'nog geen gebied')}</b>. Voer nu de volgende "
             "cel uit; daarna de rest van het notebook."
         )
 
@@ -316,17 +315,16 @@ class Stemmen:
             self._on_change(priorities)
 
     def _show(self) -> list[Any] | None:
-        import html
 
         try:
             priorities = self.prioriteiten()
         except WijklibError as err:
-            self.message.value = f'<span style="color:#d55e00">{html.escape(str(err))}</span>'
+            self.message.value = f'<span style="color:#d55e00">{escape(str(err))}</span>'
             return None
         order = ", ".join(f"{p.rang}. {p.thema}" for p in priorities)
         total = sum(self.waarden().values())
         what = f"{total:g} stippen" if self.soort == "stippen" else "gewichten"
-        self.message.value = (f"Volgorde ({html.escape(what)}): <b>{html.escape(order)}</b>. "
+        self.message.value = (f"Volgorde ({escape(what)}): <b>{escape(order)}</b>. "
                               "Voer daarna de volgende cel uit.")
         return priorities
 

@@ -1,0 +1,188 @@
+"""Residents' text is only text: template syntax in every text that reaches a map or page.
+
+folium and branca render maps through Jinja2 (scripts twice), so a note such as
+``{{ 7*7 }}`` used to be evaluated in the kernel, an expression could run a shell command,
+and ordinary text such as ``50{% korting`` broke the whole map. Each test here puts
+template expressions, statements and comments in one path by which text reaches a map or
+a document, and checks: nothing is evaluated (no file is created by a shell command, no
+computed sentinel appears), the page renders, and the text is there literally.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+import wijklib
+from wijklib import kaartnotities as kn
+from wijklib import maps, ringen
+from wijklib.guarantees.rendering import escape, escape_markdown, raw_html_element
+
+#: A sentinel that only appears when an expression is evaluated ("GE" ~ "HACKT").
+EVALUATED = "GEHACKT"
+#: Text that a careless or hostile resident might type, each a different part of Jinja2.
+ATTACKS = (
+    "{{ 'GE' ~ 'HACKT' }}",  # expression
+    "{% for x in [1] %}GE{{ 'HACKT' }}{% endfor %}",  # statement
+    "{# een opmerking #} blijft staan",  # comment
+    "50{% korting",  # unclosed statement (used to raise TemplateSyntaxError)
+    "{# :-)",  # unclosed comment
+    "{{ }}",  # empty expression
+    "}} en {%- raw %}",  # stray closers and whitespace control
+)
+
+
+def shell_attack(target: Path) -> str:
+    """An expression that would create ``target`` through a shell if evaluated.
+
+    The path is relative (tests chdir into ``tmp_path``), so the text stays short enough
+    for every field.
+    """
+    return "{{ cycler.__init__.__globals__.os.popen('touch " + target.name + "').read() }}"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+
+def assert_literal_and_inert(page: str, texts: list[str], target: Path) -> None:
+    """Nothing evaluated, and each text there as escaped (hence literal) text."""
+    assert not target.exists(), "a template expression in resident text ran a shell command"
+    assert EVALUATED not in page
+    for text in texts:
+        # in a map the text sits inside JSON (`<`, `&` as \\u escapes); decode both layers
+        assert str(escape(text)) in page.replace("\\u0026", "&").replace("\\u003c", "<") \
+            .replace("\\u003e", ">"), text
+
+
+@pytest.fixture
+def utrecht(warm) -> gpd.GeoDataFrame:
+    return wijklib.gebieden("Utrecht")
+
+
+# ------------------------------------------------------------------------- the owner
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_escape_leaves_no_brace_and_shows_the_text(text):
+    escaped = str(escape(text))
+    assert "{" not in escaped and "}" not in escaped
+    assert html.unescape(escaped) == text
+
+
+def test_escape_html_and_missing_values():
+    assert str(escape('<a href="x">\'</a>')) == "&lt;a href=&quot;x&quot;&gt;&#x27;&lt;/a&gt;"
+    assert str(escape(None)) == "" and str(escape(float("nan"))) == ""
+    assert str(escape("a\"b", quote=False)) == "a\"b"
+    # a Markup value keeps its tags but still loses its braces
+    assert str(escape(escape("<b>{x}</b>"))) == "&lt;b&gt;&#123;x&#125;&lt;/b&gt;"
+
+
+def test_escape_markdown_neutralises_html_markdown_and_braces():
+    assert escape_markdown("<b>*vet* {{ x }}</b>") == "&lt;b&gt;\\*vet\\* \\{\\{ x \\}\\}&lt;/b&gt;"
+    assert escape_markdown("- punt\n1. twee", inline=False) == "\\- punt\n1\\. twee"
+    assert escape_markdown("regel\nnog een") == "regel nog een"
+    assert escape_markdown(None) == ""
+
+
+def test_raw_html_element_is_never_parsed_as_a_template():
+    import folium
+
+    m = folium.Map(tiles=None)
+    m.get_root().html.add_child(raw_html_element("<div class='x'>{{ 'GE' ~ 'HACKT' }} {%</div>"))
+    page = m.get_root().render()
+    assert "<div class='x'>{{ 'GE' ~ 'HACKT' }} {%</div>" in page and EVALUATED not in page
+
+
+# ------------------------------------------------------------------------- maps
+
+
+def test_notes_map_text_and_source_with_template_syntax(utrecht, tmp_path):
+    target = tmp_path / "pwned"
+    texts = [*ATTACKS, shell_attack(target)]
+    notes = kn.new_notes()
+    for i, text in enumerate(texts):
+        notes = kn.add_note(notes, "idee", text, lat=52.0838 + i * 1e-4, lon=5.0915,
+                            bron=f"avond {text}")
+    notes = kn.assign_buurt(notes, utrecht)
+    page = kn.notes_map(notes, utrecht, tiles=None).get_root().render()
+    assert_literal_and_inert(page, texts + [f"avond {t}" for t in texts], target)
+
+
+def test_notes_from_a_geojson_file_and_umap_with_template_syntax(utrecht, tmp_path):
+    target = tmp_path / "pwned"
+    text = shell_attack(target)
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [5.0915, 52.0838]},
+         "properties": {"categorie": "kans", "tekst": t, "bron": "{{ 'GE' ~ 'HACKT' }}"}}
+        for t in (text, *ATTACKS)
+    ]
+    path = tmp_path / "notities.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                    encoding="utf-8")
+    notes, _report = kn.import_geojson(path)
+    assert notes["tekst"].tolist() == [text, *ATTACKS]  # read as it was written
+    renamed = utrecht.copy()
+    renamed["naam"] = "{{ 'GE' ~ 'HACKT' }} " + renamed["naam"]  # a buurt name too
+    notes = kn.assign_buurt(notes, renamed)
+    page = kn.notes_map(notes, renamed, tiles=None).get_root().render()
+    assert_literal_and_inert(page, [text, *ATTACKS], target)
+
+
+def test_choropleth_area_names_with_template_syntax(utrecht, warm, tmp_path):
+    target = tmp_path / "pwned"
+    figures = wijklib.kerncijfers("Utrecht")
+    areas = utrecht.copy()
+    names = [*ATTACKS, shell_attack(target)]
+    areas.loc[areas.index[: len(names)], "naam"] = names
+    page = maps.choropleth(areas, figures, "inwoners", tiles=None).get_root().render()
+    assert_literal_and_inert(page, names, target)
+
+
+def test_gap_map_survey_name_and_buurt_names_with_template_syntax(tmp_path):
+    from test_ringen import _example_rings
+
+    target = tmp_path / "pwned"
+    rings = _example_rings()
+    areas = gpd.GeoDataFrame(
+        {"code": ["B1", "B2", "B3"], "naam": [ATTACKS[0], ATTACKS[3], shell_attack(target)]},
+        geometry=[box(5.0, 52.0, 5.01, 52.01), box(5.01, 52.0, 5.02, 52.01),
+                  box(5.02, 52.0, 5.03, 52.01)],
+        crs="EPSG:4326",
+    )
+    survey = "enquête {% korting {{ 'GE' ~ 'HACKT' }}"
+    page = ringen.gap_map(rings, areas, "wonen", tiles=None, enquete=survey,
+                          enquete_jaar=2026).get_root().render()
+    assert_literal_and_inert(page, [ATTACKS[0], ATTACKS[3], shell_attack(target), survey],
+                             target)
+
+
+@pytest.mark.browser
+def test_notes_map_shows_template_syntax_literally_in_chromium(utrecht, map_assets, tmp_path):
+    from browser import browse
+
+    from wijklib.assets import save_map
+
+    target = tmp_path / "pwned"
+    text = "50{% korting {{ 'GE' ~ 'HACKT' }} {# :-) " + shell_attack(target)
+    notes = kn.add_note(kn.new_notes(), "idee", text, lat=52.0838, lon=5.0915)
+    path = save_map(kn.notes_map(kn.assign_buurt(notes, utrecht), utrecht), tmp_path / "n.html",
+                    assets=map_assets)
+    with browse(path, wait_ms=500) as page:
+        shown = page.evaluate("""() => {
+          const map = Object.keys(window).map(k => window[k]).find(v => v instanceof L.Map);
+          let found = null;
+          map.eachLayer(l => { if (l.feature && l.feature.properties.popup) found = l; });
+          found.fire('click', {latlng: found.getLatLng()}, true);
+          return document.querySelector('.leaflet-popup-content').innerText;
+        }""")
+        report = page.report
+    assert text in shown and EVALUATED not in shown
+    assert not target.exists()
+    assert report.page_errors == [] and report.console_errors == []

@@ -1,0 +1,130 @@
+"""Residents' text is only text: the one place that escapes text for pages and maps.
+
+Every text that reaches an HTML page, a Markdown document or a folium/branca map goes
+through :func:`escape` (or :func:`escape_markdown`). Nothing else in the workbook escapes
+on its own, so the rule can only be kept or broken here.
+
+Why braces are escaped too
+--------------------------
+folium and branca build a map by rendering Jinja2 templates, and they render the
+scripts of a map *twice*: what a first pass writes (with our text inside) is parsed
+again as a template. A resident's note such as ``{{ 7*7 }}`` would then be evaluated in
+the kernel (and an expression can reach ``os.popen``), and ordinary text such as
+``50{% korting`` or ``{# :-)`` would make the whole map fail. HTML escaping alone does not
+help: braces are not special in HTML. So :func:`escape` also writes ``{`` and ``}`` as
+the character references ``&#123;`` and ``&#125;``. A browser shows them as braces, and
+no template engine sees a brace any more.
+
+:func:`raw_html_element` is the way to put a finished piece of HTML (a legend) on a
+map: branca's own ``Element(html)`` parses its text as a template; this one never does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+__all__ = ["escape", "escape_markdown", "raw_html_element", "TEMPLATE_BRACES"]
+
+#: Character references for the two characters that open and close template syntax.
+TEMPLATE_BRACES = {"{": "&#123;", "}": "&#125;"}
+_BRACES = str.maketrans(TEMPLATE_BRACES)
+#: Markdown syntax characters (braces included) that are backslash-escaped.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
+#: Markers that start a block (list, quote, heading, numbered list) at the start of a line.
+_MD_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])", re.MULTILINE)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if not isinstance(value, str) and pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def escape(value: Any, *, quote: bool = True) -> Markup:
+    """Escape a value for HTML and for the template engines behind the maps.
+
+    Parameters
+    ----------
+    value : Any
+        Any value; ``None`` and missing values (``NaN``, ``pd.NA``) give ``""``.
+    quote : bool, default True
+        Also escape ``"`` and ``'`` (needed inside attributes).
+
+    Returns
+    -------
+    markupsafe.Markup
+        The escaped text, marked as safe, so a Jinja2 template with autoescape does not
+        escape it a second time. ``<``, ``>``, ``&`` (and quotes) become entities, ``{``
+        and ``}`` become ``&#123;`` and ``&#125;``.
+
+    Examples
+    --------
+    >>> str(escape("<b>{{ 7*7 }}</b>"))
+    '&lt;b&gt;&#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;'
+    """
+    if isinstance(value, Markup):
+        return Markup(str(value).translate(_BRACES))
+    return Markup(html.escape(_text(value), quote=quote).translate(_BRACES))
+
+
+def escape_markdown(value: Any, inline: bool = True) -> str:
+    """Escape text for Markdown: syntax is backslash-escaped and raw HTML is neutralised.
+
+    Parameters
+    ----------
+    value : Any
+        The text; ``None`` and missing values give ``""``.
+    inline : bool, default True
+        True: line breaks become spaces (for table cells and list items). False: lines
+        are kept. Either way markers at the start of a line (``-``, ``1.``, ``>``, ``=``)
+        are escaped too.
+
+    Returns
+    -------
+    str
+        Text that a Markdown renderer shows literally: Markdown syntax and braces with a
+        backslash, ``<``, ``>`` and ``&`` as entities.
+    """
+    text = _text(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if inline:
+        text = " ".join(text.split())
+    text = _MD_LINE_START.sub(_escape_marker, text)
+    return html.escape(text, quote=False)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    """``- x`` → ``\\- x``; ``1. x`` → ``1\\. x`` (only punctuation can be escaped)."""
+    marker = match.group(2)
+    return match.group(1) + marker[:-1] + "\\" + marker[-1]
+
+
+def raw_html_element(markup: str) -> Any:
+    """A branca element that puts finished HTML on a map without parsing it as a template.
+
+    Parameters
+    ----------
+    markup : str
+        HTML built with :func:`escape` for every text in it (for example a legend).
+
+    Returns
+    -------
+    branca.element.Element
+        Add it with ``m.get_root().html.add_child(element)``.
+    """
+    from branca.element import Element
+
+    element = Element("{{ this.markup }}")
+    element.markup = str(markup)
+    return element
