@@ -1,0 +1,439 @@
+"""Privacy rules of the workbook, in one place.
+
+Three rules, each with one owner (this module); everything else calls them:
+
+* :func:`min_group_size` — the minimum group size. ``min_n=None`` always means "the
+  default" (``WIJKLIB_MIN_GROEP``, else 10), in every module. A caller that really wants
+  to hide nothing passes :data:`NO_SUPPRESSION` (1): an explicit choice, never ``None``.
+* :func:`is_personal_column` — whether a column (or a property of a map note) may hold
+  personal data, from one list of names (:data:`PERSONAL_NAMES`, :data:`PERSONAL_PARTS`).
+* :func:`mask_personal` — personal data inside a text (e-mail addresses, phone numbers,
+  IBAN, BSN, postcodes, street + house number, "mevrouw/dhr. + surname") replaced by
+  :data:`MASK`. :func:`report_value` is what a report may show of a value: masked text,
+  or for anything that is not text only the kind of value ("een getal"), never the value.
+
+A computer cannot find every name in a text; the masking is a safety net, not a reason
+to type names. Nothing is done at import time: the libraries for phone numbers
+(``phonenumbers``) and IBAN/BSN (``python-stdnum``) are loaded on first use.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from ..errors import InvalidChoiceError
+
+__all__ = [
+    "DEFAULT_MIN_GROUP",
+    "MASK",
+    "MIN_GROUP_ENV",
+    "NO_SUPPRESSION",
+    "PERSONAL_NAMES",
+    "PERSONAL_PARTS",
+    "MinGroupSizeError",
+    "find_personal",
+    "is_personal_column",
+    "mask_personal",
+    "min_group_size",
+    "report_value",
+]
+
+# ---------------------------------------------------------------------------------------
+# Minimum group size
+# ---------------------------------------------------------------------------------------
+
+#: Default minimum group size.
+DEFAULT_MIN_GROUP = 10
+#: Environment variable that sets the minimum group size.
+MIN_GROUP_ENV = "WIJKLIB_MIN_GROEP"
+#: Explicit "hide nothing": a group of 1 or more is shown. Use it instead of ``None``.
+NO_SUPPRESSION = 1
+
+
+class MinGroupSizeError(InvalidChoiceError):
+    """The minimum group size (argument or ``WIJKLIB_MIN_GROEP``) is not a whole number ≥ 1."""
+
+
+def min_group_size(min_n: int | str | None = None) -> int:
+    """The minimum number of respondents a group needs before its result is shown.
+
+    Why a minimum? With fewer respondents a mean is too uncertain to say anything (one
+    or two people decide it), and in a small group answers can be traced back to people.
+    Statistical offices and gemeenten use such a threshold for survey results; 10 is a
+    common choice. A trainer can raise it (stricter) or, for practice with very small
+    groups, lower it with the environment variable ``WIJKLIB_MIN_GROEP``.
+
+    Parameters
+    ----------
+    min_n : int, "standaard" or None, optional
+        ``None`` (or ``"standaard"``): the default, read from ``WIJKLIB_MIN_GROEP``
+        (10 when not set). A whole number of 1 or more: that number. ``1``
+        (:data:`NO_SUPPRESSION`) hides nothing.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Raises
+    ------
+    MinGroupSizeError
+        When ``min_n`` or the environment variable is not a whole number of 1 or more
+        (a subclass of ``ValueError``; the message is in Dutch).
+    """
+    if isinstance(min_n, str):
+        if min_n.strip().lower() != "standaard":
+            raise MinGroupSizeError(
+                f"De minimale groepsgrootte (min_n) '{min_n}' begrijp ik niet. Gebruik een "
+                f"heel getal van 1 of meer (bijvoorbeeld {DEFAULT_MIN_GROUP}), 'standaard' "
+                "of None (dan geldt de standaard)."
+            )
+        min_n = None
+    if min_n is None:
+        return _from_environment()
+    if isinstance(min_n, bool) or not isinstance(min_n, numbers.Integral) or min_n < 1:
+        raise MinGroupSizeError(
+            "De minimale groepsgrootte (min_n) moet een heel getal van 1 of meer zijn, "
+            f"bijvoorbeeld {DEFAULT_MIN_GROUP}. Laat min_n weg voor de standaard."
+        )
+    return int(min_n)
+
+
+def _from_environment() -> int:
+    raw = os.environ.get(MIN_GROUP_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MIN_GROUP
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise MinGroupSizeError(
+            f"De instelling {MIN_GROUP_ENV}='{raw}' is geen goed getal. Gebruik een heel "
+            f"getal van 1 of meer, bijvoorbeeld {DEFAULT_MIN_GROUP}."
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# Personal columns
+# ---------------------------------------------------------------------------------------
+
+
+def _key(name: Any) -> str:
+    """Lower case, accents removed, without spaces, ``_``, ``-`` and ``.``."""
+    value = unicodedata.normalize("NFKD", str(name))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    return re.sub(r"[\s_\-.]+", "", value).lower()
+
+
+#: Column and property names that may hold personal data (compared with :func:`_key`:
+#: no case, accents, spaces, "_", "-" or "."). The union of the survey import's and the
+#: map notes' earlier lists.
+PERSONAL_NAMES = frozenset(_key(n) for n in (
+    # names and users
+    "naam", "name", "voornaam", "achternaam", "tussenvoegsel", "volledige naam",
+    "full name", "first name", "last name", "surname", "username", "gebruikersnaam",
+    "gebruiker", "user", "author", "auteur", "creator", "maker", "gemaakt door",
+    "ingevuld door", "ingediend door", "ingediendoor", "submitted by", "_submitted_by", "responder",
+    "contact", "contactpersoon",
+    # contact details
+    "email", "e-mail", "mail", "emailadres", "e-mailadres", "email address",
+    "e-mail address", "e mail adres", "respondent email", "telefoon", "telefoonnummer",
+    "tel", "phone", "phone number", "mobiel", "mobiel nummer",
+    # address
+    "adres", "address", "woonadres", "straat", "straatnaam", "street", "huisnummer",
+    "housenumber", "postcode", "zipcode", "postalcode", "postcode en huisnummer",
+    "volledige postcode", "woonplaats",
+    # age, birth, identity numbers
+    "leeftijd", "age", "geboortedatum", "geboortejaar", "birthdate", "date of birth", "bsn",
+    # devices and connections
+    "ip", "ipaddr", "ip address", "ip adres", "ipadres", "deviceid", "telefoonid", "imei",
+    "subscriberid", "simserial", "token",
+))
+#: Parts of a name that make it personal wherever they occur ("contact_email").
+PERSONAL_PARTS = ("naam", "name", "mail", "telefoon", "phone", "adres", "address",
+                  "geboorte", "birth", "leeftijd")
+
+
+def is_personal_column(name: Any) -> bool:
+    """Whether a column or property with this name may hold personal data.
+
+    The name is compared without case, accents, spaces, ``_``, ``-`` and ``.``; for a
+    path such as ``group_x/naam`` (KoBoToolbox) the last part counts as well.
+
+    Parameters
+    ----------
+    name : Any
+        The column header or property name.
+
+    Returns
+    -------
+    bool
+        True for a name in :data:`PERSONAL_NAMES` or containing one of
+        :data:`PERSONAL_PARTS` (``"E-mailadres"``, ``"Naam"``, ``"contact_telefoon"``).
+    """
+    text = str(name)
+    for candidate in {text, text.rsplit("/", 1)[-1]}:
+        key = _key(candidate)
+        if key in PERSONAL_NAMES or any(part in key for part in PERSONAL_PARTS):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# Masking personal data in texts
+# ---------------------------------------------------------------------------------------
+
+#: What replaces personal data in a text.
+MASK = "[weggehaald]"
+
+EMAIL = "een e-mailadres"
+PHONE = "een telefoonnummer"
+POSTCODE = "een postcode"
+ADDRESS = "een adres (straat en huisnummer)"
+NAME = "een naam (meneer, mevrouw …)"
+IBAN = "een bankrekeningnummer (IBAN)"
+BSN = "een burgerservicenummer (BSN)"
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Dutch numbers: +31, 0031 or 0 and nine more digits, with spaces, dots, dashes, slashes
+# or brackets in between ("06 - 1234 5678", "(030) 123 4567", "06.12.34.56.78").
+# A complement to phonenumbers' matcher, which skips some of these ways of writing.
+_PHONE_RE = re.compile(r"(?<![\w+])(?:\+\s?31|0031|\(?0)(?:[\s.\-/()]{0,3}\d){9}(?!\d)")
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+_BSN_RE = re.compile(r"(?<![\d\-])(?<!\d[.,])\d{3}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d|[.,]\d)")
+_POSTCODE_RE = re.compile(r"(?<![\w-])([1-9]\d{3})(\s?)([A-Za-z]{2})(?![\w-])")
+# Two-letter words and units that follow a number in ordinary Dutch ("2024 en 2025",
+# "1500 km"); only with a space and in lower case: "3511ab" and "3511 AB" stay postcodes.
+_NOT_POSTCODE = frozenset({
+    "en", "op", "in", "is", "te", "om", "al", "af", "ik", "na", "ze", "we", "er", "de",
+    "je", "me", "nu", "zo", "of", "uw", "ja", "ex", "km", "kg", "cm", "mm", "ml", "cl",
+    "dl", "kw", "mb", "gb", "tb", "pk", "ha", "uu", "tv", "cd",
+})
+_SUFFIXES = ("straat|straatweg|laan|weg|plein|gracht|kade|singel|dreef|hof|steeg|dijk|pad|"
+             "baan|markt|plantsoen|park|erf|allee|boulevard|wal|ring|veld")
+_ADDRESS_RE = re.compile(
+    rf"\b[A-Za-zÀ-ÿ][\w'’.\-]*(?:{_SUFFIXES})\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?", re.IGNORECASE
+)
+_TUSSENVOEGSEL = (r"(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Hh]et|'t|[Ii]n|[Oo]p|[Ll]e|[Ll]a|"
+                  r"[Ee]l|[Aa]l|[Bb]in|[Ii]bn|[Dd]a|[Dd]os|[Dd]u|[Dd]i)")
+_NAME_RE = re.compile(
+    r"(?<![\w.])(?i:mevrouw|mevr|mw|meneer|mijnheer|menheer|dhr|de\s+heer|mr|juf|meester)"
+    r"(?:\.|\b)\s*(?<=[\s.])"
+    r"(?:[A-Z]\.\s*)*"  # initials: "Dhr. J. Bakker"
+    rf"(?:{_TUSSENVOEGSEL}\s+)*[A-Z][\w'’\-]+"
+)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        import pandas as pd
+
+        return value is pd.NA or value is pd.NaT
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return False
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s.\-]", "", text)
+
+
+def _iban_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of valid IBANs, compact ("NL91ABNA0417164300") or in groups of four."""
+    from stdnum import iban
+
+    spans: list[tuple[int, int]] = []
+    for start in _IBAN_START.finditer(text):
+        if spans and start.start() < spans[-1][1]:
+            continue
+        i, count, ends = start.end(), 4, []
+        while i < len(text) and count < 34:
+            ch = text[i]
+            if ch.isascii() and ch.isalnum():
+                count += 1
+                i += 1
+                if i == len(text) or not text[i].isalnum():
+                    ends.append(i)
+            elif ch == " " and i + 1 < len(text) and text[i + 1].isascii() \
+                    and text[i + 1].isalnum():
+                i += 1
+            else:
+                break
+        for end in reversed(ends):
+            if iban.is_valid(_compact(text[start.start():end])):
+                spans.append((start.start(), end))
+                break
+    return spans
+
+
+def _bsn_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of nine digits (optionally grouped) that pass the elfproef of a BSN."""
+    from stdnum.nl import bsn
+
+    return [m.span() for m in _BSN_RE.finditer(text) if bsn.is_valid(_compact(m.group()))]
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of phone numbers: phonenumbers' matcher (region NL) plus :data:`_PHONE_RE`."""
+    import phonenumbers
+
+    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "NL")]
+    spans += [m.span() for m in _PHONE_RE.finditer(text)]
+    return spans
+
+
+def _postcode_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _POSTCODE_RE.finditer(text):
+        letters = m.group(3)
+        if letters.upper() in ("SA", "SD", "SS"):
+            continue  # never used in Dutch postcodes
+        if m.group(2) and letters.islower() and letters in _NOT_POSTCODE:
+            continue
+        spans.append(m.span())
+    return spans
+
+
+def _regex_spans(pattern: re.Pattern[str]) -> Any:
+    return lambda text: [m.span() for m in pattern.finditer(text)]
+
+
+#: Kind of personal data and how to find it, in the order they are masked (e-mail first:
+#: its digits are not a phone number; IBAN and BSN before phone numbers).
+_FINDERS = (
+    (EMAIL, _regex_spans(_EMAIL_RE)),
+    (IBAN, _iban_spans),
+    (BSN, _bsn_spans),
+    (PHONE, _phone_spans),
+    (POSTCODE, _postcode_spans),
+    (ADDRESS, _regex_spans(_ADDRESS_RE)),
+    (NAME, _regex_spans(_NAME_RE)),
+)
+
+
+def _replace(text: str, spans: list[tuple[int, int]]) -> str:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + MASK + text[end:]
+    return text
+
+
+def mask_personal(text: Any) -> tuple[Any, list[str]]:
+    """Replace personal data in a text by :data:`MASK` (``[weggehaald]``).
+
+    Found are: e-mail addresses; phone numbers (``phonenumbers``, region NL, and Dutch
+    ways of writing such as ``06 - 1234 5678``, ``(030) 123 4567``, ``06.12.34.56.78``,
+    ``+31 6 12345678``); IBANs and BSNs that pass their check (``python-stdnum``);
+    postcodes in any case, with or without a space (``3511 AB``, ``3511ab``); a street with
+    a house number; a title with a surname (``Mevrouw Jansen``, ``Dhr. Bakker``,
+    ``mw. de Vries``, ``de heer Van Dam``). Ordinary text (``50 jaar``, ``om 10.30 uur``,
+    ``bus 12``) stays.
+
+    Parameters
+    ----------
+    text : Any
+        A text. A missing value (None, NaN) is returned as it is; any other value that
+        is not a string is masked as its text (a number can be a phone number or BSN).
+
+    Returns
+    -------
+    (text, found)
+        The masked text and the kinds found in Dutch, e.g. ``["een e-mailadres"]``
+        (empty list when nothing was changed).
+    """
+    if _is_missing(text):
+        return text, []
+    value = str(text)
+    found = []
+    for label, finder in _FINDERS:
+        spans = finder(value)
+        if spans:
+            value = _replace(value, spans)
+            found.append(label)
+    return value, found
+
+
+def find_personal(text: Any) -> list[str]:
+    """The kinds of personal data a text seems to hold (Dutch), see :func:`mask_personal`.
+
+    Parameters
+    ----------
+    text : Any
+        A text; missing values hold nothing.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["een e-mailadres", "een postcode"]``; empty when nothing was found.
+    """
+    return mask_personal(text)[1]
+
+
+def report_value(value: Any, limit: int | None = 60) -> str | None:
+    """What a report may show of a value: masked text, or only the kind of value.
+
+    A text is shown with personal data masked (:func:`mask_personal`) and shortened to
+    ``limit`` characters. A value that is not text (a number, a date, a list, ...) is
+    described by its kind ("een getal"), never shown: a number in a form can be a phone
+    number or a BSN.
+
+    Parameters
+    ----------
+    value : Any
+        The value found in a file.
+    limit : int or None, default 60
+        Longest text shown (with "…" when cut); None for no limit.
+
+    Returns
+    -------
+    str or None
+        None for a missing value.
+    """
+    if _is_missing(value):
+        return None
+    if not isinstance(value, str):
+        return _kind(value)
+    shown = " ".join(mask_personal(value)[0].split())
+    if limit is not None and len(shown) > limit:
+        shown = shown[: max(limit - 1, 0)] + "…"
+    return shown
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "(een ja/nee-waarde)"
+    if isinstance(value, numbers.Number):
+        return "(een getal)"
+    if isinstance(value, datetime | date | time):
+        return "(een datum of tijd)"
+    if isinstance(value, Mapping):
+        return "(een samengestelde waarde)"
+    if isinstance(value, list | tuple | set | frozenset):
+        return "(een lijst)"
+    if isinstance(value, bytes | bytearray):
+        return "(binaire gegevens)"
+    try:
+        import pandas as pd
+
+        if isinstance(value, pd.Timestamp):
+            return "(een datum of tijd)"
+    except ImportError:  # pragma: no cover
+        pass
+    return "(een waarde die geen tekst is)"
