@@ -160,3 +160,50 @@ def test_notebook_2_participant_version_runs_without_answers(nb_env, tmp_path):
     saved = resultaten.load_vertellen(nb_env)
     assert saved is not None and len(saved.krachten) > 0  # without the added strength
     assert "Moestuinclub achter de flats" not in set(saved.krachten["naam_of_omschrijving"])
+
+
+@pytest.mark.notebook
+@pytest.mark.browser
+def test_notebook_2_with_map_notes_holding_template_syntax(nb_env, tmp_path):
+    """Resident text with Jinja syntax in an own map-notes file: shown as text, never run."""
+    from test_rendering import ATTACKS, EVALUATED
+
+
+    target = tmp_path / "pwned"
+    shell = "{{ cycler.__init__.__globals__.os.popen('touch " + str(target) + "').read() }}"
+    texts = [*ATTACKS, shell]
+    features = [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [5.11905 + i * 2e-4, 52.11122]},
+         "properties": {"categorie": "kans", "tekst": text, "bron": "{{ 'GE' ~ 'HACKT' }}"}}
+        for i, text in enumerate(texts)
+    ]
+    name = f"test-notities-{uuid.uuid4().hex[:10]}.geojson"
+    path = ROOT / "data" / name
+    try:
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                        encoding="utf-8")
+        nb = run_notebook(SOLUTION, tmp_path / "nb2_notities.ipynb",
+                          {"KAARTNOTITIES_BESTAND": name})
+    finally:
+        path.unlink(missing_ok=True)
+    assert outputs(nb, "error") == []
+    assert not target.exists(), "a map note ran a shell command in the kernel"
+    shown = json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
+    assert EVALUATED not in shown
+    # what a person sees: the map drawn in the browser, each note's popup text as written
+    popups = (
+        "(() => { if (!window.L) return [];"
+        " const map = Object.keys(window).map(k => window[k]).find(v => v instanceof L.Map);"
+        " if (!map) return []; const out = [];"
+        " map.eachLayer(l => { if (l.feature && l.feature.properties.popup) {"
+        "   const d = document.createElement('div'); d.innerHTML = l.feature.properties.popup;"
+        "   out.push(d.innerText); } });"
+        " return out; })()"
+    )
+    rendered, _images, frames, _ = render(nb, tmp_path / "nb2_notities.html",
+                                          "notebook2_notities", popups)
+    shown_texts = "\n".join(t for frame in frames if frame for t in frame)
+    for text in texts:
+        assert text in shown_texts, text
+    assert EVALUATED not in rendered and EVALUATED not in shown_texts
