@@ -186,3 +186,24 @@ def test_notes_map_shows_template_syntax_literally_in_chromium(utrecht, map_asse
     assert text in shown and EVALUATED not in shown
     assert not target.exists()
     assert report.page_errors == [] and report.console_errors == []
+
+
+# ------------------------------------------------------------------------- documents
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_buurtagenda_export_shows_template_syntax_literally(text):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from test_agenda_export import make_agenda, make_rings
+
+    from wijklib import agenda_export
+
+    agenda = make_agenda(" " + text)
+    page = agenda_export.to_html(agenda, make_rings())
+    assert EVALUATED not in page
+    assert page.count(str(escape(" " + text))) >= 10  # every free text, as text
+    markdown = agenda_export.to_markdown(agenda, make_rings())
+    assert EVALUATED not in markdown
+    assert escape_markdown(text) in markdown
