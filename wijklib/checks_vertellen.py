@@ -40,11 +40,11 @@ def check_respondents_per_buurt(
 
     ``antwoorden["buurtnaam"].value_counts()`` and ``antwoorden.groupby("buurtcode").size()``
     are both right; a dict works too. ``min_n``: the minimum group size mentioned in the
-    feedback (default :func:`wijklib.scores.min_group_size`).
+    feedback (``None``: the default, :func:`wijklib.guarantees.privacy.min_group_size`).
     """
-    from .scores import _min_n
+    from .guarantees.privacy import min_group_size
 
-    limit = _min_n(min_n)
+    limit = min_group_size(min_n)
     if _empty(answer):
         return feedback(None, NOT_FILLED)
     got = _as_counts(answer)

@@ -24,6 +24,8 @@ a shared map, and a count of notes is not an estimate for the people in a buurt.
 same rule as the survey results (:func:`wijklib.scores.suppress`): do that when notes were
 collected one person at a time (for example a map question in a survey) and the table
 is shared outside the group, because a small count plus a place can point to a person.
+The default is the explicit ``min_n=1`` (hide nothing); ``min_n=None`` means the usual
+minimum group size, as everywhere (:func:`wijklib.guarantees.privacy.min_group_size`).
 
 Practice data
 -------------
@@ -50,6 +52,7 @@ from shapely.geometry import mapping as shape_mapping
 from shapely.geometry import shape as to_shape
 
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.privacy import NO_SUPPRESSION, min_group_size
 from .guarantees.rendering import escape, raw_html_element
 
 __all__ = [
@@ -1156,7 +1159,7 @@ def assign_buurt(notes: gpd.GeoDataFrame, gebieden: gpd.GeoDataFrame) -> gpd.Geo
 def count_notes(
     notes: gpd.GeoDataFrame,
     by: str | Iterable[str] = ("buurtcode", "categorie"),
-    min_n: int | None = None,
+    min_n: int | str | None = NO_SUPPRESSION,
     *,
     gebieden: gpd.GeoDataFrame | None = None,
     wide: bool = False,
@@ -1173,11 +1176,13 @@ def count_notes(
         Notes with a ``buurtcode`` column (see :func:`assign_buurt`) when counting per buurt.
     by : str or sequence of str, default ("buurtcode", "categorie")
         Columns to count by.
-    min_n : int or "standaard", optional
-        Blank counts from 1 up to this number (see the module text: off by default for
-        map notes), with :func:`wijklib.scores.suppress`; a 0 stays (it reveals no one)
-        and a column ``verborgen`` says which rows were blanked. ``"standaard"`` uses
-        :func:`wijklib.scores.min_group_size` (``WIJKLIB_MIN_GROEP``, default 10).
+    min_n : int, "standaard" or None, default 1
+        Blank counts from 1 up to this number minus one, with
+        :func:`wijklib.scores.suppress`; a 0 stays (it reveals no one) and a column
+        ``verborgen`` says which rows were blanked. The default 1 hides nothing (see the
+        module text: map notes). ``None`` or ``"standaard"`` is the usual minimum group
+        size (:func:`wijklib.guarantees.privacy.min_group_size`: ``WIJKLIB_MIN_GROEP``,
+        default 10).
     gebieden : geopandas.GeoDataFrame, optional
         Buurten from :func:`wijklib.gebieden`: buurten without notes then get rows too.
     wide : bool, default False
@@ -1235,8 +1240,8 @@ def count_notes(
         position = keys.index("buurtcode") + 1
         out.insert(position, "buurtnaam", out["buurtcode"].map(names).astype("str"))
     out["aantal"] = out["aantal"].astype("Int64")
-    threshold = _resolve_min_n(min_n)
-    if threshold is not None:
+    threshold = min_group_size(min_n)
+    if threshold > NO_SUPPRESSION:
         out = _suppress_counts(out, threshold)
     out.attrs = {"min_n": threshold, "oefendata": bool(notes.attrs.get("oefendata", False))}
     if not wide:
@@ -1254,22 +1259,6 @@ def _buurt_names(notes: pd.DataFrame, gebieden: gpd.GeoDataFrame | None) -> dict
     return names
 
 
-def _resolve_min_n(min_n: int | str | None) -> int | None:
-    if min_n is None:
-        return None
-    if isinstance(min_n, str):
-        if min_n.strip().lower() != "standaard":
-            raise InvalidChoiceError(
-                "min_n is een heel getal (bijvoorbeeld 10), 'standaard' of None."
-            )
-        from .scores import min_group_size
-
-        return int(min_group_size())
-    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise InvalidChoiceError("min_n is een heel getal van 1 of meer (bijvoorbeeld 10).")
-    return int(min_n)
-
-
 def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """Blank counts below ``min_n`` with :func:`wijklib.scores.suppress`.
 
@@ -1283,7 +1272,7 @@ def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
     return result
 
 
-def _widen(long: pd.DataFrame, keys: list[str], threshold: int | None) -> pd.DataFrame:
+def _widen(long: pd.DataFrame, keys: list[str], threshold: int) -> pd.DataFrame:
     if "categorie" not in keys or len(keys) == 1:
         return long
     rows = [k for k in keys if k != "categorie"]
@@ -1294,7 +1283,7 @@ def _widen(long: pd.DataFrame, keys: list[str], threshold: int | None) -> pd.Dat
         c for c in wide.columns if c not in CATEGORIES
     ]
     wide = wide[order].astype("Int64")
-    if threshold is None:
+    if threshold <= NO_SUPPRESSION:
         wide["totaal"] = wide.sum(axis=1).astype("Int64")
     wide.columns.name = None
     out = wide.reset_index()

@@ -208,8 +208,8 @@ def practice_responses(
     min_n : int, optional
         Minimum group size used to choose the buurten with planted disagreements (they
         are chosen among buurten with at least twice this many respondents, and at least
-        30, when there are enough of those). Default
-        :func:`wijklib.scores.min_group_size`.
+        30, when there are enough of those). ``None``: the default,
+        :func:`wijklib.guarantees.privacy.min_group_size`.
 
     Returns
     -------
@@ -218,8 +218,9 @@ def practice_responses(
         ``bron`` (a warning that the data are invented) and ``afwijkingen`` (list of dicts
         with ``buurtcode``, ``buurtnaam``, ``schaal``, ``wat``).
     """
-    from .scores import min_group_size
+    from .guarantees.privacy import min_group_size
 
+    limit = min_group_size(min_n)
     if not isinstance(buurten, pd.DataFrame) or not {"code", "naam"} <= set(buurten.columns):
         raise WijklibError("Geef de kerncijfers van de buurten, bijvoorbeeld "
                            "wijklib.kerncijfers('Utrecht', niveau='buurt').")
@@ -239,7 +240,6 @@ def practice_responses(
     index = figures_index(frame)
     codes = frame["code"].astype(str).tolist()
     names = frame["naam"].astype(str).tolist()
-    limit = min_n or min_group_size()
 
     scale_codes = {s.code for s in q.scales}
     plans = [p for p in _PLANTED if p["schaal"] in scale_codes]

@@ -7,7 +7,8 @@ per category, kansen and knelpunten, confirmed themes with a few quotes, the str
 the buurt ("krachten") and the sources. Every text is escaped: resident text is shown as
 text and never runs as code.
 
-The minimum group size (:func:`wijklib.scores.min_group_size`, default 10) holds for every
+The minimum group size (:func:`~wijklib.guarantees.privacy.min_group_size`, default 10)
+holds for every
 number that comes from the survey: a buurt or age group with fewer respondents shows no
 score, no interval, no percentage and no count, only "<10" and the explanation. Counts of
 map notes and stories are not survey answers (someone chose to share them openly, and a
@@ -30,6 +31,7 @@ import pandas as pd
 
 from .compare import format_number
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.privacy import min_group_size
 from .guarantees.rendering import escape
 from .responses import FORMAT_NAMES
 
@@ -126,12 +128,6 @@ def _missing(value: Any) -> bool:
         return value is None or bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def _limit(min_n: int | None) -> int:
-    from .scores import _min_n
-
-    return _min_n(min_n)
 
 
 def _select(buurten: pd.DataFrame, gebied: str | Sequence[str] | None,
@@ -231,7 +227,7 @@ def response_table(
     codes : list of str, optional
         Only these buurten (default: every buurt of ``buurten``).
     min_n : int, optional
-        Minimum group size (default :func:`wijklib.scores.min_group_size`).
+        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
 
     Returns
     -------
@@ -246,7 +242,7 @@ def response_table(
         says whether it is below the minimum); ``attrs["verborgen_om_terugrekenen"]`` the
         names of the buurten hidden for that reason.
     """
-    limit = _limit(min_n)
+    limit = min_group_size(min_n)
     chosen = [str(c) for c in (codes if codes is not None else buurten["code"])]
     names = _names(buurten)
     inhabitants = dict(zip(buurten["code"].astype(str),
@@ -321,7 +317,7 @@ def age_table(
     questionnaire : Questionnaire, optional
         To find the age question and its labels (default :func:`wijklib.survey.vragenlijst`).
     min_n : int, optional
-        Minimum group size (default :func:`wijklib.scores.min_group_size`).
+        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
 
     Returns
     -------
@@ -335,7 +331,7 @@ def age_table(
     from .scores import secondary_suppress
     from .survey import vragenlijst
 
-    limit = _limit(min_n)
+    limit = min_group_size(min_n)
     columns = ["Leeftijdsgroep", "Respondenten", "Aandeel respondenten",
                "Aandeel inwoners 15+ (CBS)"]
     q = questionnaire if questionnaire is not None else vragenlijst()
@@ -794,7 +790,7 @@ def summary_html(
     questionnaire : Questionnaire, optional
         The questionnaire of the answers (default :func:`wijklib.survey.vragenlijst`).
     min_n : int, optional
-        Minimum group size (default :func:`wijklib.scores.min_group_size`).
+        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
     gemeente : str, optional
         Name of the gemeente (default ``result.gemeente``).
     max_themes, quotes : int
@@ -812,7 +808,7 @@ def summary_html(
     """
     from .survey import vragenlijst
 
-    limit = _limit(min_n)
+    limit = min_group_size(min_n)
     codes, title_name, one = _select(buurten, gebied, naam)
     q = questionnaire if questionnaire is not None else vragenlijst()
     names = _names(buurten)

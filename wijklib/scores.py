@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -51,12 +50,12 @@ from scipy import stats
 
 from .compare import format_number
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.privacy import min_group_size
 from .survey import Questionnaire, Scale
 
-#: Default minimum group size.
-DEFAULT_MIN_GROUP = 10
-#: Environment variable that sets the minimum group size.
-MIN_GROUP_ENV = "WIJKLIB_MIN_GROEP"
+# min_group_size is owned by wijklib.guarantees.privacy; it stays importable from here
+# because the notebooks call scores.min_group_size().
+
 #: Code and name of the row for the whole area.
 AREA_CODE = "totaal"
 AREA_NAME = "Hele gebied"
@@ -71,51 +70,6 @@ REASON_SECONDARY = "verborgen om terugrekenen te voorkomen"
 
 class SurveyDataError(WijklibError, ValueError):
     """The response data do not fit the questionnaire."""
-
-
-def min_group_size() -> int:
-    """The minimum number of respondents a group needs before its result is shown.
-
-    Read from the environment variable ``WIJKLIB_MIN_GROEP`` (default 10).
-
-    Why a minimum? With fewer respondents a mean is too uncertain to say anything
-    (one or two people decide it), and in a small group answers can be traced back to
-    people. Statistical offices and gemeenten use such a threshold for survey results;
-    10 is a common choice. A trainer can raise it (stricter) or, for practice with very
-    small groups, lower it.
-
-    Returns
-    -------
-    int
-        At least 1.
-
-    Raises
-    ------
-    InvalidChoiceError
-        When the variable is not a whole number of 1 or more.
-    """
-    raw = os.environ.get(MIN_GROUP_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MIN_GROUP
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise InvalidChoiceError(
-            f"De instelling {MIN_GROUP_ENV}='{raw}' is geen goed getal. Gebruik een heel "
-            f"getal van 1 of meer, bijvoorbeeld {DEFAULT_MIN_GROUP}."
-        )
-    return value
-
-
-def _min_n(min_n: int | None) -> int:
-    if min_n is None:
-        return min_group_size()
-    if isinstance(min_n, bool) or not isinstance(min_n, int | np.integer) or min_n < 1:
-        raise InvalidChoiceError("De minimale groepsgrootte (min_n) moet een heel getal van "
-                                 "1 of meer zijn.")
-    return int(min_n)
 
 
 # --------------------------------------------------------------------------- suppress
@@ -157,7 +111,7 @@ def suppress(
         A copy. Blanked numbers are NaN (whole-number columns become ``Int64`` with
         ``<NA>``); blanked text is missing. Never 0.
     """
-    limit = _min_n(min_n)
+    limit = min_group_size(min_n)
     columns = [value_cols] if isinstance(value_cols, str) else list(value_cols)
     wanted = columns + ([n_col] if n_col else [])
     missing = [c for c in wanted if c not in frame.columns]
@@ -230,7 +184,7 @@ def secondary_suppress(
         included: they reveal no one), the groups among them hidden only to prevent
         working back, and whether the total must be hidden.
     """
-    limit = _min_n(min_n)
+    limit = min_group_size(min_n)
     sizes = {k: (0 if v is None or _is_missing(v) else int(v)) for k, v in counts.items()}
     whole = sum(sizes.values()) if total is None or _is_missing(total) else int(total)
     primary = {k for k, n in sizes.items() if 0 < n < limit}
@@ -372,7 +326,7 @@ def scale_scores(
         for visible rows). Per scale, :func:`secondary_suppress` makes sure no hidden
         group can be worked out from the whole-area row and the visible groups.
     """
-    limit = _min_n(min_n)
+    limit = min_group_size(min_n)
     _check_data(data, questionnaire)
     if by not in data.columns:
         raise SurveyDataError(f"De kolom '{by}' staat niet in de antwoorden.")

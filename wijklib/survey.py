@@ -1023,10 +1023,9 @@ def printable_html(
         HTML; all text is escaped. Print it from the browser (A4). It asks no names,
         addresses or exact ages.
     """
-    if min_groep is None:
-        from .scores import min_group_size
+    from .guarantees.privacy import min_group_size
 
-        min_groep = min_group_size()
+    min_groep = min_group_size(min_groep)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="nl"><head><meta charset="utf-8">',

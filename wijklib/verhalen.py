@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InvalidChoiceError, WijklibError
+from .guarantees.privacy import NO_SUPPRESSION, min_group_size
 from .guarantees.rendering import escape
 
 __all__ = [
@@ -1093,7 +1094,9 @@ def _require_coded(coded: pd.DataFrame) -> pd.DataFrame:
 
 
 def count_themes(
-    coded: pd.DataFrame, by: str | Sequence[str] | None = "buurtcode", min_n: int | None = None
+    coded: pd.DataFrame,
+    by: str | Sequence[str] | None = "buurtcode",
+    min_n: int | str | None = NO_SUPPRESSION,
 ) -> pd.DataFrame:
     """Count confirmed themes: in how many stories of a buurt does a theme occur?
 
@@ -1108,12 +1111,13 @@ def count_themes(
         From :func:`confirm_themes`.
     by : str, list or None, default "buurtcode"
         Group by these columns; None for the whole area.
-    min_n : int or "standaard", optional
+    min_n : int, "standaard" or None, default 1
         Blank ``aantal`` and ``verhalen`` where fewer stories than this were looked at
         (same rule as the survey results, :func:`wijklib.scores.suppress`; a column
-        ``verborgen`` says where). ``"standaard"`` uses ``WIJKLIB_MIN_GROEP``. Off by
-        default: stories are not survey answers and a person picks them; use it when
-        the table leaves the group.
+        ``verborgen`` says where). The default 1 hides nothing: stories are not survey
+        answers and a person picks them. ``None`` or ``"standaard"`` is the usual minimum
+        group size (``WIJKLIB_MIN_GROEP``, default 10); use it when the table leaves the
+        group.
 
     Returns
     -------
@@ -1126,8 +1130,6 @@ def count_themes(
     WijklibError
         When no story has been looked at yet: there is nothing to count.
     """
-    from .kaartnotities import _resolve_min_n
-
     coded = _require_coded(coded)
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     missing = [k for k in keys if k not in coded.columns]
@@ -1163,8 +1165,8 @@ def count_themes(
                            "verhalen": int(totals[gk])})
     out = pd.DataFrame(rows, columns=[*keys, "thema", "aantal", "verhalen"])
     out = out.astype({"aantal": "Int64", "verhalen": "Int64", "thema": "str"})
-    threshold = _resolve_min_n(min_n)
-    if threshold is not None:
+    threshold = min_group_size(min_n)
+    if threshold > NO_SUPPRESSION:
         from .scores import suppress
 
         out = suppress(out, "verhalen", ["aantal"], threshold)
@@ -1328,7 +1330,7 @@ def stories_html(
     buurtcode: str | None = None,
     k: int = 2,
     seed: int = 2026,
-    min_n: int | str | None = None,
+    min_n: int | str | None = NO_SUPPRESSION,
     title: str | None = None,
 ) -> str:
     """A small HTML table: per confirmed theme, how many stories, and a few quotes.
@@ -1345,7 +1347,8 @@ def stories_html(
     k : int, default 2
         Quotes per theme.
     seed : int, default 2026
-    min_n : int or "standaard", optional
+    min_n : int, "standaard" or None, default 1
+        As in :func:`count_themes`: 1 hides nothing, None is the usual minimum.
     title : str, optional
         Caption; default "Wat vertellen bewoners?".
 
