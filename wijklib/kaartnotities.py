@@ -167,19 +167,6 @@ _TEXT_KEYS = (
 _DATE_KEYS = ("datum", "date", "_submission_time", "timestamp", "created", "created_at",
               "aangemaakt", "tijd")
 _SOURCE_KEYS = ("bron", "source")
-#: Property names that may hold personal data (compared without case, "-", "_", " ").
-_PERSONAL_EXACT = {
-    "voornaam", "achternaam", "tussenvoegsel", "volledigenaam", "fullname", "firstname",
-    "lastname", "surname", "username", "gebruikersnaam", "gebruiker", "user", "author",
-    "auteur", "creator", "maker", "gemaaktdoor", "ingevulddoor", "ingediendoor", "contact",
-    "contactpersoon", "email", "mail", "emailadres", "telefoon", "telefoonnummer", "tel",
-    "phone", "mobiel", "adres", "address", "straat", "street", "huisnummer", "housenumber",
-    "postcode", "zipcode", "postalcode", "woonplaats", "leeftijd", "age", "geboortedatum",
-    "geboortejaar", "birthdate", "bsn", "ip", "ipadres", "submittedby", "_submittedby",
-    "deviceid", "telefoonid", "imei",
-}
-_PERSONAL_PARTS = ("naam", "name", "mail", "telefoon", "phone", "adres", "address",
-                   "geboorte", "birth", "leeftijd")
 _GEOMETRY_LABELS = {
     "Point": "punt", "Polygon": "vlak", "MultiPolygon": "vlak (meerdelig)",
     "LineString": "lijn", "MultiLineString": "lijn", "MultiPoint": "meerdere punten",
@@ -204,12 +191,10 @@ def _key(name: Any) -> str:
 
 
 def _is_personal_key(name: Any) -> bool:
-    key = _key(name)
-    if key in _PERSONAL_EXACT:
-        return True
-    if key in {_key(k) for k in _TITLE_KEYS}:
-        return False  # "name" is the title of a note in uMap, not a person's name
-    return any(part in key for part in _PERSONAL_PARTS)
+    """Whether a property may hold personal data (one list: guarantees.privacy)."""
+    from .guarantees.privacy import is_personal_column
+
+    return is_personal_column(name)
 
 
 # ---------------------------------------------------------------------------------------

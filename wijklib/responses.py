@@ -74,20 +74,8 @@ def _row_note(header_row: int) -> str:
         return ROW_NOTE
     return f"rijnummer zoals in Excel: de kopregel is rij {header_row}"
 
-# Column names (normalised) that may hold personal data: never read.
-PERSONAL_COLUMNS = frozenset(
-    {
-        "email", "e mail", "emailadres", "e mailadres", "email address", "e mail address",
-        "emailaddress", "e mail adres", "name", "naam", "voornaam", "achternaam",
-        "volledige naam", "full name", "first name", "last name", "adres", "address",
-        "woonadres", "straat", "straatnaam", "huisnummer", "telefoon", "telefoonnummer",
-        "phone", "phone number", "phonenumber", "mobiel", "mobiel nummer", "ipaddr",
-        "ip address", "ip adres", "ipadres", "submitted by", "username", "gebruikersnaam",
-        "deviceid", "device id", "imei", "subscriberid", "simserial", "token",
-        "geboortedatum", "date of birth", "leeftijd", "age", "bsn", "responder",
-        "respondent email", "postcode en huisnummer", "volledige postcode",
-    }
-)
+# Columns that may hold personal data are never read: see
+# wijklib.guarantees.privacy.is_personal_column (one list for every import).
 # Technical columns of the tools (compared in lower case): not needed, not personal.
 TECHNICAL_COLUMNS = frozenset(
     {
@@ -424,6 +412,8 @@ class _Plan:
 
 
 def _plan_columns(header: list[str], q: Questionnaire, header_row: int = 1) -> _Plan:
+    from .guarantees.privacy import is_personal_column
+
     plan = _Plan()
     code_index = {squash(question.code): question.code for question in q.questions}
     text_index = {normalise(question.tekst): question.code for question in q.questions}
@@ -433,8 +423,7 @@ def _plan_columns(header: list[str], q: Questionnaire, header_row: int = 1) -> _
         norm = normalise(name)
         code = next((code_index[squash(c)] for c in _candidates(name)
                      if squash(c) in code_index), None)
-        if code is None and (norm in PERSONAL_COLUMNS or normalise(name.rsplit("/", 1)[-1])
-                             in PERSONAL_COLUMNS):
+        if code is None and is_personal_column(name):
             plan.ignored[name] = "persoonsgegevens: niet overgenomen"
             continue
         if code is None:

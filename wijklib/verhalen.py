@@ -600,9 +600,9 @@ def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
 
 def _personal_column(name: str) -> bool:
     """Whether a column may hold personal data; in a table "naam" is a person's name."""
-    from .kaartnotities import _is_personal_key, _key
+    from .guarantees.privacy import is_personal_column
 
-    return _key(name) in ("naam", "name") or _is_personal_key(name)
+    return is_personal_column(name)
 
 
 def _read_table(
