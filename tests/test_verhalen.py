@@ -9,6 +9,7 @@ import pytest
 
 from wijklib import verhalen as vh
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.privacy import find_personal, mask_personal
 
 INJECTED = "<img src=x onerror=alert(1)>"
 
@@ -91,14 +92,14 @@ def test_add_helpers_validate_in_dutch():
 
 def test_privacy_masking():
     text = "Mail jan@example.nl, bel 0612345678, woon op de Kanaalweg 12 (3526 KL); meneer De Vries"
-    masked, found = vh.mask_personal_data(text)
+    masked, found = mask_personal(text)
     assert found == ["een e-mailadres", "een telefoonnummer", "een postcode",
                      "een adres (straat en huisnummer)", "een naam (meneer, mevrouw …)"]
     for secret in ("jan@", "0612345678", "Kanaalweg 12", "3526 KL", "Vries"):
         assert secret not in masked
-    assert vh.mask_personal_data("In 2024 en 2025 reed lijn 12 vaker.") == (
+    assert mask_personal("In 2024 en 2025 reed lijn 12 vaker.") == (
         "In 2024 en 2025 reed lijn 12 vaker.", [])
-    assert vh.privacy_hints(None) == []
+    assert find_personal(None) == []
 
 
 # --------------------------------------------------------------------------- reading files

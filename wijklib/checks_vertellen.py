@@ -279,7 +279,8 @@ def check_asset_added(
 
     ``buurtcodes``: the buurten of the area; the new strength should be in one of them.
     """
-    from .verhalen import ASSET_KINDS, privacy_hints
+    from .guarantees.privacy import find_personal
+    from .verhalen import ASSET_KINDS
 
     if _empty(answer):
         return feedback(None, NOT_FILLED)
@@ -297,7 +298,7 @@ def check_asset_added(
     for row in new.itertuples():
         if str(row.soort) not in ASSET_KINDS:
             return feedback(False, f"De soort moet een van deze zijn: {', '.join(ASSET_KINDS)}.")
-        hints = privacy_hints(row.naam_of_omschrijving)
+        hints = find_personal(row.naam_of_omschrijving)
         if hints:
             return feedback(False, f"De omschrijving lijkt {' en '.join(hints)} te bevatten. "
                                    "Beschrijf wat iemand kan of doet, zonder naam.")

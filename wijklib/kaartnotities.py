@@ -364,7 +364,8 @@ def _check_geometry(lat: Any, lon: Any, geometry: Any) -> shapely.Geometry:
 
 
 def _check_text(tekst: Any) -> str:
-    from .verhalen import PersonalDataError, privacy_hints
+    from .guarantees.privacy import find_personal
+    from .verhalen import PersonalDataError
 
     if tekst is None or (isinstance(tekst, float) and np.isnan(tekst)):
         raise InvalidChoiceError("Schrijf een korte tekst bij de notitie.")
@@ -376,7 +377,7 @@ def _check_text(tekst: Any) -> str:
             f"De tekst is {len(text)} tekens lang; het maximum is {MAX_TEXT}. Maak hem korter: "
             "een notitie is één zin. Lange verhalen horen bij de verhalen (wijklib.verhalen)."
         )
-    hints = privacy_hints(text)
+    hints = find_personal(text)
     if hints:
         raise PersonalDataError(
             f"De tekst lijkt {' en '.join(hints)} te bevatten. Laat persoonsgegevens weg "
@@ -494,9 +495,10 @@ def add_note(
 
 
 def _check_source_text(text: str) -> None:
-    from .verhalen import PersonalDataError, privacy_hints
+    from .guarantees.privacy import find_personal
+    from .verhalen import PersonalDataError
 
-    hints = privacy_hints(text)
+    hints = find_personal(text)
     if hints:
         raise PersonalDataError(
             f"De bron lijkt {' en '.join(hints)} te bevatten. Noem alleen het soort bron "
@@ -826,7 +828,7 @@ def import_geojson(
     InvalidChoiceError
         ``mapping`` or ``default_category`` names a category that does not exist.
     """
-    from .verhalen import mask_personal_data
+    from .guarantees.privacy import mask_personal, report_value
 
     mapping = _check_mapping(mapping)
     default = _check_category(default_category) if default_category is not None else None
@@ -845,7 +847,7 @@ def import_geojson(
     def problem(obj: int | None, layer: str | None, prop: str | None, value: Any,
                 text: str, effect: str) -> None:
         report.append({"object": obj, "laag": layer, "eigenschap": prop,
-                       "waarde": None if value is None else _short(value),
+                       "waarde": report_value(value),
                        "probleem": text, "gevolg": effect})
 
     for layer_name, features, crs in layers:
@@ -939,7 +941,7 @@ def import_geojson(
                 problem(number, layer_name, text_field, None,
                         "Deze notitie heeft geen tekst.", "overgenomen zonder tekst")
             else:
-                masked, found = mask_personal_data(tekst)
+                masked, found = mask_personal(tekst)
                 if found:
                     problem(number, layer_name, ", ".join(sorted(text_keys)) or None, None,
                             f"De tekst leek {' en '.join(found)} te bevatten; dat is "
@@ -968,7 +970,7 @@ def import_geojson(
             if note_source is None and not own_file:
                 note_source = f"uMap: {layer_name}" if is_umap and layer_name else source_name
             if note_source is not None:
-                note_source, found = mask_personal_data(" ".join(note_source.split())[:100])
+                note_source, found = mask_personal(" ".join(note_source.split())[:100])
             else:
                 found = []
             if found:

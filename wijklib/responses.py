@@ -845,7 +845,7 @@ def read_responses(
 
     problems: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
-    from .verhalen import MASK, mask_personal_data
+    from .guarantees.privacy import MASK, mask_personal
 
     masked: list[dict[str, Any]] = []  # open answers with personal data taken out
     respondents: dict[int, str] = {}
@@ -860,7 +860,8 @@ def read_responses(
 
         def problem(column: str, value: str, what: tuple[str, str], _rij: int = rij,
                     _bucket: list[dict[str, Any]] = row_problems) -> None:
-            _bucket.append({"rij": _rij, "kolom": column, "waarde": value[:80],
+            _bucket.append({"rij": _rij, "kolom": column,
+                            "waarde": mask_personal(value)[0][:80],
                             "probleem": what[0], "wat_te_doen": what[1]})
 
         extra = [cell for cell in cells[width:] if cell.strip()]
@@ -921,7 +922,7 @@ def read_responses(
             if what:
                 problem(header[i], cells[i].strip(), what)
             if parser.question.soort == "tekst" and value is not None:
-                value, kinds = mask_personal_data(value)
+                value, kinds = mask_personal(value)
                 if kinds:
                     masked.append({
                         "rij": rij, "kolom": header[i], "waarde": str(value)[:80],

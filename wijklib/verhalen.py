@@ -40,7 +40,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import InvalidChoiceError, WijklibError
-from .guarantees.privacy import NO_SUPPRESSION, min_group_size
+from .guarantees.privacy import (
+    MASK,
+    NO_SUPPRESSION,
+    find_personal,
+    mask_personal,
+    min_group_size,
+    report_value,
+)
 from .guarantees.rendering import escape
 
 __all__ = [
@@ -61,7 +68,6 @@ __all__ = [
     "confirm_themes",
     "count_themes",
     "load_themes",
-    "mask_personal_data",
     "new_assets",
     "new_observations",
     "new_stories",
@@ -69,7 +75,6 @@ __all__ = [
     "practice_assets",
     "practice_observations",
     "practice_stories",
-    "privacy_hints",
     "read_assets",
     "read_observations",
     "read_stories",
@@ -134,57 +139,10 @@ def _clean(value: Any) -> str | None:
     return None if _is_missing(value) else " ".join(str(value).split())
 
 
-_SUFFIXES = ("straat|straatweg|laan|weg|plein|gracht|kade|singel|dreef|hof|steeg|dijk|pad|"
-             "baan|markt|plantsoen|park|erf|allee|boulevard|wal|ring|veld")
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("een e-mailadres", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("een telefoonnummer", re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s-]?\d){9}(?!\d)")),
-    ("een postcode", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")),
-    ("een adres (straat en huisnummer)",
-     re.compile(rf"\b[A-Za-zÀ-ÿ][\w'’.\-]*(?:{_SUFFIXES})\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?",
-                re.IGNORECASE)),
-    ("een naam (meneer, mevrouw …)",
-     re.compile(r"\b(?:meneer|mevrouw|mevr\.|dhr\.|mw\.|juf|meester)\s+"
-                r"(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en)\s+)*[A-Z][\w'’\-]+")),
-)
 _PERSON_NAME = re.compile(
     r"^[A-Z][\w'’\-]+(?:\s+(?:van|de|der|den|het|ter|ten|el|al|bin|ibn))*"
     r"(?:\s+[A-Z][\w'’\-]+){1,2}$"
 )
-MASK = "[weggehaald]"
-
-
-def privacy_hints(text: Any) -> list[str]:
-    """Kinds of personal data a text seems to hold (Dutch), e.g. ``["een e-mailadres"]``.
-
-    It recognises e-mail addresses, Dutch phone numbers, postcodes (1234 AB), a street
-    with a house number and "meneer/mevrouw/juf + name". It cannot find every name.
-    """
-    if _is_missing(text):
-        return []
-    value = str(text)
-    return [label for label, pattern in _PATTERNS if pattern.search(value)]
-
-
-def mask_personal_data(text: Any) -> tuple[Any, list[str]]:
-    """Replace personal data found by :func:`privacy_hints` with ``[weggehaald]``.
-
-    Returns
-    -------
-    (text, found)
-        The masked text and the kinds found (empty list when nothing was changed).
-    """
-    if _is_missing(text):
-        return text, []
-    value = str(text)
-    found = []
-    for label, pattern in _PATTERNS:
-        value, count = pattern.subn(MASK, value)
-        if count:
-            found.append(label)
-    return value, found
-
-
 #: First words of a role or organisation ("Gemeente Utrecht", "Buurtteam Overvecht"):
 #: such a value is not a person's name.
 ROLE_WORDS = frozenset({
@@ -206,7 +164,7 @@ def _looks_like_person(text: str) -> bool:
 
 
 def _refuse_personal(text: str | None, what: str) -> None:
-    hints = privacy_hints(text)
+    hints = find_personal(text)
     if hints:
         raise PersonalDataError(
             f"{what} lijkt {' en '.join(hints)} te bevatten. Laat persoonsgegevens weg: "
@@ -615,9 +573,7 @@ def _read_table(
     report: list[dict[str, Any]] = []
 
     def note(row: int | None, column: str | None, value: Any, text: str, effect: str) -> None:
-        shown = None if value is None else _clean(value)
-        if shown is not None and len(shown) > 60:
-            shown = shown[:59] + "…"
+        shown = report_value(value)  # masked text, or only the kind of a non-text value
         report.append({"rij": row, "kolom": column, "waarde": shown, "probleem": text,
                        "gevolg": effect})
 
@@ -718,7 +674,7 @@ def _read_table(
             value = values[column]
             if value is None:
                 continue
-            masked, found = mask_personal_data(value)
+            masked, found = mask_personal(value)
             if column in spec.no_person and _looks_like_person(masked):
                 masked, found = MASK, [*found, "een naam"]
             if found:
