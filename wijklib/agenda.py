@@ -31,6 +31,8 @@ older versions:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import hashlib
 import json
 import math
 import os
@@ -39,7 +41,7 @@ import tempfile
 import uuid
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +97,10 @@ class StateVersionError(StateFileError):
 
 class NoBaselineError(AgendaError, LookupError):
     """There is no baseline value: the survey score is hidden or missing (Dutch message)."""
+
+
+class StateConflictError(AgendaError):
+    """The state file was changed by someone else since this agenda was loaded or saved."""
 
 
 class MigrationWarning(UserWarning):
@@ -304,6 +310,10 @@ class Agenda:
     buurtnamen : dict of str to str
         Name per buurtcode, for display (:meth:`buurt_labels`). Codes keep two buurten
         with the same name apart.
+    revision : str, optional
+        Fingerprint of the state file this agenda was last loaded from or saved to (not
+        saved itself). :func:`save_state` uses it to notice that another notebook changed
+        the file in the meantime.
     """
 
     gemeente: str
@@ -318,6 +328,7 @@ class Agenda:
     verhalen: list[Onderbouwing] = field(default_factory=list)
     enquete: Enquete | None = None
     buurtnamen: dict[str, str] = field(default_factory=dict)
+    revision: str | None = field(default=None, compare=False, repr=False)
 
     def buurt_labels(self) -> list[str]:
         """The buurten as people read them: "name (code)", or the stored text as it is."""
@@ -935,7 +946,14 @@ def to_dict(agenda: Agenda) -> dict[str, Any]:
     """The agenda as a plain, JSON-safe dictionary."""
     if not isinstance(agenda, Agenda):
         raise InvalidChoiceError("Geef een Agenda(...) mee.")
-    return _clean(asdict(agenda))
+    data = asdict(agenda)
+    for name in _NOT_SAVED:
+        data.pop(name, None)
+    return _clean(data)
+
+
+#: Fields of :class:`Agenda` that live only in memory.
+_NOT_SAVED = frozenset({"revision"})
 
 
 class _Reader:
@@ -951,9 +969,27 @@ class _Reader:
             "bestand."
         )
 
-    def mapping(self, value: Any, place: str) -> Mapping[str, Any]:
+    def mapping(self, value: Any, place: str, kind: type | None = None) -> Mapping[str, Any]:
+        """``value`` as a mapping; with ``kind`` (a dataclass) unknown keys are refused.
+
+        A hand-edited key (``items`` -> ``Items``) would otherwise load as an empty part
+        of the agenda, and the next autosave would overwrite the file with that.
+        """
         if not isinstance(value, Mapping):
             raise self.fail(place, "een groep velden")
+        if kind is not None:
+            known = [f.name for f in fields(kind) if f.name not in _NOT_SAVED]
+            unknown = [str(k) for k in value if k not in known]
+            if unknown:
+                key = unknown[0]
+                close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.5)
+                hint = f" Bedoel je '{close[0]}'?" if close else ""
+                raise StateFileError(
+                    f"In {self.where} staat bij '{place}' een onbekend veld: '{key}'.{hint} "
+                    "Is het bestand met de hand aangepast? Zet de naam terug, of laad een "
+                    "reservekopie of een gedownload bestand. Ik heb niets overschreven; bij "
+                    "het volgende opslaan bewaar ik dit bestand eerst als reservekopie."
+                )
         return value
 
     def items(self, value: Any, place: str) -> list[Any]:
@@ -1004,7 +1040,7 @@ class _Reader:
         return self.number(data, key, place)
 
     def evidence(self, value: Any, place: str) -> Onderbouwing:
-        d = self.mapping(value, place)
+        d = self.mapping(value, place, Onderbouwing)
         return Onderbouwing(
             soort=self.text(d, "soort", place, "overig") or "overig",
             tekst=self.text(d, "tekst", place),
@@ -1014,7 +1050,7 @@ class _Reader:
         )
 
     def item(self, value: Any, place: str) -> Ambitie:
-        d = self.mapping(value, place)
+        d = self.mapping(value, place, Ambitie)
         return Ambitie(
             thema=self.text(d, "thema", place),
             ambitie=self.text(d, "ambitie", place),
@@ -1048,7 +1084,7 @@ class _Reader:
         )
 
     def agenda(self, value: Any) -> Agenda:
-        d = self.mapping(value, "agenda")
+        d = self.mapping(value, "agenda", Agenda)
         enquete = d.get("enquete")
         if enquete is not None:
             e = self.mapping(enquete, "agenda.enquete")
@@ -1152,6 +1188,7 @@ def _migrate_v0(data: Mapping[str, Any]) -> dict[str, Any]:
     """Version 0 (a bare agenda dictionary) -> version 1."""
     agenda = dict(data)
     agenda.pop("schema_version", None)
+    agenda.pop("schema", None)
     if "buurt" in agenda and "buurten" not in agenda:
         buurt = agenda.pop("buurt")
         agenda["buurten"] = [buurt] if isinstance(buurt, str) else buurt
@@ -1252,6 +1289,7 @@ def load_state(path: str | Path) -> Agenda:
     except OSError as err:
         raise StateFileError(f"Ik kan {path} niet lezen ({err.strerror}).") from None
     agenda, original = _parse(text, path.name)
+    agenda.revision = _revision(text)
     if original < SCHEMA_VERSION:
         warnings.warn(
             f"Het bestand {path.name} had een oudere opbouw (versie {original}). Ik heb het "
@@ -1285,7 +1323,7 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
-def save_state(agenda: Agenda, path: str | Path) -> Path:
+def save_state(agenda: Agenda, path: str | Path, *, replace: bool = False) -> Path:
     """Save the agenda to a JSON state file, atomically and with a backup when needed.
 
     The text goes to a temporary file in the same folder first and then replaces the
@@ -1294,10 +1332,19 @@ def save_state(agenda: Agenda, path: str | Path) -> Path:
     copied to ``<name>.bak-<timestamp>.json`` (a :class:`BackupWarning` gives the name);
     if that copy fails, nothing is written.
 
+    Two notebooks (or two people on a hub) saving the same file never silently drop
+    each other's work: when the file changed since ``agenda`` was loaded from it or saved
+    to it, and holds another agenda, nothing is overwritten. This agenda is written to
+    ``<name>.conflict-<timestamp>.json`` instead and :class:`StateConflictError` says so.
+    Saving happens under a lock file (``.<name>.lock``), so two saves never interleave.
+
     Parameters
     ----------
     agenda : Agenda
     path : str or Path
+    replace : bool, default False
+        Overwrite a different agenda in ``path`` (only for callers that have kept a copy
+        of it first, such as :func:`wijklib.agenda_export.save_export`).
 
     Returns
     -------
@@ -1308,7 +1355,17 @@ def save_state(agenda: Agenda, path: str | Path) -> Path:
     ------
     AgendaError
         When the file or its backup cannot be written (Dutch message).
+    StateConflictError
+        When another notebook changed the file in the meantime (Dutch message naming the
+        file that holds this agenda now).
     """
+    path = Path(path)
+    with _state_lock(path):
+        saved = _save_locked(agenda, path, replace)
+    return saved
+
+
+def _save_locked(agenda: Agenda, path: Path, replace: bool) -> Path:
     path = Path(path)
     text = json.dumps(to_state(agenda), ensure_ascii=False, indent=2, allow_nan=False)
     if path.is_dir():
@@ -1318,6 +1375,8 @@ def save_state(agenda: Agenda, path: str | Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise AgendaError(f"Ik kan de map {path.parent} niet maken ({err.strerror}).") from None
+    if path.is_file() and _is_current(path) and not replace:
+        _refuse_if_changed(agenda, path, text)
     if path.exists() and not _is_current(path):
         backup = backup_path(path)
         try:
@@ -1350,7 +1409,90 @@ def save_state(agenda: Agenda, path: str | Path) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    agenda.revision = _revision(text)
     return path
+
+
+def _revision(text: str | bytes) -> str:
+    """Fingerprint of a state file's content."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+def _refuse_if_changed(agenda: Agenda, path: Path, text: str) -> None:
+    """Raise :class:`StateConflictError` when ``path`` holds another agenda than ours.
+
+    The file is ours to overwrite when it is the version this agenda last read or wrote,
+    or when it holds the same agenda. Otherwise this agenda goes to a conflict file.
+    """
+    try:
+        on_disk = path.read_bytes()
+    except OSError:
+        return
+    if agenda.revision == _revision(on_disk.decode("utf-8-sig", errors="replace")):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if to_dict(load_state(path)) == to_dict(agenda):
+            return
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    conflict = path.with_name(f"{path.stem}.conflict-{stamp}.json")
+    _save_locked(agenda, conflict, replace=True)
+    agenda.revision = None
+    raise StateConflictError(
+        f"Het bestand {path.name} is intussen veranderd, door een ander notebook of iemand "
+        f"anders. Ik heb niets overschreven. Jouw versie staat nu in {conflict.name}. "
+        f"Kijk welke je wilt houden: laad ze met load_state(...) en neem over wat je mist. "
+        "Werk je in twee notebooks tegelijk? Sluit er dan één."
+    )
+
+
+class _state_lock:  # noqa: N801 - used as a context manager, reads like a function
+    """An exclusive lock file next to a state file (stale after a minute).
+
+    ``os.open`` with ``O_EXCL`` is atomic on every local file system and on Windows, so
+    no extra library is needed for this one lock.
+    """
+
+    STALE_SECONDS = 60.0
+    WAIT_SECONDS = 10.0
+
+    def __init__(self, path: Path) -> None:
+        self.lock = path.with_name(f".{path.name}.lock")
+        self.held = False
+
+    def __enter__(self) -> _state_lock:
+        import time
+
+        try:
+            self.lock.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return self  # save_state gives the Dutch message about the folder
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        while True:
+            try:
+                os.close(os.open(self.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+                self.held = True
+                return self
+            except FileExistsError:
+                try:
+                    if time.time() - self.lock.stat().st_mtime > self.STALE_SECONDS:
+                        self.lock.unlink(missing_ok=True)
+                        continue
+                except OSError:
+                    continue
+                if time.monotonic() > deadline:
+                    raise AgendaError(
+                        f"Het bestand {self.lock.name[1:-5]} wordt al opgeslagen door een "
+                        "ander notebook. Probeer het over een minuut opnieuw."
+                    ) from None
+                time.sleep(0.05)
+            except OSError:
+                return self  # a read-only folder: save_state says what to do
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            self.lock.unlink(missing_ok=True)
 
 
 def autosave(agenda: Agenda, path: str | Path) -> Path:

@@ -861,7 +861,7 @@ def save_export(
             f"Opslaan in {folder} is niet gelukt ({err.strerror}). Probeer een andere map."
         ) from None
     _keep_earlier_state(agenda, paths["state"])
-    ag.save_state(agenda, paths["state"])
+    ag.save_state(agenda, paths["state"], replace=True)  # an earlier, other one is kept
     return paths
 
 
