@@ -2,8 +2,6 @@
 
 * :mod:`~wijklib.guarantees.rendering` — residents' text is only text: escaping for HTML
   and for the template engines behind the maps (Jinja2 in folium/branca).
-* :mod:`~wijklib.guarantees.files` — writing files atomically with the user's umask, and
-  CSV exports that a spreadsheet cannot run as formulas.
 * :mod:`~wijklib.guarantees.privacy` — the minimum group size, personal columns and the
   masking of personal data.
 
