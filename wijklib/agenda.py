@@ -1145,7 +1145,7 @@ class _Reader:
 
 
 def from_dict(data: Mapping[str, Any], where: str = "de agenda") -> Agenda:
-    """Rebuild an :class:`Agenda` from :func:`to_dict` output (unknown fields are ignored)."""
+    """Rebuild an :class:`Agenda` from :func:`to_dict` output (unknown fields are refused)."""
     return _Reader(where).agenda(data)
 
 
@@ -1376,7 +1376,7 @@ def _save_locked(agenda: Agenda, path: Path, replace: bool) -> Path:
     except OSError as err:
         raise AgendaError(f"Ik kan de map {path.parent} niet maken ({err.strerror}).") from None
     if path.is_file() and _is_current(path) and not replace:
-        _refuse_if_changed(agenda, path, text)
+        _refuse_if_changed(agenda, path)
     if path.exists() and not _is_current(path):
         backup = backup_path(path)
         try:
@@ -1413,13 +1413,12 @@ def _save_locked(agenda: Agenda, path: Path, replace: bool) -> Path:
     return path
 
 
-def _revision(text: str | bytes) -> str:
+def _revision(text: str) -> str:
     """Fingerprint of a state file's content."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _refuse_if_changed(agenda: Agenda, path: Path, text: str) -> None:
+def _refuse_if_changed(agenda: Agenda, path: Path) -> None:
     """Raise :class:`StateConflictError` when ``path`` holds another agenda than ours.
 
     The file is ours to overwrite when it is the version this agenda last read or wrote,
