@@ -23,7 +23,7 @@ venv: $(STAMP)
 
 # Leaflet, jQuery, Bootstrap … from the npm registry, so maps also work offline.
 assets: venv
-	$(PY) -m wijklib.assets
+	$(PY) tools/install_assets.py
 
 # Debian's Chromium for the browser tests (as root: installed when missing).
 chromium:

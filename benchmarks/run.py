@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 NOTEBOOK_SECONDS = 30.0
 KERNEL_MEMORY_MB = 1024.0
@@ -52,9 +53,10 @@ def main() -> int:
             WIJKLIB_EXPORT=str(work / "export"),
         )
         import wijklib
-        from wijklib import maps
-        from wijklib.assets import install_assets, map_html
-        from wijklib.download import prefetch
+        from tools.install_assets import install_assets
+        from wijklib.data.download import prefetch
+        from wijklib.notebook.offline import map_html
+        from wijklib.tellen import maps
 
         os.environ["WIJKLIB_ASSETS"] = str(install_assets(work / "assets"))
         prefetch(["Utrecht"], progress=False)

@@ -155,6 +155,6 @@ def closed_port_url() -> str:
 @pytest.fixture(scope="session")
 def map_assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The offline map libraries, installed from npm once per session."""
-    from wijklib.assets import install_assets
+    from tools.install_assets import install_assets
 
     return install_assets(tmp_path_factory.getbasetemp() / "wijklib-assets")

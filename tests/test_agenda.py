@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijklib import agenda as ag
+from wijklib.agenda import state as ag
 from wijklib.errors import InvalidChoiceError, WijklibError
 
 
@@ -340,7 +340,7 @@ def test_agenda_helpers():
 
 
 def _hidden_scores() -> pd.DataFrame:
-    """Scale scores as wijklib.scores gives them: Int64 n, a hidden buurt with n = <NA>."""
+    """Scale scores as ``vertellen.scores`` gives them: Int64 n, a hidden buurt with n = <NA>."""
     frame = pd.DataFrame({
         "buurtcode": ["BU1", "BU2", "totaal"], "buurtnaam": ["Kerkbuurt", "Molen", "Alle"],
         "schaal": ["cohesie"] * 3, "label": ["Sociale samenhang"] * 3,

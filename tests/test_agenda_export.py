@@ -13,9 +13,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from wijklib import agenda as ag  # noqa: E402
-from wijklib import agenda_export as ex  # noqa: E402
-from wijklib import ringen  # noqa: E402
+from wijklib.agenda import export as ex
+from wijklib.agenda import ringen
+from wijklib.agenda import state as ag
 from wijklib.guarantees.rendering import escape, escape_markdown  # noqa: E402
 
 INJECTED = "<img src=x onerror=alert(1)>"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from wijklib import agenda as ag
+from wijklib.agenda import state as ag
 
 
 def ambition(text: str) -> ag.Ambitie:

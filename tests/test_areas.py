@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wijklib.areas import UnknownAreaError, find_area, in_wijk
+from wijklib.data.areas import UnknownAreaError, find_area, in_wijk
 
 AREAS = pd.DataFrame(
     {

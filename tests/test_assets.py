@@ -1,4 +1,4 @@
-"""Tests for wijklib.assets: installing map assets and localizing folium maps.
+"""Installing map assets (tools/install_assets.py) and localizing folium maps (notebook.offline).
 
 The assets are really installed from the npm registry, once per test session,
 into a temporary folder.  Browser checks are in test_browser.py.
@@ -20,18 +20,19 @@ import folium
 import folium.plugins
 import pytest
 
-from wijklib import assets
-from wijklib.assets import (
+from tools.install_assets import install_assets
+from wijklib.notebook import offline as assets
+from wijklib.notebook.offline import (
     AssetInstallError,
     AssetsMissingError,
     CdnLinkWarning,
-    install_assets,
     localize,
     map_html,
     save_map,
     show,
 )
 
+INSTALLER = Path(__file__).resolve().parents[1] / "tools" / "install_assets.py"
 CDN_HOSTS = (
     "cdn.jsdelivr.net",
     "code.jquery.com",
@@ -167,12 +168,12 @@ def test_env_var_chooses_the_folder(
     monkeypatch.setenv(assets.ENV_VAR, str(tmp_path))
     assert not assets.assets_installed()
     monkeypatch.delenv(assets.ENV_VAR)
-    assert assets.assets_dir() == Path(assets.__file__).resolve().parent / "_assets"
+    assert assets.assets_dir() == Path(assets.__file__).resolve().parents[1] / "_assets"
 
 
 def test_command_line_prints_dutch_result(assets_root: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "wijklib.assets", "--dest", str(assets_root)],
+        [sys.executable, str(INSTALLER), "--dest", str(assets_root)],
         capture_output=True,
         text=True,
         check=False,
@@ -183,7 +184,7 @@ def test_command_line_prints_dutch_result(assets_root: Path) -> None:
     assert "kaartbestanden zijn al aanwezig" in lines[0]
 
     proc = subprocess.run(
-        [sys.executable, "-m", "wijklib.assets", "--onzin"],
+        [sys.executable, str(INSTALLER), "--onzin"],
         capture_output=True,
         text=True,
         check=False,
@@ -194,7 +195,7 @@ def test_command_line_prints_dutch_result(assets_root: Path) -> None:
 
 def test_import_does_no_work() -> None:
     code = (
-        "import sys, wijklib.assets as a; "
+        "import sys, wijklib.notebook.offline as a; "
         "print(any(m.split('.')[0] in ('folium', 'branca') for m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -212,7 +213,7 @@ def test_missing_assets_error_is_dutch_and_names_make_assets(tmp_path: Path) -> 
         message = str(info.value)
         assert "niet geïnstalleerd" in message
         assert "make assets" in message
-        assert "python -m wijklib.assets" in message
+        assert "python tools/install_assets.py" in message
 
 
 def test_cdn_mode_needs_no_assets(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ import pytest
 from browser import ARTIFACTS_DIR, Chromium, PageReport, find_chromium, is_local_url, open_page
 from shapely.geometry import box
 
-from wijklib.assets import install_assets, save_map, show
+from tools.install_assets import install_assets
+from wijklib.notebook.offline import save_map, show
 
 WIJKEN = ["Noord", "Oost", "Zuid"]
 CDN_HOSTS = (
@@ -244,7 +245,7 @@ def test_executed_notebook_shows_map_offline(
     source = f"""
 import json
 import folium
-from wijklib.assets import show
+from wijklib.notebook.offline import show
 m = folium.Map(tiles=None)
 folium.GeoJson(json.loads({features!r}), tooltip=folium.GeoJsonTooltip(fields=["naam"])).add_to(m)
 m.fit_bounds([[52.080, 5.100], [52.090, 5.134]])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wijklib import cache
+from wijklib.data import cache
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import wijklib
-from wijklib import catalog
+from wijklib.data import catalog
 
 
 def properties(shared_dir, table):

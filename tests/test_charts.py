@@ -11,8 +11,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import wijklib  # noqa: E402
-from wijklib import charts, compare, index  # noqa: E402
 from wijklib.errors import InvalidChoiceError  # noqa: E402
+from wijklib.tellen import charts, compare, index
 
 FOCUS = "BU03440311"
 INDICATORS = ["inwoners", "pct_65_plus", "woz_waarde", "bijstand_per_1000",

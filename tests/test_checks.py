@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijklib import checks
+from wijklib.notebook import checks
 
 AREAS = pd.DataFrame(
     {

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from wijklib import agenda as ag
-from wijklib import checks_agenda as ca
-from wijklib import ringen
+from wijklib.agenda import ringen
+from wijklib.agenda import state as ag
+from wijklib.notebook import checks_agenda as ca
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijklib import checks_vertellen as cv
-from wijklib import practice, scores, survey, verhalen
+from wijklib.notebook import checks_vertellen as cv
+from wijklib.vertellen import practice, scores, survey, verhalen
 
 BUURTEN = pd.DataFrame({
     "code": ["BU00010001", "BU00010002", "BU00010003", "BU00010004"],

@@ -1,4 +1,4 @@
-"""wijklib.compare: comparing areas with references and with similar areas."""
+"""wijklib.tellen.compare: comparing areas with references and with similar areas."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import wijklib
-from wijklib.compare import (
+from wijklib.errors import DataNotAvailableError, InvalidChoiceError
+from wijklib.tellen.compare import (
     JUDGEMENTS,
     compare,
     compare_similar,
@@ -17,7 +18,6 @@ from wijklib.compare import (
     format_number,
     similar_areas,
 )
-from wijklib.errors import DataNotAvailableError, InvalidChoiceError
 
 NAN = float("nan")
 INDICATORS = ["woz_waarde", "bijstand_per_1000", "arbeidsparticipatie"]

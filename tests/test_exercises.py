@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from wijklib import exercises
+from tools import build_exercises as exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,5 +59,6 @@ def test_committed_participant_notebooks_are_in_step():
         nb = json.loads(source.read_text("utf-8"))
         committed = (ROOT / "notebooks" / source.name).read_text("utf-8")
         assert committed == exercises.dumps(exercises.participant_version(nb)), (
-            f"{source.name}: run `python -m wijklib.exercises` to rebuild the participant version"
+            f"{source.name}: run `python tools/build_exercises.py` to rebuild "
+            "the participant version"
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from wijklib.data.gemeenten import normalise_name, parse_code, resolve
 from wijklib.errors import UnknownGemeenteError
-from wijklib.gemeenten import normalise_name, parse_code, resolve
 
 REGISTER = pd.DataFrame(
     {

@@ -1,4 +1,4 @@
-"""wijklib.index: the composite attention score, its sensitivity and rank shifts."""
+"""wijklib.tellen.index: the composite attention score, its sensitivity and rank shifts."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import wijklib
-from wijklib import catalog
+from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
-from wijklib.index import NOTE, attention_score, rank_shift, sensitivity
+from wijklib.tellen.index import NOTE, attention_score, rank_shift, sensitivity
 
 NAN = float("nan")
 ROOT5 = math.sqrt(5)

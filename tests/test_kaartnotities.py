@@ -12,9 +12,9 @@ import pytest
 import shapely
 
 import wijklib
-from wijklib import kaartnotities as kn
 from wijklib.errors import InvalidChoiceError
-from wijklib.verhalen import PersonalDataError
+from wijklib.vertellen import kaartnotities as kn
+from wijklib.vertellen.verhalen import PersonalDataError
 
 DATA = Path(__file__).parent / "data" / "kaartnotities"
 INJECTED = "<img src=x onerror=alert(1)>"
@@ -347,7 +347,7 @@ _DRAW_AND_EXPORT = """
 def test_notes_map_in_chromium(utrecht, map_assets, tmp_path):
     from browser import ARTIFACTS_DIR, browse
 
-    from wijklib.assets import save_map
+    from wijklib.notebook.offline import save_map
 
     notes = kn.practice_notes(utrecht, n=30, include_injection=True)
     # text that would run inside a JavaScript template string (folium's Tooltip and Popup)

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import wijklib
-from wijklib import catalog
-from wijklib.cbs import REGION_COLUMNS
+from wijklib.data import catalog
+from wijklib.data.cbs import REGION_COLUMNS
 from wijklib.errors import (
     DataNotAvailableError,
     InvalidChoiceError,

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import wijklib
-from wijklib import maps
-from wijklib.assets import save_map
 from wijklib.errors import InvalidChoiceError
+from wijklib.notebook.offline import save_map
+from wijklib.tellen import maps
 
 INJECTED = "<img src=x onerror=alert(1)>"
 

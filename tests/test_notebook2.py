@@ -52,7 +52,7 @@ def check_rendered(nb: dict, html_path: Path, name: str) -> None:
 @pytest.mark.notebook
 @pytest.mark.browser
 def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
-    from wijklib import resultaten
+    from wijklib.notebook import resultaten
 
     monkeypatch.setenv("WIJKLIB_STRICT_CHECKS", "1")  # a wrong answer fails the run
     nb = run_notebook(SOLUTION, tmp_path / "nb2.ipynb", {})
@@ -93,7 +93,8 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
 def test_notebook_2_with_own_survey_file_in_data(nb_env, tmp_path):
     """A participant puts an MS Forms export in data/ and types only its name."""
     import wijklib
-    from wijklib import practice, responses, resultaten, survey
+    from wijklib.notebook import resultaten
+    from wijklib.vertellen import practice, responses, survey
 
     buurten = wijklib.kerncijfers("Utrecht", niveau="buurt")
     # mostly Overvecht, some answers from the neighbouring wijk Noordoost
@@ -150,7 +151,7 @@ def test_notebook_2_with_own_survey_file_in_data(nb_env, tmp_path):
 @pytest.mark.notebook
 def test_notebook_2_participant_version_runs_without_answers(nb_env, tmp_path):
     """A participant who runs everything before filling in an exercise still gets to the end."""
-    from wijklib import resultaten
+    from wijklib.notebook import resultaten
 
     nb = run_notebook(ROOT / "notebooks" / SOLUTION.name, tmp_path / "nb2_deelnemer.ipynb", {})
     assert outputs(nb, "error") == []

@@ -26,9 +26,10 @@ import pytest
 from test_notebooks import controle_texts, outputs, render, run_notebook
 
 import wijklib
-from wijklib import agenda as ag
-from wijklib import practice, resultaten, survey
-from wijklib.agenda_export import SECTIONS
+from wijklib.agenda import state as ag
+from wijklib.agenda.export import SECTIONS
+from wijklib.notebook import resultaten
+from wijklib.vertellen import practice, survey
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "03_tellen_en_vertellen_buurtagenda.ipynb"

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from wijklib.errors import InvalidChoiceError, UnknownGemeenteError, WijklibError
-from wijklib.notebook import data_file, download_link, friendly_error_html
+from wijklib.notebook.session import data_file, download_link, friendly_error_html
 
 
 def test_download_link_embeds_the_file(tmp_path):
@@ -33,7 +33,7 @@ def test_friendly_error_is_escaped():
 
 
 def test_export_dir_follows_the_environment(tmp_path, monkeypatch):
-    from wijklib.notebook import export_dir
+    from wijklib.notebook.session import export_dir
 
     monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "mijn werk"))
     assert export_dir() == tmp_path / "mijn werk" and export_dir().is_dir()
@@ -42,7 +42,7 @@ def test_export_dir_follows_the_environment(tmp_path, monkeypatch):
 
 
 def test_preview_keeps_the_page_inside_its_frame():
-    from wijklib.notebook import preview_html
+    from wijklib.notebook.session import preview_html
 
     shown = preview_html('<p class="x">A & "B"</p>', height=300).data
     assert "<iframe srcdoc=" in shown and "height:300px" in shown
@@ -74,7 +74,7 @@ def test_data_file_missing_says_what_to_do():
 
 
 def test_file_stem_and_atomic_pages(tmp_path, monkeypatch):
-    from wijklib.notebook import file_stem, save_page, write_text
+    from wijklib.notebook.session import file_stem, save_page, write_text
 
     assert file_stem("Taag- en Rubicondreef & co") == "taag-en-rubicondreef-co"
     assert file_stem("Café ’t Hoekje") == "cafe-t-hoekje"

@@ -1,4 +1,4 @@
-"""wijklib.pitfalls: the CBS pitfalls shown with a participant's own data."""
+"""wijklib.tellen.pitfalls: the CBS pitfalls shown with a participant's own data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scipy.stats import poisson
 
 import wijklib
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
-from wijklib.pitfalls import (
+from wijklib.tellen.pitfalls import (
     BOUNDARY_CODES,
     STATUS_COMPLETE,
     STATUS_EMPTY,

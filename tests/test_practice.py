@@ -7,16 +7,16 @@ import pandas as pd
 import pytest
 
 from wijklib.errors import InvalidChoiceError, WijklibError
-from wijklib.practice import (
+from wijklib.vertellen.practice import (
     PREFIX,
     STYLES,
     figures_index,
     practice_export,
     practice_responses,
 )
-from wijklib.responses import read_responses
-from wijklib.scores import AREA_CODE, respondent_scores, scale_scores
-from wijklib.survey import parse_questionnaire, vragenlijst
+from wijklib.vertellen.responses import read_responses
+from wijklib.vertellen.scores import AREA_CODE, respondent_scores, scale_scores
+from wijklib.vertellen.survey import parse_questionnaire, vragenlijst
 
 
 @pytest.fixture(scope="module")

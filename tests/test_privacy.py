@@ -139,7 +139,7 @@ def small_default(monkeypatch):
 
 
 def test_none_is_the_default_in_scores(small_default):
-    from wijklib import scores
+    from wijklib.vertellen import scores
 
     assert scores.min_group_size() == small_default  # notebooks call it there
     frame = pd.DataFrame({"n": [small_default - 1, small_default], "score": [7.0, 8.0]})
@@ -149,7 +149,7 @@ def test_none_is_the_default_in_scores(small_default):
 
 
 def test_none_is_the_default_in_kaartnotities(small_default):
-    from wijklib import kaartnotities as kn
+    from wijklib.vertellen import kaartnotities as kn
 
     notes = kn.new_notes()
     for _ in range(small_default - 1):
@@ -162,7 +162,7 @@ def test_none_is_the_default_in_kaartnotities(small_default):
 
 
 def test_none_is_the_default_in_samenvatting(small_default):
-    from wijklib import samenvatting
+    from wijklib.vertellen import samenvatting
 
     buurten = pd.DataFrame({"code": ["BU00010001", "BU00010002", "BU00010003"],
                             "naam": ["Klein", "Groot", "Ook groot"],
@@ -175,7 +175,7 @@ def test_none_is_the_default_in_samenvatting(small_default):
 
 
 def test_none_is_the_default_in_verhalen(small_default):
-    from wijklib import verhalen as vh
+    from wijklib.vertellen import verhalen as vh
 
     stories = vh.new_stories()
     for _ in range(small_default - 1):
@@ -186,7 +186,7 @@ def test_none_is_the_default_in_verhalen(small_default):
 
 
 def test_none_is_the_default_in_practice_and_checks(small_default):
-    from wijklib import practice
+    from wijklib.vertellen import practice
 
     with pytest.raises(MinGroupSizeError):
         practice.practice_responses(pd.DataFrame({"code": ["BU00010001"], "naam": ["A"],
@@ -238,7 +238,7 @@ def test_is_personal_column_keeps_ordinary_columns(name):
 
 
 def test_responses_and_kaartnotities_use_the_one_list():
-    from wijklib import kaartnotities, responses, verhalen
+    from wijklib.vertellen import kaartnotities, responses, verhalen
 
     for module in (responses, kaartnotities, verhalen):
         source = open(module.__file__, encoding="utf-8").read()
@@ -249,7 +249,7 @@ def test_responses_and_kaartnotities_use_the_one_list():
 
 
 def test_one_masker():
-    from wijklib import kaartnotities, responses, verhalen
+    from wijklib.vertellen import kaartnotities, responses, verhalen
 
     assert not hasattr(verhalen, "mask_personal_data")
     assert not hasattr(verhalen, "privacy_hints")

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import wijklib
-from wijklib import profiel
 from wijklib.errors import UnknownIndicatorError
+from wijklib.tellen import profiel
 
 INJECTED = "<img src=x onerror=alert(1)>"
 FOCUS = "BU03440311"  # Taag- en Rubicondreef en omgeving (Overvecht)

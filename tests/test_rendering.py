@@ -19,9 +19,10 @@ import pytest
 from shapely.geometry import box
 
 import wijklib
-from wijklib import kaartnotities as kn
-from wijklib import maps, ringen
+from wijklib.agenda import ringen
 from wijklib.guarantees.rendering import escape, escape_markdown, raw_html_element
+from wijklib.tellen import maps
+from wijklib.vertellen import kaartnotities as kn
 
 #: A sentinel that only appears when an expression is evaluated ("GE" ~ "HACKT").
 EVALUATED = "GEHACKT"
@@ -167,7 +168,7 @@ def test_gap_map_survey_name_and_buurt_names_with_template_syntax(tmp_path):
 def test_notes_map_shows_template_syntax_literally_in_chromium(utrecht, map_assets, tmp_path):
     from browser import browse
 
-    from wijklib.assets import save_map
+    from wijklib.notebook.offline import save_map
 
     target = tmp_path / "pwned"
     text = "50{% korting {{ 'GE' ~ 'HACKT' }} {# :-) " + shell_attack(target)
@@ -198,7 +199,7 @@ def test_buurtagenda_export_shows_template_syntax_literally(text):
     matplotlib.use("Agg")
     from test_agenda_export import make_agenda, make_rings
 
-    from wijklib import agenda_export
+    from wijklib.agenda import export as agenda_export
 
     agenda = make_agenda(" " + text)
     page = agenda_export.to_html(agenda, make_rings())

@@ -12,14 +12,14 @@ import pytest
 from openpyxl import Workbook
 
 from wijklib.errors import WijklibError
-from wijklib.responses import (
+from wijklib.vertellen.responses import (
     REPORT_COLUMNS,
     SurveyImportError,
     detect_format,
     read_responses,
     read_table,
 )
-from wijklib.survey import vragenlijst
+from wijklib.vertellen.survey import vragenlijst
 
 DATA = Path(__file__).parent / "data" / "enquete"
 INJECTED = "<img src=x onerror=alert(1)>"
@@ -340,7 +340,7 @@ def test_html_repr_is_escaped(q):
 
 def test_postcode_table_from_the_cbs_most_common_postcode(warm):
     import wijklib
-    from wijklib.responses import postcode_table
+    from wijklib.vertellen.responses import postcode_table
 
     buurten = wijklib.kerncijfers("Utrecht")
     table = postcode_table(buurten)
@@ -357,7 +357,7 @@ def test_postcode_table_from_the_cbs_most_common_postcode(warm):
 def test_personal_data_in_open_answers_is_masked_and_reported(q):
     from dataclasses import replace
 
-    from wijklib.survey import Question
+    from wijklib.vertellen.survey import Question
 
     with_text = replace(q, questions=q.questions + (
         Question(code="opmerking", tekst="Wilt u nog iets kwijt?", soort="tekst"),),
@@ -397,7 +397,7 @@ def test_broken_csv_message_is_dutch_with_the_technical_detail_apart(q):
 
 
 def test_survey_year_from_submission_dates():
-    from wijklib.responses import survey_year
+    from wijklib.vertellen.responses import survey_year
 
     kobo = "_submission_time;buurt\n2025-12-31T23:50:00;a\n2026-01-02T10:00:00;b\n" \
            "2026-01-03T10:00:00;c\n"

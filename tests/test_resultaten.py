@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import wijklib
-from wijklib import resultaten as res
+from wijklib.notebook import resultaten as res
 
 
 @pytest.fixture(scope="module")

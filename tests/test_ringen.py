@@ -16,7 +16,8 @@ import pytest  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
 import wijklib  # noqa: E402
-from wijklib import catalog, ringen  # noqa: E402
+from wijklib.agenda import ringen
+from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError  # noqa: E402
 
 INJECTED = "<img src=x onerror=alert(1)>"
@@ -47,7 +48,7 @@ GEMEENTE = {"pct_onbewoond": 4.0, "aardgas": 1000.0, "bijstand_per_1000": 30.0,
 
 
 def survey(rows: list[tuple]) -> pd.DataFrame:
-    """Scale scores as wijklib.scores gives them: (buurtcode, schaal, score, lo, hi, n)."""
+    """Scale scores as ``vertellen.scores`` gives them: (buurtcode, schaal, score, lo, hi, n)."""
     directions = {"onveiligheid": "ongunstig", "overlast": "ongunstig"}
     records = []
     for code, scale, score, lo, hi, n in rows:
@@ -94,7 +95,7 @@ def test_default_definition_has_five_themes_with_directions():
 
 
 def test_survey_scales_match_the_questionnaire():
-    from wijklib import survey
+    from wijklib.vertellen import survey
     scales = {s.code: s.hoger_is for s in survey.vragenlijst().scales}
     definition = ringen.definitie()
     for row in definition[definition["ring"] == "beleving"].itertuples():

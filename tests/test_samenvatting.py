@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wijklib import kaartnotities as kn
-from wijklib import practice, resultaten, samenvatting, scores, survey, verhalen
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.notebook import resultaten
+from wijklib.vertellen import kaartnotities as kn
+from wijklib.vertellen import practice, samenvatting, scores, survey, verhalen
 
 INJECTED = "<img src=x onerror=alert(1)>"
 BUURTEN = pd.DataFrame({

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from wijklib.errors import InvalidChoiceError, WijklibError
-from wijklib.scores import (
+from wijklib.vertellen.scores import (
     AREA_CODE,
     WITHIN,
     SurveyDataError,
@@ -25,7 +25,7 @@ from wijklib.scores import (
     score_table_html,
     suppress,
 )
-from wijklib.survey import vragenlijst
+from wijklib.vertellen.survey import vragenlijst
 
 INJECTED = "<img src=x onerror=alert(1)>"
 NAN = np.nan
@@ -335,7 +335,7 @@ def test_score_table_html_is_escaped(q, known):
 
 
 def test_secondary_suppress_rules():
-    from wijklib.scores import secondary_suppress
+    from wijklib.vertellen.scores import secondary_suppress
 
     assert secondary_suppress({"a": 53, "b": 36, "c": 1}, 10) == ({"b", "c"}, {"b"}, False)
     assert secondary_suppress({"a": 13, "b": 11, "c": 9, "geen": 0}, 10) == (

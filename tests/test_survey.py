@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from wijklib import survey
 from wijklib.guarantees.rendering import escape
-from wijklib.survey import (
+from wijklib.vertellen import survey
+from wijklib.vertellen.survey import (
     QuestionnaireError,
     XLSFormError,
     check_xlsform,
@@ -243,9 +243,9 @@ def test_resident_text_shows_literally_in_chromium(tmp_path):
     """A buurt name and an answer that would run as code stay text on every page we make."""
     from browser import ARTIFACTS_DIR, browse
 
-    from wijklib.practice import practice_export, practice_responses
-    from wijklib.responses import read_responses
-    from wijklib.scores import scale_scores, score_table_html
+    from wijklib.vertellen.practice import practice_export, practice_responses
+    from wijklib.vertellen.responses import read_responses
+    from wijklib.vertellen.scores import scale_scores, score_table_html
 
     q = vragenlijst()
     data = practice_responses(BUURTEN, seed=5, n=40, min_n=5)

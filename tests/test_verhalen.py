@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from wijklib import verhalen as vh
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees.privacy import find_personal, mask_personal
+from wijklib.vertellen import verhalen as vh
 
 INJECTED = "<img src=x onerror=alert(1)>"
 

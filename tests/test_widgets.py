@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import wijklib
-from wijklib import widgets
 from wijklib.errors import InvalidChoiceError, UnknownGemeenteError
+from wijklib.notebook import widgets
 
 
 @pytest.fixture

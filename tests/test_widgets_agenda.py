@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from wijklib import agenda as ag
-from wijklib import widgets
+from wijklib.agenda import state as ag
 from wijklib.errors import InvalidChoiceError
+from wijklib.notebook import widgets
 
 VOTES = {"wonen": 3, "veiligheid": 5, "sociaal": 4, "voorzieningen": 1, "leefomgeving": 2}
 

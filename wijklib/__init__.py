@@ -7,28 +7,31 @@ function is first used.
 Main entry points
 -----------------
 kerncijfers, kerncijfers_nederland, gemeenten, tables
-    CBS Kerncijfers wijken en buurten (:mod:`wijklib.cbs`).
+    CBS Kerncijfers wijken en buurten (:mod:`wijklib.data.cbs`).
 gebieden
-    Boundaries from PDOK (:mod:`wijklib.pdok`).
+    Boundaries from PDOK (:mod:`wijklib.data.pdok`).
 indicatoren
-    The indicator catalogue (:mod:`wijklib.catalog`).
+    The indicator catalogue (:mod:`wijklib.data.catalog`).
 
-Modules by concern
-------------------
-Data: ``cbs``, ``pdok``, ``catalog`` (+ ``indicatoren.csv``), ``gemeenten``, ``cache``,
-``net``, ``download``, ``config``, ``errors``.
-Tellen (notebook 1): ``areas``, ``compare``, ``charts``, ``maps``, ``assets`` (offline
-maps), ``index`` (aandachtsscore), ``pitfalls``, ``profiel`` (buurtprofiel).
-Vertellen (notebook 2): ``survey`` (+ ``vragenlijst.csv``), ``responses`` (import and
-validation), ``scores`` (scale scores, minimum group size), ``kaartnotities``,
-``verhalen`` (wijkschouw, stories, themes, krachten; + ``themas.csv``), ``practice``
-(fictional practice data), ``samenvatting``.
-Tellen én vertellen (notebook 3): ``ringen`` (two rings per theme; + ``ringen.csv``),
-``agenda`` (buurtagenda state), ``agenda_export``, ``resultaten`` (hand-over between the
-notebooks).
-Notebook plumbing: ``notebook`` (friendly errors, downloads, previews), ``widgets``,
-``checks`` / ``checks_vertellen`` / ``checks_agenda`` (controle cells), ``exercises``
-(participant versions of the solution notebooks).
+Subpackages by concern
+----------------------
+``wijklib.data``
+    Data access: CBS, PDOK, the indicator catalogue, gemeenten, areas, cache, HTTP.
+``wijklib.guarantees``
+    The shared promises, each with one owner: rendering (escaping, templates), privacy
+    (minimum group size, suppression, masking), provenance and files.
+``wijklib.tellen``
+    Notebook 1: comparisons, charts, maps, attention score, pitfalls, buurtprofiel.
+``wijklib.vertellen``
+    Notebook 2: questionnaire, responses, scores, map notes, stories, practice data,
+    samenvatting.
+``wijklib.agenda``
+    Notebook 3: the two rings, the buurtagenda state and its export.
+``wijklib.notebook``
+    Notebook support: set-up, offline maps, widgets, controle cells, hand-over.
+
+``config`` (environment variables) and ``errors`` (Dutch errors) serve all of them.
+Build tools (participant notebooks, map assets) live in ``tools/``, outside the package.
 """
 
 from __future__ import annotations
@@ -39,12 +42,12 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "kerncijfers": "wijklib.cbs",
-    "kerncijfers_nederland": "wijklib.cbs",
-    "gemeenten": "wijklib.cbs",
-    "tables": "wijklib.cbs",
-    "gebieden": "wijklib.pdok",
-    "indicatoren": "wijklib.catalog",
+    "kerncijfers": "wijklib.data.cbs",
+    "kerncijfers_nederland": "wijklib.data.cbs",
+    "gemeenten": "wijklib.data.cbs",
+    "tables": "wijklib.data.cbs",
+    "gebieden": "wijklib.data.pdok",
+    "indicatoren": "wijklib.data.catalog",
     "settings": "wijklib.config",
     "WijklibError": "wijklib.errors",
     "UnknownGemeenteError": "wijklib.errors",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
+from wijklib import __version__
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "download":
-        from .config import settings
-        from .download import prefetch
+        from wijklib.config import settings
+        from wijklib.data.download import prefetch
 
         problems = prefetch(args.gemeente, jaar=args.jaar, progress=not args.stil)
         for label, problem in problems:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Klaar. Alles staat in de cache: {where}")
         return 0
     if args.command == "cache":
-        from .cache import entries
+        from wijklib.data.cache import entries
 
         for entry in entries():
             print(f"{entry['key']}: {entry.get('source', '')} ({entry.get('stored_at', '')})")

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
-from ..errors import InvalidChoiceError
+from wijklib.errors import InvalidChoiceError
 
 __all__ = [
     "DEFAULT_MIN_GROUP",

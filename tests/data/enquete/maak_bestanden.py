@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from wijklib.practice import export_table, practice_responses
-from wijklib.survey import vragenlijst
+from wijklib.vertellen.practice import export_table, practice_responses
+from wijklib.vertellen.survey import vragenlijst
 
 OUT = Path(__file__).resolve().parent
 BUURTEN = pd.DataFrame(

@@ -1,0 +1,21 @@
+"""Data access: CBS and PDOK clients, the indicator catalogue, gemeenten, cache and HTTP.
+
+Modules
+-------
+cbs
+    CBS Kerncijfers wijken en buurten through ``cbsodata``.
+pdok
+    Boundaries from the PDOK OGC API Features.
+catalog
+    Stable Dutch names for CBS variables (``indicatoren.csv``).
+gemeenten
+    Recognise a gemeente by name, alias or code.
+areas
+    Find a wijk or buurt in a table the way people type it.
+cache
+    The on-disk cache of downloads with their provenance.
+net
+    Retries, back-off and error triage shared by the clients.
+download
+    Prefetch everything a session needs.
+"""

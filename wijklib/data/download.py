@@ -1,0 +1,63 @@
+"""Prefetch everything the notebooks need, so a live session never waits on the network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from wijklib.data import cbs, pdok
+from wijklib.errors import WijklibError
+
+
+@dataclass
+class Step:
+    """One download step: a Dutch description and what to call."""
+
+    label: str
+    run: Callable[[], object]
+
+
+def plan(gemeenten: Iterable[str | int], jaar: int | None = None) -> list[Step]:
+    """List the downloads for these gemeenten (kerncijfers and maps at every level)."""
+    steps = [Step("Nederland (kerncijfers)", lambda: cbs.kerncijfers_nederland(jaar))]
+    for gemeente in gemeenten:
+        for niveau in ("gemeente", "wijk", "buurt"):
+            steps.append(
+                Step(
+                    f"{gemeente}: kerncijfers per {niveau}",
+                    lambda g=gemeente, n=niveau: cbs.kerncijfers(g, jaar=jaar, niveau=n),
+                )
+            )
+            steps.append(
+                Step(
+                    f"{gemeente}: kaart per {niveau}",
+                    lambda g=gemeente, n=niveau: pdok.gebieden(g, jaar=jaar, niveau=n),
+                )
+            )
+    return steps
+
+
+def prefetch(
+    gemeenten: Iterable[str | int], jaar: int | None = None, progress: bool = True
+) -> list[tuple[str, str]]:
+    """Download and cache the data for ``gemeenten``.
+
+    A step that fails (e.g. no buurt figures for a gemeente) is reported, not fatal.
+
+    Returns
+    -------
+    list of (label, problem)
+        The steps that failed, with their Dutch message.
+    """
+    from tqdm.auto import tqdm
+
+    problems: list[tuple[str, str]] = []
+    steps = plan(list(gemeenten), jaar)
+    bar = tqdm(steps, desc="Gegevens ophalen", unit="stap", disable=not progress)
+    for step in bar:
+        bar.set_postfix_str(step.label[:40])
+        try:
+            step.run()
+        except WijklibError as err:
+            problems.append((step.label, str(err)))
+    return problems

@@ -1,0 +1,188 @@
+"""Checkers behind the notebooks' "controle" cells: friendly Dutch feedback.
+
+Each checker takes the participant's answer and the data it should be computed from,
+and returns :class:`Feedback`. Reference answers are computed here, from the same data,
+at the moment of checking (never stored or computed at import time).
+
+With the environment variable ``WIJKLIB_STRICT_CHECKS=1`` a wrong answer raises
+``AssertionError``: CI runs the solution notebooks that way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wijklib.data import catalog
+from wijklib.guarantees.rendering import escape
+
+_STYLE = {
+    True: ("#009e73", "#ecfaf5", "✔ Goed zo!"),
+    False: ("#d55e00", "#fff4ec", "✘ Nog niet goed."),
+    None: ("#999999", "#f5f5f5", "… Nog niet ingevuld."),
+}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of a check.
+
+    Attributes
+    ----------
+    ok : bool or None
+        True right, False wrong, None not filled in yet.
+    message : str
+        Dutch explanation or hint.
+    """
+
+    ok: bool | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{_STYLE[self.ok][2]} {self.message}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        border, background, title = _STYLE[self.ok]
+        return (
+            f'<div style="border-left:6px solid {border};background:{background};'
+            f'padding:.5em 1em;margin:.3em 0;font-family:sans-serif">'
+            f"<strong>{escape(title)}</strong> {escape(self.message)}</div>"
+        )
+
+
+def feedback(ok: bool | None, message: str) -> Feedback:
+    """Build feedback; in strict mode (CI) anything but a right answer raises."""
+    if ok is not True and os.environ.get("WIJKLIB_STRICT_CHECKS") == "1":
+        raise AssertionError(f"controle mislukt: {message}")
+    return Feedback(ok, message)
+
+
+def _empty(answer: Any) -> bool:
+    return answer is Ellipsis or answer is None
+
+
+NOT_FILLED = "Vul je antwoord in op de plek van de drie puntjes (...) en voer de cel opnieuw uit."
+
+
+def check_share(answer: Any, areas: pd.DataFrame, part: str, whole: str) -> Feedback:
+    """Check a share in percent: ``areas[part] / areas[whole] * 100`` per area.
+
+    Recognises the usual slips: a fraction instead of a percentage, part and whole swapped.
+    """
+    if _empty(answer):
+        return feedback(None, NOT_FILLED)
+    if not isinstance(answer, pd.Series):
+        return feedback(
+            False, "Je antwoord moet een kolom zijn (een Series), één getal per gebied."
+        )
+    expected = areas[part] / areas[whole].where(areas[whole] > 0) * 100
+    if len(answer) != len(expected):
+        return feedback(
+            False, f"Je kolom heeft {len(answer)} waarden; er zijn {len(expected)} gebieden."
+        )
+    got = pd.Series(np.asarray(answer, dtype="float64"), index=expected.index)
+    if np.allclose(got, expected, equal_nan=True, rtol=1e-6):
+        return feedback(True, "Je hebt het aandeel in procenten goed uitgerekend.")
+    if np.allclose(got * 100, expected, equal_nan=True, rtol=1e-6):
+        return feedback(False, "Bijna: dit is een deel van 1. Vermenigvuldig nog met 100.")
+    swapped = areas[whole] / areas[part].where(areas[part] > 0) * 100
+    if np.allclose(got, swapped, equal_nan=True, rtol=1e-6):
+        return feedback(False, f"Je deelt andersom. Deel '{part}' door '{whole}'.")
+    return feedback(False, f"Deel '{part}' door '{whole}' en vermenigvuldig met 100.")
+
+
+def check_top_area(answer: Any, areas: pd.DataFrame, indicator: str) -> Feedback:
+    """Check the name (or code) of the area with the highest value of ``indicator``."""
+    if _empty(answer):
+        return feedback(None, NOT_FILLED)
+    values = areas[indicator]
+    if values.notna().sum() == 0:
+        return feedback(False, f"Er zijn geen cijfers voor '{indicator}': kies een ander cijfer.")
+    top = areas.loc[values.idxmax()]
+    if str(answer).strip().casefold() in {str(top["naam"]).casefold(), str(top["code"]).casefold()}:
+        return feedback(True, f"{top['naam']} heeft de hoogste waarde ({values.max():g}).")
+    low = areas.loc[values.idxmin()]
+    if str(answer).strip().casefold() in {str(low["naam"]).casefold(), str(low["code"]).casefold()}:
+        return feedback(False, "Dat is het gebied met de láágste waarde. Sorteer andersom.")
+    return feedback(
+        False, "Dat is niet het gebied met de hoogste waarde. Tip: gebruik sort_values."
+    )
+
+
+def check_indicator(answer: Any, areas: pd.DataFrame) -> Feedback:
+    """Check that ``answer`` is a catalogue indicator with figures in ``areas``."""
+    if _empty(answer):
+        return feedback(None, NOT_FILLED)
+    try:
+        ind = catalog.get(str(answer))
+    except KeyError as err:
+        return feedback(False, str(err.args[0]))
+    if ind.naam not in areas or areas[ind.naam].notna().sum() == 0:
+        return feedback(
+            False, f"Voor '{ind.naam}' zijn er hier geen cijfers. Kies een ander cijfer."
+        )
+    return feedback(True, f"'{ind.label}' ({ind.eenheid}) is een goede keuze.")
+
+
+def check_count_missing(answer: Any, areas: pd.DataFrame, indicator: str) -> Feedback:
+    """Check the number of areas without a figure for ``indicator``."""
+    if _empty(answer):
+        return feedback(None, NOT_FILLED)
+    expected = int(areas[indicator].isna().sum())
+    if answer == expected:
+        return feedback(True, f"Voor {expected} gebieden ontbreekt het cijfer.")
+    zeros = int((areas[indicator] == 0).sum())
+    if answer == zeros and zeros != expected:
+        return feedback(
+            False, "Je telt de nullen. Een ontbrekend cijfer is geen 0: gebruik isna()."
+        )
+    return feedback(False, "Tel de lege plekken met .isna().sum().")
+
+
+def check_sum_difference(
+    answer: Any, parts: pd.DataFrame, whole: pd.DataFrame, indicator: str
+) -> Feedback:
+    """Check: sum of the parts minus the whole (the effect of rounding to multiples of 5)."""
+    if _empty(answer):
+        return feedback(None, NOT_FILLED)
+    expected = float(parts[indicator].sum() - whole[indicator].iloc[0])
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return feedback(False, "Je antwoord moet één getal zijn.")
+    if np.isclose(value, expected):
+        return feedback(
+            True,
+            f"Het verschil is {expected:g}. Door afronden op vijftallen tellen de delen "
+            "niet precies op tot het geheel.",
+        )
+    if np.isclose(value, -expected):
+        return feedback(False, "Het teken is omgedraaid: doe de som van de delen min het geheel.")
+    return feedback(False, "Tel de delen op met .sum() en trek het cijfer van het geheel eraf.")
+
+
+def check_rank_change(
+    answer: Any, before: pd.DataFrame, after: pd.DataFrame, code: str
+) -> Feedback:
+    """Check how many places an area moved between two rankings (positive = higher up)."""
+    if _empty(answer):
+        return feedback(None, NOT_FILLED)
+    old_rank = before.set_index("code").loc[code, "rang"]
+    new_rank = after.set_index("code").loc[code, "rang"]
+    if pd.isna(old_rank) or pd.isna(new_rank):
+        return feedback(
+            None, "Dit gebied heeft te weinig cijfers voor een score. Kies andere cijfers."
+        )
+    old, new = int(old_rank), int(new_rank)
+    expected = old - new
+    if answer == expected:
+        return feedback(True, f"Van plaats {old} naar plaats {new}: een index is een keuze.")
+    if answer == -expected:
+        return feedback(False, "Bijna: andersom. Een lager rangnummer betekent hoger op de lijst.")
+    return feedback(False, f"Vergelijk de kolom 'rang' van {code} in beide tabellen.")

@@ -1,0 +1,286 @@
+"""Results that travel between the sessions: what notebook 1 and 2 hand to notebook 3.
+
+Notebook 1 saves its choices (``tellen.json``); notebook 2 saves what residents said
+(a folder ``vertellen/`` with the survey answers, map notes, coded stories, the asset
+inventory and a ``meta.json``). Notebook 3 loads both, or makes the same thing from the
+practice data when a participant starts there. Everything is written to
+:func:`wijklib.notebook.session.export_dir` unless a folder is given, and can be packed into one
+zip file to download from Binder (:func:`bundle`).
+
+The survey answers hold no names or addresses (the questionnaire never asks for them):
+one row per respondent with a buurt code and the answers.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from wijklib.errors import WijklibError
+from wijklib.notebook.session import write_text
+
+TELLEN = "tellen.json"
+VERTELLEN = "vertellen"
+FORMAT_VERSION = 1
+_FILES = {
+    "antwoorden": "antwoorden.csv",
+    "verhalen": "verhalen.csv",
+    "krachten": "krachten.csv",
+    "wijkschouw": "wijkschouw.csv",
+}
+_NOTES = "kaartnotities.geojson"
+
+
+class ResultsFileError(WijklibError, ValueError):
+    """A saved result that cannot be read; the message says which file and what to do."""
+
+
+def _no_observations() -> pd.DataFrame:
+    """An empty wijkschouw table with its columns (it can be saved and loaded back)."""
+    from wijklib.vertellen.verhalen import new_observations
+
+    return new_observations()
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A saved table; a file without any line (an old save of an empty table) is empty."""
+    try:
+        return pd.read_csv(path, dtype={"buurtcode": "str"})
+    except pd.errors.EmptyDataError:
+        if path.is_file() and not path.read_text("utf-8").strip():
+            return pd.DataFrame()
+        raise
+
+
+def _folder(folder: str | Path | None) -> Path:
+    if folder is None:
+        from wijklib.notebook.session import export_dir
+
+        return export_dir()
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_tellen(
+    gemeente: str,
+    niveau: str,
+    focus: str,
+    indicators: list[str] | None = None,
+    questions: list[str] | None = None,
+    folder: str | Path | None = None,
+) -> Path:
+    """Save the choices of notebook 1 (gemeente, level, focus area, indicators, questions).
+
+    Returns
+    -------
+    Path
+        The JSON file written.
+    """
+    data = {
+        "versie": FORMAT_VERSION,
+        "gemaakt": datetime.now().isoformat(timespec="seconds"),
+        "gemeente": gemeente,
+        "niveau": niveau,
+        "focus": focus,
+        "indicatoren": list(indicators or []),
+        "vragen": list(questions or []),
+    }
+    path = _folder(folder) / TELLEN
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+    return path
+
+
+def load_tellen(folder: str | Path | None = None) -> dict[str, Any] | None:
+    """The saved choices of notebook 1, or None when notebook 1 saved nothing here."""
+    path = _folder(folder) / TELLEN
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ResultsFileError(
+            f"Het bestand {path} is beschadigd ({err}). Voer notebook 1 opnieuw uit tot en "
+            "met 'Bewaar je keuzes', of verwijder het bestand om met de oefendata te werken."
+        ) from err
+    if not isinstance(data, dict) or not {"gemeente", "niveau", "focus"} <= set(data):
+        raise ResultsFileError(
+            f"In {path} ontbreken de gemeente, het niveau of het gebied. Voer notebook 1 "
+            "opnieuw uit tot en met 'Bewaar je keuzes'."
+        )
+    return data
+
+
+@dataclass
+class Vertellen:
+    """What residents said, as notebook 2 leaves it.
+
+    Attributes
+    ----------
+    gemeente : str
+    antwoorden : pandas.DataFrame
+        Survey answers, one row per respondent (``respondent``, ``buurtcode`` …).
+    kaartnotities : geopandas.GeoDataFrame
+        Map notes with ``categorie``, ``tekst`` and (after assigning) ``buurtcode``.
+    verhalen : pandas.DataFrame
+        Stories with confirmed themes (:func:`wijklib.vertellen.verhalen.confirm_themes`).
+    krachten : pandas.DataFrame
+        The asset inventory.
+    wijkschouw : pandas.DataFrame
+        Observations of the neighbourhood walk (default: an empty table with the columns
+        of :func:`wijklib.vertellen.verhalen.new_observations`).
+    oefendata : bool
+        True when (part of) it is the fictional practice set.
+    extra : dict
+        Anything else worth keeping (seed, planted disagreements, survey year …).
+    """
+
+    gemeente: str
+    antwoorden: pd.DataFrame
+    kaartnotities: gpd.GeoDataFrame
+    verhalen: pd.DataFrame
+    krachten: pd.DataFrame
+    wijkschouw: pd.DataFrame = field(default_factory=_no_observations)
+    oefendata: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
+    """Write the results of notebook 2 to ``<folder>/vertellen/``.
+
+    Returns
+    -------
+    Path
+        The folder written; ``meta.json`` is written last, so a folder without it is
+        an unfinished save.
+    """
+    target = _folder(folder) / VERTELLEN
+    target.mkdir(parents=True, exist_ok=True)
+    meta_path = target / "meta.json"
+    meta_path.unlink(missing_ok=True)
+    for attr, name in _FILES.items():
+        frame: pd.DataFrame = getattr(result, attr)
+        tmp = target / (name + ".tmp")
+        frame.to_csv(tmp, index=False, encoding="utf-8")
+        tmp.replace(target / name)
+    from wijklib.vertellen.kaartnotities import save_notes
+
+    save_notes(result.kaartnotities, target / _NOTES)
+    meta = {
+        "versie": FORMAT_VERSION,
+        "gemaakt": datetime.now().isoformat(timespec="seconds"),
+        "gemeente": result.gemeente,
+        "oefendata": result.oefendata,
+        "aantallen": {attr: len(getattr(result, attr)) for attr in [*_FILES, "kaartnotities"]},
+        "extra": result.extra,
+    }
+    write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=1, default=str))
+    return target
+
+
+def load_vertellen(folder: str | Path | None = None) -> Vertellen | None:
+    """The saved results of notebook 2, or None when there are none.
+
+    Raises
+    ------
+    ResultsFileError
+        A file is missing or damaged; the message names it and says what to do.
+    """
+    from wijklib.vertellen.kaartnotities import load_notes
+
+    target = _folder(folder) / VERTELLEN
+    meta_path = target / "meta.json"
+    if not meta_path.is_file():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+        frames = {attr: _read_csv(target / name) for attr, name in _FILES.items()}
+        notes = load_notes(target / _NOTES)
+    except (OSError, ValueError, json.JSONDecodeError, WijklibError) as err:
+        raise ResultsFileError(
+            f"De bewaarde resultaten van notebook 2 in {target} zijn niet compleet of "
+            f"beschadigd ({err}). Voer notebook 2 opnieuw uit tot en met 'Bewaar je werk', "
+            "of verwijder de map om met de oefendata te werken."
+        ) from err
+    for frame in frames.values():
+        if "buurtcode" in frame:
+            frame["buurtcode"] = frame["buurtcode"].astype("str")
+    return Vertellen(
+        gemeente=str(meta.get("gemeente", "")),
+        kaartnotities=notes,
+        oefendata=bool(meta.get("oefendata", False)),
+        extra=dict(meta.get("extra", {})),
+        **frames,
+    )
+
+
+def practice_vertellen(
+    buurten: pd.DataFrame, gebieden: gpd.GeoDataFrame, seed: int = 2026,
+    focus: str | None = None,
+) -> Vertellen:
+    """The fictional practice set for a gemeente's real buurten (labelled as practice data).
+
+    Parameters
+    ----------
+    buurten : pandas.DataFrame
+        :func:`wijklib.kerncijfers` at buurt level.
+    gebieden : geopandas.GeoDataFrame
+        :func:`wijklib.gebieden` at buurt level.
+    seed : int
+        The same seed gives the same set.
+    focus : str, optional
+        A buurt or wijk code to concentrate the map notes and stories on.
+    """
+    from wijklib.vertellen import kaartnotities, practice, verhalen
+
+    antwoorden = practice.practice_responses(buurten, seed=seed)
+    notes = kaartnotities.assign_buurt(
+        kaartnotities.practice_notes(gebieden, seed=seed, focus=focus), gebieden
+    )
+    stories = verhalen.practice_stories(gebieden, seed=seed, focus=focus)
+    coded = verhalen.confirm_themes(verhalen.suggest_themes(stories), "alle")
+    gemeente = str(buurten["gemeentenaam"].iloc[0]) if "gemeentenaam" in buurten and \
+        len(buurten) else ""
+    return Vertellen(
+        gemeente=gemeente,
+        antwoorden=antwoorden,
+        kaartnotities=notes,
+        verhalen=coded,
+        krachten=verhalen.practice_assets(gebieden, seed=seed, focus=focus),
+        wijkschouw=verhalen.practice_observations(gebieden, seed=seed, focus=focus),
+        oefendata=True,
+        extra={"seed": seed, "afwijkingen": antwoorden.attrs.get("afwijkingen", [])},
+    )
+
+
+def bundle(paths: list[str | Path], zip_path: str | Path) -> Path:
+    """Pack files and folders into one zip file (to download everything at once).
+
+    Returns
+    -------
+    Path
+        The zip file.
+    """
+    zip_path = Path(zip_path)
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = zip_path.with_name(zip_path.name + ".tmp")
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise ResultsFileError(f"{', '.join(missing)} bestaat niet (nog); maak het eerst aan.")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in map(Path, paths):
+            if item.is_dir():
+                for file in sorted(item.rglob("*")):
+                    if file.is_file() and not file.name.endswith(".tmp"):
+                        archive.write(file, Path(item.name) / file.relative_to(item))
+            else:
+                archive.write(item, item.name)
+    tmp.replace(zip_path)
+    return zip_path

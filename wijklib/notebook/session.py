@@ -1,0 +1,194 @@
+"""Notebook conveniences: friendly Dutch errors, download links, saving work.
+
+Nothing here is needed to use :mod:`wijklib` from plain Python; the notebooks call
+:func:`setup` once at the top.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from wijklib.config import repo_root, settings
+from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.rendering import escape
+
+
+def export_dir() -> Path:
+    """Folder for what a participant makes (``WIJKLIB_EXPORT``; ``data/export`` in a checkout)."""
+    path = settings().export_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def file_stem(text: str, default: str = "pagina") -> str:
+    """A safe file name part: ``"Taag- en Rubicondreef & co"`` -> ``"taag-en-rubicondreef-co"``."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()
+    return stem[:60] or default
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write a text file atomically (a temporary file, then a rename): never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_page(page: str, path: str | Path | None = None, stem: str = "pagina") -> Path:
+    """Save an HTML page a participant made (a profile, a summary).
+
+    Parameters
+    ----------
+    page : str
+        The HTML.
+    path : str or Path, optional
+        File to write; default ``<stem>.html`` in :func:`export_dir`.
+    stem : str
+        File name without extension, for the default path.
+
+    Returns
+    -------
+    Path
+        The file written (download it with :func:`download_link`).
+    """
+    return write_text(path if path is not None else export_dir() / f"{stem}.html", page)
+
+
+def friendly_error_html(err: BaseException) -> str:
+    """The Dutch message of a wijklib error as a small HTML box (text escaped)."""
+    return (
+        '<div style="border-left:6px solid #d55e00;background:#fff4ec;padding:.6em 1em;'
+        'margin:.3em 0;font-family:sans-serif">'
+        "<strong>Dat ging niet goed.</strong><br>"
+        f"{escape(str(err))}</div>"
+    )
+
+
+def _show_friendly(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset=None):
+    from IPython.display import HTML, display
+
+    display(HTML(friendly_error_html(value)))
+    return None
+
+
+def setup(quiet: bool = False) -> None:
+    """Prepare a notebook: wijklib errors show as a short Dutch message, not a traceback.
+
+    Parameters
+    ----------
+    quiet : bool
+        Do not print the one-line status.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to set up
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((WijklibError,), _show_friendly)
+    if not quiet:
+        cfg = settings()
+        print(f"Klaar om te beginnen. Opgehaalde gegevens staan in: {cfg.cache_dir}")
+
+
+def download_link(path: str | Path, label: str | None = None) -> Any:
+    """A link that downloads ``path`` from the browser (also on Binder).
+
+    The file is embedded in the link itself (a data URI), so it works wherever the
+    notebook is shown, without a file server.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    path = Path(path)
+    if not path.is_file():
+        raise WijklibError(f"Het bestand {path} bestaat niet (nog). Maak het eerst aan.")
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    text = escape(label or f"Download {path.name}")
+    name = escape(path.name, quote=True)
+    return HTML(
+        f'<a download="{name}" href="data:{mime};base64,{data}" '
+        'style="display:inline-block;padding:.4em .9em;background:#0072b2;color:#fff;'
+        f'border-radius:4px;text-decoration:none">⬇ {text}</a>'
+    )
+
+
+def preview_html(page: str, height: int = 640) -> Any:
+    """Show a complete HTML page (a buurtprofiel, a buurtagenda) inside the notebook.
+
+    The page goes into an ``<iframe srcdoc>``, so its styles do not mix with the
+    notebook's and its text stays escaped.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    # wrapped in a div: IPython warns about a bare <iframe> (and the warning would reach
+    # the participant)
+    return HTML(
+        f'<div class="wijklib-preview"><iframe srcdoc="{escape(page, quote=True)}" '
+        f'title="voorbeeld" style="width:100%;height:{int(height)}px;border:1px solid #ccc">'
+        "</iframe></div>"
+    )
+
+
+def data_file(name: str | Path) -> Path:
+    """Find a participant's own file: a bare file name is looked up in the ``data/`` folder.
+
+    Parameters
+    ----------
+    name : str or Path
+        ``"mijn_enquete.csv"`` (looked up in ``data/`` of the workbook, as the README
+        says), or a path to a file elsewhere (absolute, or relative to the folder the
+        notebook runs in).
+
+    Returns
+    -------
+    Path
+        The file.
+
+    Raises
+    ------
+    WijklibError
+        When the file does not exist; the message lists the files that are in ``data/``.
+    """
+    text = str(name).strip()
+    if not text:
+        raise InvalidChoiceError("Geef de naam van je bestand, bijvoorbeeld 'mijn_enquete.csv'.")
+    root = repo_root()
+    folder = (root / "data") if root is not None else Path.cwd() / "data"
+    given = Path(text).expanduser()
+    candidates = [given] if given.is_absolute() else [folder / given, Path.cwd() / given]
+    for path in candidates:
+        if path.is_file():
+            return path
+    present = sorted(p.name for p in folder.glob("*") if p.is_file() and p.name != "README.md"
+                     and not p.name.startswith(".")) if folder.is_dir() else []
+    listing = (f" Wel in de map: {', '.join(present[:10])}." if present
+               else " De map is nu leeg.")
+    raise WijklibError(
+        f"Het bestand '{text}' staat niet in de map {folder}.{listing} Zet je bestand in die "
+        "map (in JupyterLab: sleep het naar de map data/) en typ de naam precies over, met "
+        "de extensie (.csv, .xlsx of .geojson)."
+    )

@@ -1,0 +1,360 @@
+"""Small widgets for the notebooks (ipywidgets): a picker and dot voting.
+
+* :class:`Picker` chooses gemeente, niveau and focus area (notebook 1);
+* :class:`Stemmen` divides dots (or weights) over themes (notebook 3).
+
+Each widget is a thin layer: the work is done by tested functions (:func:`focus_options`,
+:func:`resolve_choice`, :func:`wijklib.agenda.state.dot_vote`, :func:`wijklib.agenda.state.weigh`).
+A notebook never depends on a widget: the parameter cell holds the same choices, and
+``waarden()`` returns those values unchanged when nobody touches the widget (for example
+when papermill runs the notebook).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from wijklib.data.areas import find_area
+from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.rendering import escape
+
+LEVELS = ("buurt", "wijk")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A checked choice: the gemeente's name, the level and the focus area's code."""
+
+    gemeente: str
+    niveau: str
+    focus: str
+    focus_naam: str
+
+
+def focus_options(areas: pd.DataFrame, wijk: str | None = None) -> list[tuple[str, str]]:
+    """Options for a focus dropdown: ``("Naam (code)", code)``, sorted by name.
+
+    Parameters
+    ----------
+    areas : pandas.DataFrame
+        Wijken or buurten from :func:`wijklib.kerncijfers` (``code``, ``naam``).
+    wijk : str, optional
+        Only the buurten of this wijk, by its code (``"WK034403"``).
+
+    Returns
+    -------
+    list of (label, code)
+    """
+    if wijk:
+        if "wijkcode" not in areas.columns:
+            raise InvalidChoiceError("Deze tabel heeft geen wijkcodes: kies geen wijk.")
+        rows = areas[areas["wijkcode"].str.upper() == str(wijk).strip().upper()]
+        if rows.empty:
+            raise InvalidChoiceError(
+                f"Er zijn geen buurten in wijk '{wijk}'. Gebruik de code van de wijk, "
+                "bijvoorbeeld 'WK034403'."
+            )
+    else:
+        rows = areas
+    ordered = rows.sort_values("naam", key=lambda s: s.fillna("").str.casefold())
+    return [(f"{naam} ({code})", str(code)) for code, naam in
+            zip(ordered["code"], ordered["naam"], strict=True)]
+
+
+def resolve_choice(
+    gemeente: str | int,
+    niveau: str,
+    focus: str,
+    load: Callable[..., pd.DataFrame] | None = None,
+) -> Choice:
+    """Check a choice of gemeente, niveau and focus area and make it exact.
+
+    Parameters
+    ----------
+    gemeente : str or int
+        Name or code; unknown names raise an error with the closest names.
+    niveau : {"buurt", "wijk"}
+    focus : str
+        Code or (part of the) name of an area at that level.
+    load : callable, optional
+        Loader with the signature of :func:`wijklib.kerncijfers` (default that one).
+
+    Returns
+    -------
+    Choice
+    """
+    if niveau not in LEVELS:
+        raise InvalidChoiceError(f"Kies als niveau 'buurt' of 'wijk', niet '{niveau}'.")
+    if load is None:
+        from wijklib.data.cbs import kerncijfers as load
+    areas = load(gemeente, niveau=niveau)
+    row = find_area(areas, focus)
+    name = str(areas["gemeentenaam"].iloc[0]) if "gemeentenaam" in areas and len(areas) \
+        else str(gemeente)
+    return Choice(gemeente=name, niveau=niveau, focus=str(row["code"]),
+                  focus_naam=str(row["naam"]))
+
+
+class Picker:
+    """Dropdowns for gemeente, niveau and focus; read the result with :meth:`waarden`.
+
+    Parameters
+    ----------
+    gemeente, niveau, focus
+        The values of the parameter cell; they are the starting point and the result
+        when the widget is not used.
+    load : callable, optional
+        As in :func:`resolve_choice`.
+    """
+
+    def __init__(self, gemeente: str, niveau: str = "buurt", focus: str = "",
+                 load: Callable[..., pd.DataFrame] | None = None) -> None:
+        import ipywidgets as w
+
+        if load is None:
+            from wijklib.data.cbs import kerncijfers as load
+        self._load = load
+        self._start = (gemeente, niveau, focus)
+        self.gemeente = w.Text(value=str(gemeente), description="Gemeente",
+                               continuous_update=False)
+        self.niveau = w.ToggleButtons(options=list(LEVELS), value=niveau, description="Niveau")
+        self.focus = w.Dropdown(options=[], description="Gebied",
+                                layout=w.Layout(width="32em"))
+        self.message = w.HTML()
+        self.box = w.VBox([self.gemeente, self.niveau, self.focus, self.message])
+        self._touched = False
+        self._refresh(initial_focus=focus)
+        self.gemeente.observe(self._changed, names="value")
+        self.niveau.observe(self._changed, names="value")
+        self.focus.observe(self._focus_changed, names="value")
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        self._touched = True
+        self._refresh()
+
+    def _focus_changed(self, _change: dict[str, Any]) -> None:
+        self._touched = True
+        self._say_next()
+
+    def _refresh(self, initial_focus: str = "") -> None:
+
+        try:
+            areas = self._load(self.gemeente.value, niveau=self.niveau.value)
+            options = focus_options(areas)
+        except WijklibError as err:
+            self.focus.options = []
+            self.message.value = (f'<span style="color:#d55e00">{escape(str(err))}</span>')
+            return
+        self.focus.options = options
+        if initial_focus:
+            try:
+                self.focus.value = str(find_area(areas, initial_focus)["code"])
+            except WijklibError:
+                pass
+        self._say_next()
+
+    def _say_next(self) -> None:
+
+        label = dict((code, label) for label, code in self.focus.options).get(self.focus.value)
+        self.message.value = (
+            f"Gekozen: <b>{escape(label or 'nog geen gebied')}</b>. Voer nu de volgende "
+            "cel uit; daarna de rest van het notebook."
+        )
+
+    def waarden(self) -> tuple[str, str, str]:
+        """``(GEMEENTE, NIVEAU, FOCUS)``: the widget's choice, or the starting values."""
+        if not self._touched or not self.focus.value:
+            return self._start
+        return (self.gemeente.value, self.niveau.value, self.focus.value)
+
+    def __repr__(self) -> str:
+        gemeente, niveau, focus = self.waarden()
+        return (f"Keuzelijst voor gemeente, niveau en gebied (nu: {gemeente}, {niveau}, "
+                f"{focus}). De keuzelijst werkt in JupyterLab en op Binder.")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):  # shown where widgets do not work: a readable line
+            bundle["text/plain"] = repr(self)
+        return bundle
+
+
+def picker(gemeente: str, niveau: str = "buurt", focus: str = "") -> Picker:
+    """Show the picker; see :class:`Picker`."""
+    return Picker(gemeente, niveau, focus)
+
+
+# --------------------------------------------------------------- dot voting (notebook 3)
+
+#: Kinds of vote of :class:`Stemmen`: dots (whole numbers) or weights.
+VOTE_KINDS = ("stippen", "gewichten")
+
+
+def votes_from(priorities: Any) -> dict[str, int]:
+    """The dots per theme of earlier priorities (e.g. of a loaded agenda).
+
+    Parameters
+    ----------
+    priorities : list of wijklib.agenda.state.Prioriteit
+
+    Returns
+    -------
+    dict
+        ``{thema: stippen}``; empty when there are no priorities or when they came from
+        weights (then there are no dots to start from).
+    """
+    out: dict[str, int] = {}
+    for p in priorities or []:
+        if getattr(p, "stemmen", None) is None:
+            return {}
+        out[str(p.thema)] = int(p.stemmen)
+    return out
+
+
+def priority_table(priorities: Any) -> pd.DataFrame:
+    """The priorities as a small Dutch table: rang, thema, stemmen and aandeel (%).
+
+    Parameters
+    ----------
+    priorities : list of wijklib.agenda.state.Prioriteit
+        From :func:`wijklib.agenda.state.dot_vote` or :func:`wijklib.agenda.state.weigh`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``stemmen`` is empty (``<NA>``) for weights; ``aandeel`` is rounded to whole
+        percents.
+    """
+    rows = [
+        {"rang": p.rang, "thema": p.thema, "stemmen": p.stemmen,
+         "aandeel (%)": round(100 * p.gewicht)}
+        for p in priorities or []
+    ]
+    frame = pd.DataFrame(rows, columns=["rang", "thema", "stemmen", "aandeel (%)"])
+    frame["stemmen"] = pd.array(frame["stemmen"].tolist(), dtype="Int64")
+    frame["rang"] = frame["rang"].astype("int64")
+    frame["aandeel (%)"] = frame["aandeel (%)"].astype("int64")
+    return frame
+
+
+class Stemmen:
+    """Sliders to divide dots (or weights) over the themes; read with :meth:`waarden`.
+
+    A thin layer over :func:`wijklib.agenda.state.dot_vote` and :func:`wijklib.agenda.state.weigh`:
+    the sliders only collect numbers. Untouched (for example when papermill runs the
+    notebook), :meth:`waarden` returns the starting values unchanged, just as the
+    parameter cell has them.
+
+    Parameters
+    ----------
+    start : dict
+        Dots (or weights) per theme: the parameter cell, or :func:`votes_from` of a loaded
+        agenda. Checked right away (Dutch message when a value is wrong).
+    themas : list of str, optional
+        Themes to show a slider for (missing themes start at 0). Default: those of
+        ``start``.
+    soort : {"stippen", "gewichten"}
+        Dots (whole numbers, :func:`~wijklib.agenda.state.dot_vote`) or weights
+        (:func:`~wijklib.agenda.state.weigh`).
+    maximum : int
+        Highest value of a slider (raised to the highest starting value when needed).
+    on_change : callable, optional
+        Called with the new list of priorities after every change that gives a valid
+        vote (use it to save the agenda).
+    """
+
+    def __init__(
+        self,
+        start: Any,
+        themas: list[str] | None = None,
+        soort: str = "stippen",
+        maximum: int = 10,
+        on_change: Callable[[list[Any]], None] | None = None,
+    ) -> None:
+        import math
+
+        import ipywidgets as w
+
+        if soort not in VOTE_KINDS:
+            raise InvalidChoiceError(f"Kies als soort 'stippen' of 'gewichten', niet '{soort}'.")
+        self.soort = soort
+        self._vote = self._rule()
+        self._vote(start)  # a wrong start gives a Dutch message here, not later
+        self._start = dict(start)
+        names = list(dict.fromkeys([*(themas or []), *self._start]))
+        top = max([int(maximum), *(math.ceil(float(v)) for v in self._start.values())])
+        slider = w.IntSlider if soort == "stippen" else w.FloatSlider
+        self.sliders = {
+            naam: slider(value=self._start.get(naam, 0), min=0, max=top,
+                         step=1 if soort == "stippen" else 0.5,
+                         description=naam, continuous_update=False,
+                         style={"description_width": "9em"}, layout=w.Layout(width="30em"))
+            for naam in names
+        }
+        self.message = w.HTML()
+        self.box = w.VBox([*self.sliders.values(), self.message])
+        self._touched = False
+        self._on_change = on_change
+        self._show()
+        for item in self.sliders.values():
+            item.observe(self._changed, names="value")
+
+    def _rule(self) -> Callable[[Any], list[Any]]:
+        from wijklib.agenda import state as agenda
+
+        return agenda.dot_vote if self.soort == "stippen" else agenda.weigh
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        self._touched = True
+        priorities = self._show()
+        if priorities is not None and self._on_change is not None:
+            self._on_change(priorities)
+
+    def _show(self) -> list[Any] | None:
+
+        try:
+            priorities = self.prioriteiten()
+        except WijklibError as err:
+            self.message.value = f'<span style="color:#d55e00">{escape(str(err))}</span>'
+            return None
+        order = ", ".join(f"{p.rang}. {p.thema}" for p in priorities)
+        total = sum(self.waarden().values())
+        what = f"{total:g} stippen" if self.soort == "stippen" else "gewichten"
+        self.message.value = (f"Volgorde ({escape(what)}): <b>{escape(order)}</b>. "
+                              "Voer daarna de volgende cel uit.")
+        return priorities
+
+    def waarden(self) -> dict[str, float]:
+        """Dots (or weights) per theme: the sliders, or the starting values when untouched."""
+        if not self._touched:
+            return dict(self._start)
+        return {naam: item.value for naam, item in self.sliders.items()}
+
+    def prioriteiten(self) -> list[Any]:
+        """The priorities of :meth:`waarden` (list of :class:`wijklib.agenda.state.Prioriteit`)."""
+        return self._vote(self.waarden())
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{k}: {v:g}" for k, v in self.waarden().items())
+        return (f"Stemknoppen ({self.soort}; nu: {values}). De schuifjes werken in "
+                "JupyterLab en op Binder.")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):  # shown where widgets do not work: a readable line
+            bundle["text/plain"] = repr(self)
+        return bundle
+
+
+def stemmen(
+    start: Any,
+    themas: list[str] | None = None,
+    soort: str = "stippen",
+    on_change: Callable[[list[Any]], None] | None = None,
+) -> Stemmen:
+    """Show the voting sliders; see :class:`Stemmen`."""
+    return Stemmen(start, themas=themas, soort=soort, on_change=on_change)

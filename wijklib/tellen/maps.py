@@ -1,0 +1,400 @@
+"""Maps: an interactive choropleth (folium) and static small multiples (matplotlib).
+
+Design choices, so that a map tells the truth:
+
+* classes from :mod:`mapclassify` (quantiles by default), with a legend that shows the
+  class limits, the unit and the year;
+* areas without a figure (missing or secret) are drawn grey with a dashed outline and get
+  their own legend entry: never a colour of the scale;
+* colour-blind-safe palettes only (cividis, viridis, ColorBrewer YlGnBu/PuBu);
+* every text that reaches HTML (names, labels, values) is escaped: folium inserts tooltip
+  fields as raw HTML;
+* tiles that need no key (OpenStreetMap) or none at all; the map stays readable
+  without tiles;
+* geometry rounded to about 1 m and lightly simplified, so the page stays small.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from wijklib.data import catalog
+from wijklib.errors import InvalidChoiceError
+from wijklib.guarantees.rendering import escape, raw_html_element
+from wijklib.tellen.compare import format_number
+
+PALETTES = ("cividis", "viridis", "YlGnBu", "PuBu")
+SCHEMES = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "NaturalBreaks",
+    "equal_interval": "EqualInterval",
+}
+MISSING_COLOUR = "#d9d9d9"
+FOCUS_COLOUR = "#d55e00"
+#: Coordinates are rounded to this grid (degrees; about 1 m) and lines simplified by 2 m.
+GRID = 1e-5
+SIMPLIFY = 2e-5
+
+
+def _colours(palette: str, k: int) -> list[str]:
+    import matplotlib as mpl
+    from matplotlib.colors import to_hex
+
+    if palette not in PALETTES:
+        raise InvalidChoiceError(
+            f"Het kleurenpalet '{palette}' ken ik niet. Kies uit: {', '.join(PALETTES)}."
+        )
+    cmap = mpl.colormaps[palette]
+    if k == 1:
+        return [to_hex(cmap(0.6))]
+    return [to_hex(cmap(0.1 + 0.85 * i / (k - 1))) for i in range(k)]
+
+
+def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> tuple[np.ndarray, list]:
+    """Assign classes to the non-missing values.
+
+    Returns
+    -------
+    (classes, bins)
+        ``classes`` has the class number per value (-1 for missing); ``bins`` the upper
+        limits of the classes.
+    """
+    import mapclassify
+
+    if scheme not in SCHEMES:
+        raise InvalidChoiceError(
+            f"De indeling '{scheme}' ken ik niet. Kies uit: {', '.join(SCHEMES)}."
+        )
+    values = pd.to_numeric(values, errors="coerce").astype("float64")
+    classes = np.full(len(values), -1, dtype=int)
+    known = values.notna().to_numpy()
+    distinct = np.unique(values[known])
+    if len(distinct) == 0:
+        return classes, []
+    k = int(max(1, min(k, len(distinct))))
+    if k == 1:
+        classes[known] = 0
+        return classes, [float(distinct[-1])]
+    classifier = getattr(mapclassify, SCHEMES[scheme])(values[known].to_numpy(), k=k)
+    classes[known] = classifier.yb
+    return classes, [float(b) for b in classifier.bins]
+
+
+def _classed(
+    data: pd.DataFrame, indicator: str, scheme: str, k: int, palette: str
+) -> tuple[np.ndarray, list[float], list[str], float]:
+    """Classes, class limits, colours and the lowest value of one indicator."""
+    classes, bins = classify(data[indicator], scheme, k)
+    colours = _colours(palette, max(1, len(bins)))
+    known = data[indicator].notna()
+    lower = float(np.nanmin(data[indicator].astype("float64"))) if known.any() else 0.0
+    return classes, bins, colours, lower
+
+
+def _legend_rows(bins: list[float], lower: float, colours: list[str], decimals: int | None):
+    rows = []
+    start = lower
+    for colour, upper in zip(colours, bins, strict=False):
+        text = f"{format_number(start, decimals)} – {format_number(upper, decimals)}"
+        rows.append((colour, text))
+        start = upper
+    return rows
+
+
+def _legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing: int) -> str:
+    items = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
+        f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>'
+        f"{escape(t)}</div>"
+        for c, t in rows
+    )
+    if missing:
+        items += (
+            f'<div><span style="display:inline-block;width:14px;height:14px;'
+            f"background:{MISSING_COLOUR};border:1px dashed #333;margin-right:6px;"
+            f'vertical-align:middle"></span>geen cijfer (ontbreekt of geheim): {missing}</div>'
+        )
+    return (
+        '<div class="wijklib-legend" style="position:absolute;bottom:24px;left:12px;'
+        "z-index:9999;background:rgba(255,255,255,.93);padding:8px 10px;border-radius:4px;"
+        'font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:280px">'
+        f"<strong>{escape(title)}</strong><br><em>{escape(subtitle)}</em>{items}</div>"
+    )
+
+
+def _tip_lines(
+    row: Any, indicator: str, ind: catalog.Indicator, year_text: str, decimals: int | None
+) -> tuple[str, str, str]:
+    """Plain-text tooltip lines: name, "label: value unit", "year · code" (not escaped)."""
+    value = getattr(row, indicator)
+    shown = format_number(value, decimals)
+    unit = "" if pd.isna(value) else f" {ind.eenheid}"
+    return str(row.naam), f"{ind.label}: {shown}{unit}", f"{year_text} · {row.code}"
+
+
+def _figure_year(figures: pd.DataFrame, indicator: str) -> int | None:
+    info = figures.attrs.get("indicators", {}).get(indicator, {})
+    return info.get("year")
+
+
+def prepare(areas: gpd.GeoDataFrame, figures: pd.DataFrame, indicator: str) -> gpd.GeoDataFrame:
+    """Join figures onto areas by ``code`` and lighten the geometry for the web."""
+    if indicator not in figures.columns:
+        catalog.get(indicator)  # raises with suggestions when the name is unknown
+        raise InvalidChoiceError(f"De tabel heeft geen kolom '{indicator}'.")
+    joined = areas[["code", "naam", "geometry"]].merge(
+        figures[["code", indicator]], on="code", how="left"
+    )
+    geometry = shapely.set_precision(
+        joined.geometry.simplify(SIMPLIFY, preserve_topology=True).values, GRID
+    )
+    return gpd.GeoDataFrame(joined.drop(columns="geometry"), geometry=geometry, crs=areas.crs)
+
+
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    indicator: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str = "cividis",
+    focus: str | None = None,
+    tiles: str | None = "OpenStreetMap",
+    decimals: int | None = None,
+) -> folium.Map:
+    """An interactive map of one indicator per area.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Boundaries from :func:`wijklib.gebieden`.
+    figures : pandas.DataFrame
+        Figures from :func:`wijklib.kerncijfers` (joined on ``code``).
+    indicator : str
+        Catalogue name, e.g. ``"woz_waarde"``.
+    scheme : {"quantiles", "natural_breaks", "equal_interval"}
+    k : int
+        Number of classes (fewer when there are fewer distinct values).
+    palette : str
+        One of :data:`PALETTES` (all colour-blind safe).
+    focus : str, optional
+        Code of an area to outline.
+    tiles : str or None
+        A keyless tile layer, or None for no background.
+    decimals : int, optional
+        Decimals in legend and tooltip (default: depends on the size of the numbers).
+
+    Returns
+    -------
+    folium.Map
+        Show it with :func:`wijklib.notebook.offline.show` (works offline) or save it with
+        :func:`wijklib.notebook.offline.save_map`.
+    """
+    if indicator is Ellipsis or indicator is None:
+        raise InvalidChoiceError("Kies eerst een cijfer voor de kaart (bijvoorbeeld 'inwoners').")
+    ind = catalog.get(indicator)
+    data = prepare(areas, figures, indicator)
+    classes, bins, colours, lower = _classed(data, indicator, scheme, k, palette)
+    year = _figure_year(figures, indicator)
+    year_text = f"{year}" if year else "jaar onbekend"
+    source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
+    features = []
+    for row, cls in zip(data.itertuples(index=False), classes, strict=True):
+        name, figure, small = _tip_lines(row, indicator, ind, year_text, decimals)
+        tip = (
+            f"<strong>{escape(name)}</strong><br>{escape(figure)}<br>"
+            f"<small>{escape(small)}</small>"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(row.geometry),
+                "properties": {
+                    "tip": tip,
+                    "fill": MISSING_COLOUR if cls < 0 else colours[cls],
+                    "missing": bool(cls < 0),
+                    "focus": row.code == focus,
+                },
+            }
+        )
+    bounds = data.total_bounds
+    m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=False, zoom_control=True)
+    if len(data):
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        p = feature["properties"]
+        return {
+            "fillColor": p["fill"],
+            "fillOpacity": 0.75,
+            "color": FOCUS_COLOUR if p["focus"] else "#444444",
+            "weight": 3 if p["focus"] else (1 if not p["missing"] else 1.2),
+            "dashArray": "4 3" if p["missing"] else None,
+        }
+
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=escape(ind.label),
+        style_function=style,
+        highlight_function=lambda _: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        smooth_factor=1.0,
+    ).add_to(m)
+    rows = _legend_rows(bins, lower, colours, decimals)
+    legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
+    m.get_root().html.add_child(raw_html_element(legend))
+    return m
+
+
+def small_multiples(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    indicators: list[str],
+    ncols: int = 3,
+    k: int = 5,
+    palette: str = "cividis",
+):
+    """A static figure with one small map per indicator, for printing.
+
+    Missing figures are hatched grey; each panel says unit and year.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    if not indicators:
+        raise InvalidChoiceError("Kies minstens één cijfer voor de kaartjes.")
+    n = len(indicators)
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 4.2 * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_axis_off()
+    for ax, indicator in zip(axes.flat, indicators, strict=False):
+        ind = catalog.get(indicator)
+        data = prepare(areas, figures, indicator)
+        classes, bins, colours, lower = _classed(data, indicator, "quantiles", k, palette)
+        fills = [MISSING_COLOUR if c < 0 else colours[c] for c in classes]
+        data.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.3)
+        missing = data[classes < 0]
+        if len(missing):
+            missing.plot(ax=ax, facecolor="none", edgecolor="#555555", hatch="///", linewidth=0.3)
+        year = _figure_year(figures, indicator) or "jaar onbekend"
+        ax.set_title(f"{ind.label}\n({ind.eenheid}, {year})", fontsize=9)
+        ax.set_axis_off()
+        handles = [Patch(facecolor=c, edgecolor="#555555", label=t)
+                   for c, t in _legend_rows(bins, lower, colours, None)]
+        if len(missing):
+            handles.append(Patch(facecolor=MISSING_COLOUR, hatch="///", label="geen cijfer"))
+        ax.legend(handles=handles, fontsize=6, loc="lower left", frameon=False)
+    fig.text(0.01, 0.005, "Bron: CBS Kerncijfers wijken en buurten; kaart CBS/Kadaster",
+             fontsize=7, color="#555555")
+    fig.tight_layout()
+    return fig
+
+
+def _svg_path(geom: Any, x0: float, y1: float, scale: float) -> str:
+    """SVG path data of a (multi)polygon in projected metres; y axis flipped."""
+    parts = []
+    polygons = getattr(geom, "geoms", [geom])
+    for poly in polygons:
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:, :2]
+            px = (xy[:, 0] - x0) * scale
+            py = (y1 - xy[:, 1]) * scale
+            pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
+            parts.append(f"M{pts}Z")
+    return "".join(parts)
+
+
+def svg_map(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    indicator: str,
+    focus: str | None = None,
+    k: int = 5,
+    palette: str = "cividis",
+    width: int = 640,
+    decimals: int | None = None,
+) -> str:
+    """A static map as inline SVG, for pages that must print well (no scripts, no tiles).
+
+    Same honest rules as :func:`choropleth`: classes from :func:`classify`, missing
+    figures hatched grey with their own legend entry, every text escaped. Each area
+    is one ``<path class="gebied">`` with a ``<title>`` (the browser shows it as a
+    tooltip) holding name, value, unit and year.
+
+    Parameters
+    ----------
+    areas, figures, indicator, focus, k, palette, decimals
+        As in :func:`choropleth` (quantile classes).
+    width : int
+        Width in SVG units; the height follows the shape of the area.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element followed by a legend ``<div class="wijklib-legend">``.
+    """
+    ind = catalog.get(indicator)
+    data = prepare(areas, figures, indicator)
+    if not len(data):
+        return '<p class="wijklib-legend">Geen gebieden om te tekenen.</p>'
+    classes, bins, colours, lower = _classed(data, indicator, "quantiles", k, palette)
+    year = _figure_year(figures, indicator)
+    year_text = f"{year}" if year else "jaar onbekend"
+    projected = data.to_crs(28992) if data.crs is not None and data.crs.is_geographic else data
+    x0, y0, x1, y1 = projected.total_bounds
+    scale = width / max(x1 - x0, 1.0)
+    height = max(1.0, (y1 - y0) * scale)
+    paths = []
+    order = np.argsort([row.code == focus for row in data.itertuples()], kind="stable")
+    for i in order:  # focus area last, so its outline is on top
+        row = data.iloc[i]
+        cls = classes[i]
+        lines = _tip_lines(row, indicator, ind, year_text, decimals)
+        fill = "url(#wijklib-missing)" if cls < 0 else colours[cls]
+        stroke = (f'stroke="{FOCUS_COLOUR}" stroke-width="4"' if row["code"] == focus
+                  else 'stroke="#444" stroke-width="0.6"')
+        paths.append(
+            f'<path class="gebied" data-code="{escape(str(row["code"]))}" '
+            f'd="{_svg_path(projected.geometry.iloc[i], x0, y1, scale)}" fill="{fill}" '
+            f'{stroke}><title>{escape(chr(10).join(lines))}</title></path>'
+        )
+    title = escape(f"Kaart: {ind.label} per gebied")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{title}" '
+        f'viewBox="-4 -4 {width + 8} {height + 8:.0f}" style="width:100%;height:auto">'
+        '<defs><pattern id="wijklib-missing" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="{MISSING_COLOUR}"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#777" stroke-width="1.5"/></pattern></defs>'
+        f"{''.join(paths)}</svg>"
+    )
+    rows = _legend_rows(bins, lower, colours, decimals)
+    source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
+    legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
+    compact = legend.replace("position:absolute;bottom:24px;left:12px;", "")
+    return svg + compact.replace("font:12px/1.4", "font:10px/1.25")
+
+
+def geojson_size(m: folium.Map) -> int:
+    """Bytes of GeoJSON data in a map (for comparing map sizes)."""
+    total = 0
+    for child in m._children.values():
+        data = getattr(child, "data", None)
+        if isinstance(data, dict):
+            total += len(json.dumps(data))
+    return total

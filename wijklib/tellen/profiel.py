@@ -1,0 +1,345 @@
+"""Buurtprofiel: a one-page, printable HTML profile of one buurt (or wijk).
+
+The page is self-contained (no scripts, no web fonts, no tiles): key figures against
+the gemeente, Nederland and similar areas with the year and source of every figure, a
+static map (:func:`wijklib.tellen.maps.svg_map`), what stands out, notes on small numbers and
+rounding, and open questions to take to residents. Every text is escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from wijklib.data import catalog
+from wijklib.data.areas import find_area
+from wijklib.errors import InvalidChoiceError
+from wijklib.guarantees.rendering import escape
+from wijklib.tellen import compare, maps
+
+#: Key figures shown when no list is given; missing columns are skipped.
+KEY_INDICATORS = (
+    "inwoners",
+    "pct_0_15",
+    "pct_65_plus",
+    "pct_eenpersoonshuishoudens",
+    "pct_huishoudens_met_kinderen",
+    "woz_waarde",
+    "pct_huurwoningen",
+    "bijstand_per_1000",
+    "bevolkingsdichtheid",
+)
+#: At most this many standouts against the gemeente (half as many against similar areas).
+MAX_STANDOUTS = 3
+#: How the columns similar areas are matched on read in a sentence.
+_BY_WORDS = {"stedelijkheid": "stedelijkheid", "inwoners": "aantal inwoners"}
+#: Below this number of inhabitants rates jump from year to year (see pitfalls).
+SMALL_AREA = 200
+
+_CSS = """
+@page { size: A4; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font: 10pt/1.4 "Segoe UI", Arial, sans-serif; color: #1a1a1a; margin: 0 auto;
+       max-width: 190mm; padding: 6mm; }
+h1 { font-size: 19pt; margin: 0 0 2mm; } h2 { font-size: 12.5pt; margin: 5mm 0 2mm;
+     border-bottom: 2px solid #0072b2; padding-bottom: 1mm; }
+.sub { color: #555; margin: 0 0 3mm; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+small { color: #555; }
+th, td { border-bottom: 1px solid #ccc; padding: .8mm 1.2mm; text-align: left;
+         vertical-align: top; }
+th { background: #eef6fb; } td.num { text-align: right; white-space: nowrap; }
+tr { page-break-inside: avoid; }
+.missing { color: #777; font-style: italic; }
+.columns { display: flex; gap: 6mm; } .columns > * { flex: 1; min-width: 0; }
+#kaart svg { max-height: 95mm; }
+.wijklib-legend { font-size: 8.5pt; margin-top: 1mm; }
+.note { background: #fff8e5; border-left: 4px solid #e69f00; padding: 1.5mm 3mm;
+        margin: 2mm 0; font-size: 9.5pt; }
+footer { color: #555; font-size: 8.5pt; margin-top: 5mm; border-top: 1px solid #ccc;
+         padding-top: 2mm; }
+@media print { body { padding: 0; font-size: 8.5pt; } table { font-size: 8pt; }
+  .sub, .note, footer, .wijklib-legend { font-size: 7.5pt; } h1 { font-size: 15pt; }
+  a { color: inherit; text-decoration: none; }
+  #kaart svg { max-height: 58mm; } ul, ol { padding-left: 5mm; margin: 1mm 0; }
+  h2 { font-size: 11pt; margin: 2.5mm 0 1mm; } p { margin: 1mm 0; } .note { margin: 1mm 0; }
+  .columns > :first-child { flex: .75; } footer { margin-top: 2mm; } }
+"""
+
+
+
+def _cell(value: Any, unit: str = "", year: Any = None, show_year: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return '<td class="num missing">geen cijfer</td>'
+    text = compare.format_number(value)
+    if show_year and year is not None and not pd.isna(year):
+        text += f" ({int(year)})"
+    return f'<td class="num">{escape(text)}</td>'
+
+
+def _sources(frames: list[pd.DataFrame], indicators: list[str], areas_year: Any) -> list[str]:
+    """One line per CBS table used, with its years; plus the map."""
+    tables: dict[str, set[int]] = {}
+    for frame in frames:
+        info = frame.attrs.get("indicators", {}) if frame is not None else {}
+        for name in indicators:
+            meta = info.get(name) or {}
+            if meta.get("table_id"):
+                tables.setdefault(str(meta["table_id"]), set()).add(int(meta.get("year") or 0))
+    lines = [
+        f"CBS, Kerncijfers wijken en buurten {', '.join(str(y) for y in sorted(ys) if y)} "
+        f"(tabel {table}), via CBS Open Data (OData)."
+        for table, ys in sorted(tables.items())
+    ]
+    if areas_year:
+        lines.append(f"Kaart: CBS/Kadaster, Wijk- en buurtkaart {areas_year}, via PDOK.")
+    lines.append("Licentie: CC BY 4.0 (Bron: CBS, Kadaster).")
+    return lines
+
+
+def _standouts(table: pd.DataFrame, comparable: dict[str, bool], size: str) -> pd.DataFrame:
+    """Rows that stand out, comparable kinds only, largest relative difference first."""
+    if not len(table):
+        return table
+    keep = table["opvallend"].fillna(False).astype(bool) & table["indicator"].map(comparable)
+    out = table[keep.fillna(False).astype(bool)]
+    order = out[size].abs().sort_values(ascending=False).index
+    return out.loc[order]
+
+
+def _difference_cell(r: Any, comparable: bool) -> str:
+    """Size and direction of the difference with the gemeente; bold when it stands out."""
+    if not comparable:
+        return '<td class="missing">niet te vergelijken (aantal)</td>'
+    if pd.isna(r.verschil_gemeente):
+        return '<td class="missing">onbekend</td>'
+    ind = catalog.get(r.indicator)
+    if ind.soort in ("percentage", "aandeel"):
+        size = f"{compare.format_number(r.verschil_gemeente, 1)} procentpunt"
+    else:
+        size = f"{compare.format_number(r.verschil_pct_gemeente, 0)} %"
+    if not size.startswith("-"):
+        size = "+" + size
+    text = f"{size} ({r.oordeel})" if r.oordeel in ("gunstiger", "ongunstiger") else size
+    shown = f"<strong>{escape(text)}</strong>" if r.opvallend else escape(text)
+    return f"<td>{shown}</td>"
+
+
+def _lower_first(text: str) -> str:
+    """'Aandeel X' -> 'aandeel X', but 'WOZ-waarde' stays."""
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def default_questions(standouts: pd.DataFrame, limit: int = 3) -> list[str]:
+    """Questions for residents that start from what stands out in the figures.
+
+    Parameters
+    ----------
+    standouts : pandas.DataFrame
+        Rows of :func:`wijklib.tellen.compare.compare` that stand out (most important first).
+    limit : int
+        At most this many questions from the figures.
+
+    Returns
+    -------
+    list of str
+        Dutch questions; always ends with two open questions about strengths and wishes.
+    """
+    questions = [
+        f"De cijfers zeggen: {_lower_first(row.label)} is "
+        f"{'hoger' if row.verschil_gemeente > 0 else 'lager'} dan in de gemeente. "
+        "Herkent u dat, en wat merkt u ervan?"
+        for row in standouts.head(limit).itertuples()
+    ]
+    questions += [
+        "Wat is sterk aan deze buurt? Wie of wat zorgt daarvoor?",
+        "Wat zou u als eerste willen veranderen, en wie kan daarbij helpen?",
+    ]
+    return questions
+
+
+def profile_html(
+    focus: str,
+    areas: pd.DataFrame,
+    gemeente: pd.DataFrame,
+    nederland: pd.DataFrame | None = None,
+    gebieden: gpd.GeoDataFrame | None = None,
+    indicators: list[str] | tuple[str, ...] | None = None,
+    map_indicator: str | None = None,
+    questions: list[str] | None = None,
+    similar: int = 5,
+    made_on: date | None = None,
+) -> str:
+    """Build the printable profile page of one area.
+
+    Parameters
+    ----------
+    focus : str
+        Code or (part of the) name of the buurt or wijk.
+    areas : pandas.DataFrame
+        All areas of the gemeente at the same level, from :func:`wijklib.kerncijfers`.
+    gemeente : pandas.DataFrame
+        The gemeente's row (``niveau="gemeente"``).
+    nederland : pandas.DataFrame, optional
+        The row for Nederland (:func:`wijklib.kerncijfers_nederland`).
+    gebieden : geopandas.GeoDataFrame, optional
+        Boundaries for the map; without them the page has no map.
+    indicators : list of str, optional
+        Catalogue names for the table; default :data:`KEY_INDICATORS` (those present).
+    map_indicator : str, optional
+        Indicator of the map; default the first standout, else ``inwoners``.
+    questions : list of str, optional
+        Your own questions for residents; default :func:`default_questions`.
+    similar : int
+        Compare with the median of this many similar areas (0 for none).
+    made_on : datetime.date, optional
+        Date printed on the page (default today).
+
+    Returns
+    -------
+    str
+        A complete HTML document. Sections have the ids ``kerncijfers``, ``kaart``,
+        ``opvallend``, ``vragen`` and ``bronnen``.
+    """
+    row = find_area(areas, focus)
+    code = str(row["code"])
+    names = list(indicators) if indicators else [n for n in KEY_INDICATORS if n in areas]
+    for name in names:
+        catalog.get(name)  # unknown names: a Dutch error with suggestions
+    names = [n for n in names if n in areas.columns]
+    if not names:
+        raise InvalidChoiceError("Geen van de gekozen cijfers staat in de tabel.")
+    comparable = {n: not catalog.get(n).is_size for n in names}
+    focus_rows = areas[areas["code"] == code]
+    refs = {"gemeente": gemeente}
+    if nederland is not None and len(nederland):
+        refs["Nederland"] = nederland
+    table = compare.compare(focus_rows, refs, names)
+    peers = pd.DataFrame()
+    peer_note = ""
+    if similar and len(areas) > 2:
+        found = compare.compare_similar(areas, code, names, n=similar)
+        peers = found.set_index("indicator")
+        if len(peers) and found.attrs.get("aantal_gebieden"):
+            on = " en ".join(_BY_WORDS.get(c, c) for c in found.attrs["vergeleken_op"])
+            peer_note = (
+                f"<p class='sub'>* Mediaan van de {found.attrs['aantal_gebieden']} gebieden "
+                f"die het meest lijken op {escape(row['naam'])} in {escape(on)}: "
+                f"{escape(peers['vergelijkbaar_met'].iloc[0])}."
+                + (f" {escape(found.attrs['toelichting'])}" if "toelichting" in found.attrs
+                   else "") + "</p>"
+            )
+    niveau = str(row.get("niveau", "gebied") or "gebied").lower()
+    gm_name = str(gemeente["naam"].iloc[0]) if "naam" in gemeente and len(gemeente) else ""
+
+    head = "<tr><th>Cijfer (eenheid)</th><th>Jaar</th>"
+    head += f"<th>{escape(row['naam'])}</th><th>Gemeente</th>"
+    head += "<th>Nederland</th>" if "Nederland" in refs else ""
+    head += "<th>Vergelijkbare gebieden*</th>" if len(peers) else ""
+    head += "<th>Verschil met gemeente</th></tr>"
+    body = []
+    for r in table.itertuples():
+        cells = [f"<td>{escape(r.label)} <small>({escape(r.eenheid)})</small></td>",
+                 f"<td>{escape(r.jaar) if pd.notna(r.jaar) else '–'}</td>",
+                 _cell(r.waarde),
+                 _cell(r.waarde_gemeente, year=r.jaar_gemeente,
+                       show_year=r.jaar_gemeente != r.jaar)]
+        if "Nederland" in refs:
+            cells.append(_cell(r.waarde_Nederland, year=r.jaar_Nederland,
+                               show_year=r.jaar_Nederland != r.jaar))
+        if len(peers):
+            peer = peers["waarde_vergelijkbaar"].get(r.indicator)
+            cells.append(_cell(peer))
+        cells.append(_difference_cell(r, comparable[r.indicator]))
+        body.append(f"<tr>{''.join(cells)}</tr>")
+
+    standouts = _standouts(table, comparable, "verschil_pct_gemeente")
+    peer_out = _standouts(peers.reset_index(), comparable, "verschil_pct_vergelijkbaar")
+    items = [f"<li>{escape(r.label)}: {escape(r.toelichting)} ({escape(r.jaar)})</li>"
+             for r in standouts.head(MAX_STANDOUTS).itertuples()]
+    items += [f"<li>{escape(r.label)}: {escape(r.toelichting)}</li>"
+              for r in peer_out.head(MAX_STANDOUTS // 2).itertuples()]
+    if not items:
+        items = ["<li>Geen grote verschillen met de gemeente in deze cijfers.</li>"]
+
+    notes = ['Aantallen zijn door het CBS willekeurig afgerond op vijftallen; daardoor tellen '
+             'buurten niet precies op tot de gemeente. "Geen cijfer" betekent: het cijfer '
+             "ontbreekt of is geheim. Het is geen 0."]
+    inhabitants = pd.to_numeric(pd.Series([row.get("inwoners")]), errors="coerce").iloc[0]
+    if pd.notna(inhabitants) and inhabitants < SMALL_AREA:
+        notes.append(f"Let op: dit gebied heeft maar {compare.format_number(inhabitants)} "
+                     "inwoners. Percentages en cijfers per 1 000 inwoners kunnen dan sterk "
+                     "schommelen: één verhuizing maakt al verschil.")
+    if table["ander_jaar"].fillna(False).astype(bool).any():
+        notes.append("Bij sommige cijfers komt de vergelijking uit een ander jaar; dat jaar "
+                     "staat dan tussen haakjes.")
+
+    map_part = '<p class="missing">Geen kaart: er zijn geen grenzen meegegeven.</p>'
+    if gebieden is not None and len(gebieden):
+        chosen = map_indicator or (standouts["indicator"].iloc[0] if len(standouts)
+                                   else names[0])
+        map_part = maps.svg_map(gebieden, areas, chosen, focus=code, width=520)
+        map_part += (f'<p class="sub">Oranje omlijnd: {escape(row["naam"])}. Beweeg de muis '
+                     "over een gebied voor naam, cijfer en jaar.</p>")
+
+    asked = questions if questions else default_questions(standouts)
+    made = made_on or date.today()
+    sources = _sources([areas, gemeente, nederland] if nederland is not None
+                       else [areas, gemeente], names, gebieden.attrs.get("year")
+                       if gebieden is not None else None)
+    title = f"Buurtprofiel {row['naam']}"
+    return f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title><style>{_CSS}</style></head>
+<body>
+<header><h1>{escape(title)}</h1>
+<p class="sub">{escape(niveau.capitalize())} {escape(code)} in de gemeente {escape(gm_name)}.
+Gemaakt op {made.strftime('%d-%m-%Y')} met het werkboek <em>Wijkprofiel &amp;
+buurtagenda</em>.</p></header>
+<section id="kerncijfers"><h2>Kerncijfers</h2>
+<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>
+{peer_note}<p class="note">{' '.join(escape(n) for n in notes)}</p>
+</section>
+<div class="columns">
+<section id="kaart"><h2>Kaart</h2>{map_part}</section>
+<div><section id="opvallend"><h2>Wat valt op?</h2><ul>{''.join(items)}</ul>
+<p class="sub">Een verschil van 20% of meer noemen we opvallend. Een buurtcijfer is een
+gemiddelde: het zegt niets over één bewoner.</p></section>
+<section id="vragen"><h2>Vragen voor bewoners</h2>
+<p>Cijfers zeggen hoeveel, niet hoe het voelt of waarom. Deze vragen nemen we mee naar
+bewoners:</p><ol>{''.join(f'<li>{escape(q)}</li>' for q in asked)}</ol></section></div>
+</div>
+<footer id="bronnen"><strong>Bronnen</strong><br>
+{' · '.join(escape(s) for s in sources)}</footer>
+</body></html>
+"""
+
+
+def save_profile(page: str, path: str | Path | None = None, name: str = "") -> Path:
+    """Write a profile page to disk.
+
+    Parameters
+    ----------
+    page : str
+        HTML from :func:`profile_html`.
+    path : str or Path, optional
+        File to write; default ``buurtprofiel-<name>.html`` in
+        :func:`wijklib.notebook.session.export_dir`.
+    name : str
+        Used in the default file name.
+
+    Returns
+    -------
+    Path
+        The file written (download it with :func:`wijklib.notebook.session.download_link`).
+    """
+    from wijklib.notebook.session import file_stem, save_page
+
+    return save_page(page, path, f"buurtprofiel-{file_stem(name, 'gebied')}")

@@ -1,0 +1,867 @@
+"""Wat vertellen bewoners? A printable summary of the inside view, per buurt or per wijk.
+
+:func:`summary_html` puts what notebook 2 collected (a
+:class:`wijklib.notebook.resultaten.Vertellen`)
+on one self-contained HTML page (no scripts, no web fonts): who was heard and who was not,
+the survey scale scores with their number of respondents and 95% interval, the map notes
+per category, kansen and knelpunten, confirmed themes with a few quotes, the strengths of
+the buurt ("krachten") and the sources. Every text is escaped: resident text is shown as
+text and never runs as code.
+
+The minimum group size (:func:`~wijklib.guarantees.privacy.min_group_size`, default 10)
+holds for every
+number that comes from the survey: a buurt or age group with fewer respondents shows no
+score, no interval, no percentage and no count, only "<10" and the explanation. Counts of
+map notes and stories are not survey answers (someone chose to share them openly, and a
+count is not an estimate for the residents), so they are shown as they are; see
+:mod:`wijklib.vertellen.kaartnotities`.
+
+Practice data are labelled on the page ("oefendata, verzonnen"), per part.
+
+:func:`data_file` finds a participant's own file in the repository's ``data/`` folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.privacy import min_group_size
+from wijklib.guarantees.rendering import escape
+from wijklib.tellen.compare import format_number
+from wijklib.vertellen.responses import FORMAT_NAMES
+
+#: Ids of the sections of the page, in order.
+SECTIONS = ("wie", "enquete", "kaartnotities", "kansen-knelpunten", "themas", "krachten",
+            "bronnen")
+#: Parts of a Vertellen result and how the page names them.
+PARTS = {
+    "antwoorden": "de enquête",
+    "kaartnotities": "de kaartnotities",
+    "verhalen": "de verhalen",
+    "krachten": "de krachten van de buurt",
+    "wijkschouw": "de wijkschouw",
+}
+#: Map-note categories that point at an opportunity, and at a problem.
+POSITIVE = ("kans", "idee", "favoriete plek")
+NEGATIVE = ("knelpunt", "onveilige plek")
+#: Age groups of the default questionnaire.
+AGE_GROUPS = ("18_34", "35_64", "65_plus")
+_ASSET_LABELS = {
+    "mensen": "Mensen (wat ze kunnen of doen)",
+    "verenigingen": "Verenigingen en groepen",
+    "plekken": "Plekken",
+    "organisaties": "Organisaties",
+    "economie": "Lokale economie",
+}
+
+_CSS = """
+@page { size: A4; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font: 10pt/1.4 "Segoe UI", Arial, sans-serif; color: #1a1a1a; margin: 0 auto;
+       max-width: 190mm; padding: 6mm; }
+h1 { font-size: 19pt; margin: 0 0 2mm; } h2 { font-size: 12.5pt; margin: 5mm 0 2mm;
+     border-bottom: 2px solid #0072b2; padding-bottom: 1mm; }
+h3 { font-size: 10.5pt; margin: 3mm 0 1mm; }
+.sub { color: #555; margin: 0 0 3mm; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 1mm 0 2mm; }
+th, td { border-bottom: 1px solid #ccc; padding: .8mm 1.2mm; text-align: left;
+         vertical-align: top; }
+th { background: #eef6fb; } td.num, td.n { text-align: right; white-space: nowrap; }
+tr { page-break-inside: avoid; }
+table.wide { table-layout: fixed; font-size: 8pt; }
+table.wide th, table.wide td { overflow-wrap: anywhere; padding: .6mm .8mm; }
+table.wide th:first-child { width: 22%; }
+small { color: #555; }
+.missing { color: #777; font-style: italic; }
+.columns { display: flex; gap: 6mm; } .columns > * { flex: 1; min-width: 0; }
+.note { background: #fff8e5; border-left: 4px solid #e69f00; padding: 1.5mm 3mm;
+        margin: 2mm 0; font-size: 9.5pt; }
+.oefen { background: #fdecea; border: 2px solid #d55e00; padding: 2mm 3mm; margin: 2mm 0;
+         font-weight: bold; }
+blockquote { margin: .5mm 0 .5mm 3mm; padding-left: 2mm; border-left: 3px solid #56b4e9; }
+ul { margin: 1mm 0; padding-left: 5mm; }
+footer { color: #555; font-size: 8.5pt; margin-top: 5mm; border-top: 1px solid #ccc;
+         padding-top: 2mm; }
+@media print { body { padding: 0; font-size: 8.5pt; } table { font-size: 8pt; }
+  h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
+  .sub, .note, footer { font-size: 7.5pt; } a { color: inherit; text-decoration: none; } }
+"""
+
+
+# --------------------------------------------------------------------------- files
+
+
+def save_summary(page: str, path: str | Path | None = None, name: str = "") -> Path:
+    """Write a summary page to disk.
+
+    Parameters
+    ----------
+    page : str
+        HTML from :func:`summary_html`.
+    path : str or Path, optional
+        File to write; default ``wat-vertellen-bewoners-<name>.html`` in
+        :func:`wijklib.notebook.session.export_dir`.
+    name : str
+        Used in the default file name (the buurt or wijk).
+
+    Returns
+    -------
+    Path
+        The file written (download it with :func:`wijklib.notebook.session.download_link`).
+    """
+    from wijklib.notebook.session import file_stem, save_page
+
+    return save_page(page, path, f"wat-vertellen-bewoners-{file_stem(name, 'gebied')}")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _select(buurten: pd.DataFrame, gebied: str | Sequence[str] | None,
+            naam: str | None) -> tuple[list[str], str, bool]:
+    """Codes of the chosen buurten, a name for the title, and whether it is one buurt."""
+    if not isinstance(buurten, pd.DataFrame) or not {"code", "naam"} <= set(buurten.columns):
+        raise InvalidChoiceError("Geef de kerncijfers van de buurten, bijvoorbeeld "
+                                 "wijklib.kerncijfers('Utrecht', niveau='buurt').")
+    codes_all = buurten["code"].astype(str)
+    if gebied is None:
+        gm = str(buurten.attrs.get("gemeente") or (buurten["gemeentenaam"].iloc[0]
+                 if "gemeentenaam" in buurten and len(buurten) else "het gebied"))
+        return codes_all.tolist(), naam or gm, False
+    if not isinstance(gebied, str):
+        codes = [str(c) for c in gebied]
+        unknown = [c for c in codes if c not in set(codes_all)]
+        if unknown:
+            raise InvalidChoiceError(f"Deze buurtcodes staan niet in de tabel: "
+                                     f"{', '.join(unknown[:5])}.")
+        return codes, naam or "de gekozen buurten", len(codes) == 1
+    text = gebied.strip()
+    if text.upper().startswith("WK"):
+        if "wijkcode" not in buurten.columns:
+            raise InvalidChoiceError("De tabel met buurten heeft geen kolom 'wijkcode'.")
+        codes = codes_all[buurten["wijkcode"].astype(str).str.upper() == text.upper()].tolist()
+        if not codes:
+            raise InvalidChoiceError(f"De wijk '{text}' heeft geen buurten in deze tabel. "
+                                     "Kies een wijkcode van dezelfde gemeente.")
+        return codes, naam or f"wijk {text}", False
+    from wijklib.data.areas import find_area
+
+    row = find_area(buurten, text)
+    return [str(row["code"])], naam or str(row["naam"]), True
+
+
+def _names(buurten: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(buurten["code"].astype(str), buurten["naam"].astype(str), strict=False))
+
+
+def _unplaced(frame: pd.DataFrame) -> pd.Series:
+    """Rows without a buurtcode (about the whole area)."""
+    codes = frame["buurtcode"]
+    return codes.isna() | (codes.astype("str").str.strip().fillna("") == "")
+
+
+def _in(frame: pd.DataFrame | None, codes: list[str],
+        whole: bool = False) -> pd.DataFrame | None:
+    """Rows of ``frame`` in the chosen buurten (None when there is no table).
+
+    With ``whole`` (a page for every buurt) rows without a buurtcode are kept: they are
+    about the whole area ("hele gebied").
+    """
+    if frame is None or not isinstance(frame, pd.DataFrame):
+        return None
+    if "buurtcode" not in frame.columns:
+        return frame
+    keep = frame["buurtcode"].astype(str).isin(codes).fillna(False).astype(bool)
+    if whole:
+        keep |= _unplaced(frame)
+    return frame[keep]
+
+
+def _age_question(questionnaire: Any) -> Any:
+    if questionnaire is None:
+        return None
+    return next((x for x in questionnaire.extra_questions if x.soort == "keuze"
+                 and set(AGE_GROUPS) <= {c for c, _ in x.antwoorden}), None)
+
+
+def _count_text(n: Any, limit: int) -> str:
+    if _missing(n) or int(n) < limit:
+        return f"&lt;{limit}"
+    return escape(format_number(int(n)))
+
+
+def _pct(part: float, whole: float) -> float:
+    return float("nan") if not whole else 100.0 * part / whole
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def response_table(
+    antwoorden: pd.DataFrame,
+    buurten: pd.DataFrame,
+    codes: Sequence[str] | None = None,
+    min_n: int | None = None,
+) -> pd.DataFrame:
+    """Respondents per buurt against the number of inhabitants (CBS).
+
+    Parameters
+    ----------
+    antwoorden : DataFrame
+        Survey answers (``buurtcode`` per respondent).
+    buurten : DataFrame
+        :func:`wijklib.kerncijfers` at buurt level (``code``, ``naam``, ``inwoners``).
+    codes : list of str, optional
+        Only these buurten (default: every buurt of ``buurten``).
+    min_n : int, optional
+        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
+
+    Returns
+    -------
+    DataFrame
+        ``buurtcode``, ``Buurt``, ``Inwoners (CBS)``, ``Respondenten`` and
+        ``Respons (% van de inwoners)``, all as text; a buurt with fewer respondents than
+        the minimum shows ``<10`` and no percentage. A larger buurt that is hidden so that
+        a small one cannot be worked out from the total (see
+        :func:`wijklib.vertellen.scores.secondary_suppress`) shows ``niet getoond``.
+        ``attrs["totaal"]`` is the number of respondents in these buurten (None when it
+        is below the minimum or would give a hidden buurt away; ``attrs["totaal_klein"]``
+        says whether it is below the minimum); ``attrs["verborgen_om_terugrekenen"]`` the
+        names of the buurten hidden for that reason.
+    """
+    limit = min_group_size(min_n)
+    chosen = [str(c) for c in (codes if codes is not None else buurten["code"])]
+    names = _names(buurten)
+    inhabitants = dict(zip(buurten["code"].astype(str),
+                           pd.to_numeric(buurten.get("inwoners"), errors="coerce")
+                           if "inwoners" in buurten else [float("nan")] * len(buurten),
+                           strict=False))
+    from wijklib.vertellen.scores import secondary_suppress
+
+    counts = (antwoorden["buurtcode"].astype(str).value_counts()
+              if antwoorden is not None and len(antwoorden) else pd.Series(dtype="int64"))
+    # one rule for every page: hide over all buurten with answers, so that this page and
+    # the page of another area cannot be combined to work a small buurt out
+    everywhere = {str(c): int(n) for c, n in counts.items()}
+    everywhere.update({code: everywhere.get(code, 0) for code in chosen})
+    hidden, secondary, _ = secondary_suppress(everywhere, limit)
+    sizes = {code: everywhere[code] for code in chosen}
+    total = int(sum(sizes.values()))
+    inside = [c for c in chosen if c in hidden and sizes[c] > 0]
+    hide_total = total < limit or (
+        bool(inside) and (len(inside) < 2 or sum(sizes[c] for c in inside) < limit))
+    rows = []
+    for code in chosen:
+        n = sizes[code]
+        people = inhabitants.get(code, float("nan"))
+        visible = n >= limit and code not in hidden
+        rows.append({
+            "buurtcode": code,
+            "Buurt": names.get(code, code),
+            "Inwoners (CBS)": format_number(people) if not _missing(people) else "onbekend",
+            "Respondenten": (str(n) if visible else "niet getoond" if code in secondary
+                             else f"<{limit}"),
+            "Respons (% van de inwoners)": (format_number(_pct(n, people), 1) + " %"
+                                            if visible and not _missing(people) and people
+                                            else ""),
+        })
+    out = pd.DataFrame(rows, columns=["buurtcode", "Buurt", "Inwoners (CBS)", "Respondenten",
+                                      "Respons (% van de inwoners)"])
+    out.attrs["totaal"] = None if hide_total else total
+    out.attrs["totaal_klein"] = total < limit
+    out.attrs["min_n"] = limit
+    out.attrs["verborgen_om_terugrekenen"] = [names.get(c, c) for c in chosen if c in secondary]
+    return out
+
+
+def age_table(
+    antwoorden: pd.DataFrame,
+    buurten: pd.DataFrame,
+    codes: Sequence[str] | None = None,
+    questionnaire: Any = None,
+    min_n: int | None = None,
+) -> pd.DataFrame:
+    """Who answered, by age group, against the inhabitants (CBS).
+
+    The survey asks adults (18 and older) for an age group; the CBS counts inhabitants in
+    other groups (15–25, 25–45, 45–65, 65+). Only one group can be compared honestly: 65
+    and older (share of the respondents who gave an age, against the share of the
+    inhabitants of 15 and older).
+
+    A group with fewer respondents than the minimum shows ``<10`` and no share. Because
+    the total number of respondents is shown elsewhere, one more group is hidden when that
+    total would give a hidden number away (see :func:`wijklib.vertellen.scores.secondary_suppress`).
+
+    Parameters
+    ----------
+    antwoorden : DataFrame
+        Survey answers with an age-group column (``leeftijdsgroep`` in the default
+        questionnaire).
+    buurten : DataFrame
+        :func:`wijklib.kerncijfers` at buurt level (``leeftijd_15_25`` …).
+    codes : list of str, optional
+        Only these buurten.
+    questionnaire : Questionnaire, optional
+        To find the age question and its labels (default
+        :func:`wijklib.vertellen.survey.vragenlijst`).
+    min_n : int, optional
+        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
+
+    Returns
+    -------
+    DataFrame
+        ``Leeftijdsgroep``, ``Respondenten``, ``Aandeel respondenten`` (of all respondents
+        of these buurten) and ``Aandeel inwoners 15+ (CBS)`` (text, only for 65+). Empty
+        when the questionnaire asks no age. ``attrs["vergelijking"]``: ``(share of the
+        respondents who gave an age, share of the inhabitants)`` for 65 and older, in
+        percent, or None when hidden or unknown.
+    """
+    from wijklib.vertellen.scores import secondary_suppress
+    from wijklib.vertellen.survey import vragenlijst
+
+    limit = min_group_size(min_n)
+    columns = ["Leeftijdsgroep", "Respondenten", "Aandeel respondenten",
+               "Aandeel inwoners 15+ (CBS)"]
+    q = questionnaire if questionnaire is not None else vragenlijst()
+    question = _age_question(q)
+    if question is None or antwoorden is None or question.code not in antwoorden.columns:
+        out = pd.DataFrame(columns=columns)
+        out.attrs.update(vergelijking=None, min_n=limit)
+        return out
+    chosen = [str(c) for c in (codes if codes is not None else buurten["code"])]
+    data = antwoorden[antwoorden["buurtcode"].astype(str).isin(chosen)]
+    values = data[question.code].astype("str").str.strip()
+    counts = {g: int((values == g).sum()) for g in AGE_GROUPS}
+    counts["geen"] = len(data) - sum(counts.values())
+    total = len(data)
+    hidden = set(counts) if total < limit else secondary_suppress(counts, limit)[0]
+    part = buurten[buurten["code"].astype(str).isin(chosen)]
+    cols = ["leeftijd_15_25", "leeftijd_25_45", "leeftijd_45_65", "leeftijd_65_plus"]
+    cbs = float("nan")
+    if all(c in part.columns for c in cols):
+        numbers = part[cols].apply(pd.to_numeric, errors="coerce")
+        if numbers.notna().all().all():
+            cbs = _pct(float(numbers["leeftijd_65_plus"].sum()), float(numbers.sum().sum()))
+    labels = {g: question.label(g) for g in AGE_GROUPS}
+    labels["geen"] = "Geen leeftijd opgegeven"
+    rows = []
+    for key in (*AGE_GROUPS, "geen"):
+        n = counts[key]
+        shown = key not in hidden
+        rows.append({
+            "Leeftijdsgroep": labels[key],
+            "Respondenten": str(n) if shown else f"<{limit}",
+            "Aandeel respondenten": (format_number(_pct(n, total), 0) + " %"
+                                     if shown and total else ""),
+            "Aandeel inwoners 15+ (CBS)": ("" if key == "geen" else "—" if key != "65_plus"
+                                           else "onbekend" if _missing(cbs)
+                                           else format_number(cbs, 0) + " %"),
+        })
+    out = pd.DataFrame(rows, columns=columns)
+    known = total - counts["geen"]
+    comparable = not ({"65_plus", "geen"} & hidden) and known > 0 and not _missing(cbs)
+    out.attrs.update(vergelijking=(_pct(counts["65_plus"], known), cbs) if comparable
+                     else None, min_n=limit)
+    return out
+
+
+# --------------------------------------------------------------------------- page parts
+
+
+def _table(head: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
+    """An HTML table; cells are given as HTML (escape before)."""
+    classes = classes or [""] * len(head)
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>"
+                         for v, c in zip(r, classes, strict=False)) + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _frame_table(frame: pd.DataFrame, numeric: Sequence[str] = (),
+                 counts: Sequence[str] = ()) -> str:
+    classes = ["n" if c in counts else "num" if c in numeric else "" for c in frame.columns]
+    rows = [[escape(v) for v in r] for r in frame.itertuples(index=False)]
+    return _table([escape(c) for c in frame.columns], rows, classes)
+
+
+def _part_flags(result: Any) -> dict[str, bool]:
+    """Which parts are practice data: extra['oefendata_delen'], else attrs, else the flag."""
+    given = dict((getattr(result, "extra", None) or {}).get("oefendata_delen") or {})
+    flags = {}
+    for part in PARTS:
+        frame = getattr(result, part, None)
+        if part in given:
+            flags[part] = bool(given[part])
+        elif isinstance(frame, pd.DataFrame) and "oefendata" in frame.attrs:
+            flags[part] = bool(frame.attrs["oefendata"])
+        else:
+            flags[part] = bool(getattr(result, "oefendata", False))
+    return flags
+
+
+def _has_rows(frame: pd.DataFrame | None) -> bool:
+    return frame is not None and isinstance(frame, pd.DataFrame) and len(frame) > 0
+
+
+def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, limit: int,
+                 one: bool, stories: pd.DataFrame | None, notes: pd.DataFrame | None) -> str:
+    answers = result.antwoorden if _has_rows(result.antwoorden) else None
+    names = _names(buurten)
+    parts: list[str] = []
+    missed: list[str] = []
+    if answers is None:
+        parts.append('<p class="missing">Er zijn (nog) geen enquêteantwoorden.</p>')
+    else:
+        table = response_table(answers, buurten, codes, limit)
+        total = table.attrs["totaal"]
+        if total is not None:
+            parts.append(f"<p>Aan de enquête deden <strong>{escape(format_number(total))}"
+                         "</strong> bewoners mee uit dit gebied.</p>")
+        elif table.attrs["totaal_klein"]:
+            parts.append(f"<p>Aan de enquête deden <strong>minder dan {limit}</strong> "
+                         "bewoners mee uit dit gebied: te weinig om uitkomsten te laten "
+                         "zien.</p>")
+        else:
+            parts.append("<p>Hoeveel bewoners uit dit gebied meededen, tonen we niet: met "
+                         "dat getal zou je het aantal in een kleine buurt kunnen "
+                         "terugrekenen.</p>")
+        parts.append(_frame_table(table.drop(columns="buurtcode"),
+                                  numeric=["Inwoners (CBS)", "Respons (% van de inwoners)"],
+                                  counts=["Respondenten"]))
+        low = table.loc[table["Respondenten"].str.startswith("<"), "Buurt"].tolist()
+        if low:
+            missed.append(f"Te weinig antwoorden (minder dan {limit}) uit: "
+                          f"{', '.join(low)}.")
+        secondary = table.attrs["verborgen_om_terugrekenen"]
+        if secondary:
+            missed.append(f"Niet getoond, zodat je een kleine buurt niet kunt "
+                          f"terugrekenen: {', '.join(secondary)}.")
+        ages = age_table(answers, buurten, codes, q, limit)
+        if total is None and not table.attrs["totaal_klein"]:
+            ages = ages.iloc[0:0]  # the age groups add up to the hidden total
+        if len(ages):
+            parts.append("<h3>Leeftijd: wie vulden de enquête in?</h3>")
+            parts.append(_frame_table(ages, numeric=["Aandeel respondenten",
+                                                     "Aandeel inwoners 15+ (CBS)"],
+                                      counts=["Respondenten"]))
+            parts.append('<p class="sub">De enquête vraagt volwassenen (18+) naar hun '
+                         "leeftijdsgroep; het CBS telt inwoners vanaf 15 jaar in andere "
+                         "groepen. Daarom vergelijken we alleen de groep van 65 jaar en "
+                         "ouder.</p>")
+            pair = ages.attrs["vergelijking"]
+            if pair is not None:
+                share, cbs = pair
+                if abs(share - cbs) > 5:
+                    who = "jongere bewoners" if share > cbs else "bewoners van 65 jaar en ouder"
+                    missed.append(f"Minder vaak gehoord: {who}. Van wie een leeftijd "
+                                  f"opgaf, is {format_number(share, 0)} % 65 jaar of ouder; "
+                                  f"bij de inwoners (15+) is dat {format_number(cbs, 0)} %.")
+    if stories is not None:
+        empty = [names.get(c, c) for c in codes
+                 if "buurtcode" in stories and not (stories["buurtcode"].astype(str) == c).any()]
+        if empty and not one:
+            missed.append(f"Geen verhalen uit: {', '.join(empty)}.")
+        elif empty:
+            missed.append("Uit deze buurt zijn nog geen verhalen opgehaald.")
+    if notes is not None and "buurtcode" in notes:
+        empty = [names.get(c, c) for c in codes if not (notes["buurtcode"].astype(str) == c).any()]
+        if empty and not one:
+            missed.append(f"Geen kaartnotities in: {', '.join(empty)}.")
+        elif empty:
+            missed.append("In deze buurt zijn nog geen kaartnotities gezet.")
+    missed.append("Wie vaak niet meedoet aan een enquête of bewonersavond: jongeren, mensen "
+                  "die de taal minder goed spreken, mensen met weinig tijd of weinig "
+                  "vertrouwen. Vraag je af wie je nog moet opzoeken.")
+    parts.append("<h3>Wie hoorden we (nog) niet?</h3><ul>"
+                 + "".join(f"<li>{escape(m)}</li>" for m in missed) + "</ul>")
+    return '<section id="wie"><h2>Wie hebben we gehoord?</h2>' + "".join(parts) + "</section>"
+
+
+def _score_cell(row: pd.Series, limit: int, mark: str = "") -> str:
+    from wijklib.vertellen.scores import row_hidden_text
+
+    if bool(row["verborgen"]):
+        return f'<span class="missing">{escape(row_hidden_text(row, limit))}</span>'
+    unit = " %" if row["eenheid"] == "%" else ""
+    interval = (f"{format_number(row['ondergrens'], 1)}–{format_number(row['bovengrens'], 1)}"
+                if not _missing(row["ondergrens"]) else "onbekend")
+    return (f"<strong>{escape(format_number(row['score'], 1) + unit)}</strong>{escape(mark)}<br>"
+            f"<small>{escape(interval)} · n = {escape(int(row['n']))}</small>")
+
+
+def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, limit: int,
+                    one: bool) -> str:
+    from wijklib.vertellen.scores import (
+        REASON_SECONDARY,
+        compare_buurten,
+        hidden_text,
+        scale_scores,
+    )
+
+    head = '<section id="enquete"><h2>Wat zeggen de enquêteantwoorden?</h2>'
+    explain = (f'<p class="note">Een score is het gemiddelde van de respondenten, met het '
+               "95%-interval: daarbinnen ligt de echte waarde voor alle bewoners waarschijnlijk "
+               "(als de respondenten een toevallige groep zijn). n is het aantal respondenten. "
+               f"<strong>Minder dan {limit} antwoorden? Dan tonen we niets</strong> "
+               f"(&quot;{escape(hidden_text(limit))}&quot;): de uitkomst zegt dan te weinig en "
+               "bewoners kunnen elkaars antwoorden herkennen. Soms verbergen we ook een "
+               "grotere groep of het hele gebied (&quot;verborgen om terugrekenen te "
+               "voorkomen&quot;): anders kun je de kleine groep uitrekenen met het totaal.</p>")
+    answers = result.antwoorden
+    if not _has_rows(answers):
+        return head + '<p class="missing">Er zijn (nog) geen enquêteantwoorden.</p></section>'
+    chosen = buurten[buurten["code"].astype(str).isin(codes)]
+    if one:
+        scores = scale_scores(answers, q, min_n=limit, buurten=chosen)
+        rows = []
+        for scale in q.scales:
+            part = scores[scores["schaal"] == scale.code].set_index("buurtcode")
+            own, area = part.loc[codes[0]], part.loc["totaal"]
+            judged = compare_buurten(scores, scale.code).set_index("buurtcode")
+            verdict = str(judged.loc[codes[0], "oordeel"]) if codes[0] in judged.index else ""
+            rows.append([escape(f"{scale.label} ({scale.eenheid})"), _score_cell(own, limit),
+                         _score_cell(area, limit),
+                         escape(verdict.replace("binnen de onzekerheid",
+                                              "verschil valt binnen de onzekerheid"))])
+        table = _table(["Schaal", "Deze buurt", "Hele gebied (alle antwoorden)",
+                        "Verschil met het hele gebied"], rows, ["", "num", "num", ""])
+        return head + table + explain + "</section>"
+    data = answers[answers["buurtcode"].astype(str).isin(codes)]
+    if data.empty:
+        return head + '<p class="missing">Geen enquêteantwoorden uit dit gebied.</p></section>'
+    scores = scale_scores(data, q, min_n=limit, buurten=chosen)
+    marks: dict[tuple[str, str], str] = {}
+    for scale in q.scales:
+        judged = compare_buurten(scores, scale.code)
+        for r in judged.itertuples():
+            marks[(str(r.buurtcode), scale.code)] = {"gunstiger": " ▲", "ongunstiger": " ▼",
+                                                     "hoger": " ↑", "lager": " ↓"}.get(
+                r.oordeel, "")
+    keys = list(dict.fromkeys(scores["buurtcode"].astype(str)))
+    rows = []
+    for key in keys:
+        part = scores[scores["buurtcode"].astype(str) == key].set_index("schaal")
+        label = str(part["buurtnaam"].iloc[0])
+        first = f"<td><strong>{escape(label)}</strong></td>" if key == "totaal" \
+            else f"<td>{escape(label)}</td>"
+        if part["verborgen"].astype(bool).all():
+            why = ("verborgen om terugrekenen te voorkomen"
+                   if (part["reden"] == REASON_SECONDARY).all()
+                   else f"{hidden_text(limit)}: niet getoond")
+            rows.append(f'{first}<td colspan="{len(q.scales)}" class="missing">'
+                        f"{escape(why)}</td>")
+            continue
+        rows.append(first + "".join(
+            f'<td class="num">{_score_cell(part.loc[s.code], limit, marks.get((key, s.code), ""))}'
+            "</td>" for s in q.scales))
+    head_cells = "".join(f"<th>{escape(s.label)} <small>({escape(s.eenheid)})</small></th>"
+                         for s in q.scales)
+    table = (f'<table class="wide"><thead><tr><th>Buurt</th>{head_cells}</tr></thead><tbody>'
+             + "".join(f"<tr>{r}</tr>" for r in rows) + "</tbody></table>")
+    legend = ('<p class="sub">▲ gunstiger, ▼ ongunstiger dan het hele gebied, ook als je de '
+              "onzekerheid meetelt. Zonder teken valt het verschil binnen de onzekerheid.</p>")
+    return head + table + legend + explain + "</section>"
+
+
+def _notes_section(notes: pd.DataFrame | None, codes: list[str], names: dict[str, str],
+                   one: bool) -> str:
+    from wijklib.vertellen.kaartnotities import CATEGORIES
+
+    head = '<section id="kaartnotities"><h2>Kaartnotities</h2>'
+    if notes is None or "categorie" not in notes.columns:
+        return head + '<p class="missing">Er zijn (nog) geen kaartnotities.</p></section>'
+    keys = list(CATEGORIES)
+    labels = [CATEGORIES[k].label for k in keys]
+    if one or "buurtcode" not in notes.columns:
+        counts = notes["categorie"].astype(str).value_counts()
+        rows = [[escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                + [escape(format_number(len(notes)))]]
+        table = _table([escape(x) for x in labels] + ["Totaal"], rows,
+                       ["num"] * (len(keys) + 1))
+    else:
+        rows = []
+        for code in codes:
+            part = notes[notes["buurtcode"].astype(str) == code]["categorie"].astype(str)
+            counts = part.value_counts()
+            rows.append([escape(names.get(code, code))]
+                        + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                        + [escape(format_number(len(part)))])
+        if "buurtcode" in notes.columns and _unplaced(notes).any():
+            part = notes[_unplaced(notes)]["categorie"].astype(str)
+            counts = part.value_counts()
+            rows.append(["Zonder buurt (hele gebied)"]
+                        + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                        + [escape(format_number(len(part)))])
+        counts = notes["categorie"].astype(str).value_counts()
+        rows.append(["<strong>Hele gebied</strong>"]
+                    + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
+                    + [f"<strong>{escape(format_number(len(notes)))}</strong>"])
+        table = _table(["Buurt"] + [escape(x) for x in labels] + ["Totaal"], rows,
+                       [""] + ["num"] * (len(keys) + 1))
+    note = ('<p class="sub">Kaartnotities zijn plekken die bewoners zelf op de kaart zetten. '
+            "Een aantal zegt wie er meededen, niet hoeveel bewoners er zo over denken. 0 "
+            "betekent: niemand zette er iets neer.</p>")
+    return head + table + note + "</section>"
+
+
+def _examples(notes: pd.DataFrame | None, schouw: pd.DataFrame | None,
+              categories: Sequence[str], kind: str, limit: int = 5) -> tuple[int, list[str]]:
+    items: list[str] = []
+    total = 0
+    if notes is not None and {"categorie", "tekst"} <= set(notes.columns):
+        part = notes[notes["categorie"].astype(str).isin(categories)]
+        total += len(part)
+        for r in part.head(3).itertuples():
+            text = "" if _missing(r.tekst) else str(r.tekst)
+            items.append(f"{escape(text)} <small>(kaartnotitie: {escape(r.categorie)})</small>")
+    if schouw is not None and {"soort", "waarneming"} <= set(schouw.columns):
+        part = schouw[schouw["soort"].astype(str) == kind]
+        total += len(part)
+        for r in part.head(limit - len(items)).itertuples():
+            place = "" if _missing(getattr(r, "plek", None)) else f"{r.plek}: "
+            items.append(escape(f"{place}{r.waarneming}") + " <small>(wijkschouw)</small>")
+    return total, items[:limit]
+
+
+def _chances_section(notes: pd.DataFrame | None, schouw: pd.DataFrame | None) -> str:
+    head = ('<section id="kansen-knelpunten"><h2>Kansen en knelpunten</h2>'
+            "<p>Bewoners zien niet alleen problemen. Wat zij noemen als kans, idee of "
+            "favoriete plek, en wat zij noemen als knelpunt of onveilige plek:</p>")
+    columns = []
+    for title, cats, kind in (("Kansen", POSITIVE, "kans"),
+                              ("Knelpunten en bedreigingen", NEGATIVE, "knelpunt")):
+        total, items = _examples(notes, schouw, cats, kind)
+        body = ("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items
+                else '<p class="missing">Nog niets genoteerd.</p>')
+        columns.append(f"<div><h3>{escape(title)} ({escape(total)})</h3>{body}</div>")
+    return head + '<div class="columns">' + "".join(columns) + "</div></section>"
+
+
+def _themes_section(stories: pd.DataFrame | None, codes: list[str], one: bool,
+                    max_themes: int, quotes: int, seed: int, elsewhere: bool = False) -> str:
+    from wijklib.vertellen.verhalen import count_themes, load_themes, pick_quotes
+
+    head = '<section id="themas"><h2>Wat vertellen bewoners? Thema\'s en citaten</h2>'
+    if (stories is None or stories.empty) and elsewhere:
+        return head + ('<p class="missing">Er zijn nog geen verhalen uit dit gebied (wel '
+                       "uit andere buurten of zonder buurtcode).</p></section>")
+    if stories is None or stories.empty or "besluit" not in stories.columns:
+        return head + ('<p class="missing">Er zijn (nog) geen verhalen waarvan een persoon '
+                       "de thema's heeft bevestigd.</p></section>")
+    try:
+        counts = count_themes(stories, by=None)
+    except WijklibError:
+        return head + ('<p class="missing">Er zijn (nog) geen verhalen bekeken.</p>'
+                       "</section>")
+    labels = dict(zip(load_themes()["thema"], load_themes()["label"], strict=False))
+    counts = counts[counts["aantal"].fillna(0) > 0].sort_values(
+        ["aantal", "thema"], ascending=[False, True]).head(max_themes)
+    if counts.empty:
+        return head + '<p class="missing">Nog geen bevestigde thema\'s.</p></section>'
+    blocks = []
+    for r in counts.itertuples():
+        picked = pick_quotes(stories, r.thema, codes[0] if one else None, k=quotes, seed=seed)
+        items = "".join(
+            f"<blockquote>“{escape(q.verhaal)}”"
+            + ("" if _missing(q.bron_type) else f" <small>({escape(q.bron_type)})</small>")
+            + "</blockquote>" for q in picked.itertuples())
+        blocks.append(f"<h3>{escape(labels.get(r.thema, r.thema))} <small>— in "
+                      f"{escape(r.aantal)} van {escape(r.verhalen)} verhalen</small></h3>{items}")
+    open_ = int(counts.attrs.get("niet_bekeken", 0) or 0)
+    note = ("Alleen thema's die een persoon heeft bevestigd tellen mee. Verhalen zijn geen "
+            "steekproef: ze laten zien wat mensen inbrachten, niet hoeveel bewoners er zo "
+            "over denken.")
+    if open_:
+        note += f" {open_} verhalen zijn nog niet bekeken en tellen niet mee."
+    return head + "".join(blocks) + f'<p class="sub">{escape(note)}</p></section>'
+
+
+def _assets_section(assets: pd.DataFrame | None) -> str:
+    from wijklib.vertellen.verhalen import ASSET_KINDS
+
+    head = ('<section id="krachten"><h2>Krachten van de buurt</h2>'
+            "<p>Mensen, verenigingen, plekken, organisaties en de lokale economie waar de "
+            "buurt op kan bouwen.</p>")
+    if assets is None or assets.empty or "soort" not in assets.columns:
+        return head + '<p class="missing">Nog geen krachten genoteerd.</p></section>'
+    rows = []
+    for kind in ASSET_KINDS:
+        part = assets[assets["soort"].astype(str) == kind]
+        examples = []
+        for r in part.head(3).itertuples():
+            text = str(r.naam_of_omschrijving)
+            short = getattr(r, "kort", None)
+            examples.append(escape(text) + ("" if _missing(short) else f" <small>— "
+                                          f"{escape(short)}</small>"))
+        rows.append([escape(_ASSET_LABELS.get(kind, kind)), escape(len(part)),
+                     "; ".join(examples) if examples else '<span class="missing">nog niets '
+                     "genoteerd</span>"])
+    table = _table(["Soort", "Aantal", "Voorbeelden"], rows, ["", "num", ""])
+    return head + table + ('<p class="sub">0 betekent: er is nog niets opgeschreven, niet '
+                           "dat er niets is.</p></section>")
+
+
+def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
+             stories: pd.DataFrame | None, notes: pd.DataFrame | None,
+             limit: int) -> list[str]:
+    lines = []
+    label = " (oefendata, verzonnen)"
+    answers = result.antwoorden
+    if _has_rows(answers):
+        extra = getattr(result, "extra", {}) or {}
+        origin = extra.get("enquete_bron")
+        origin = FORMAT_NAMES.get(str(origin), origin)
+        count = (f"{format_number(len(answers))} respondenten" if len(answers) >= limit
+                 else f"minder dan {limit} respondenten")
+        lines.append(f"Bewonersenquête: {count} in het hele "
+                     f"gebied{', ingelezen uit ' + str(origin) if origin else ''}"
+                     f"{label if flags['antwoorden'] else ''}.")
+    if notes is not None and len(notes):
+        kinds = (sorted({str(b) for b in notes["bron"].dropna()})
+                 if "bron" in notes.columns else [])
+        lines.append(f"Kaartnotities: {len(notes)} in dit gebied"
+                     f"{' (' + ', '.join(kinds[:4]) + ')' if kinds else ''}"
+                     f"{label if flags['kaartnotities'] else ''}.")
+    if stories is not None and len(stories):
+        n = stories["verhaal_nr"].nunique() if "verhaal_nr" in stories else len(stories)
+        kinds = (sorted({str(b) for b in stories["bron_type"].dropna()})
+                 if "bron_type" in stories.columns else [])
+        lines.append(f"Verhalen: {n} in dit gebied"
+                     f"{' (' + ', '.join(kinds) + ')' if kinds else ''}"
+                     f"{label if flags['verhalen'] else ''}.")
+    for part, name in (("krachten", "Krachten van de buurt"), ("wijkschouw", "Wijkschouw")):
+        frame = getattr(result, part, None)
+        if _has_rows(frame):
+            lines.append(f"{name}: {len(frame)} regels{label if flags[part] else ''}.")
+    info = (buurten.attrs.get("indicators") or {}).get("inwoners") or {}
+    table, year = info.get("table_id") or buurten.attrs.get("table_id"), \
+        info.get("year") or buurten.attrs.get("year")
+    if table or year:
+        lines.append(f"Inwoners en leeftijd: CBS, Kerncijfers wijken en buurten {year or ''} "
+                     f"(tabel {table or 'onbekend'}), CC BY 4.0.")
+    return lines
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def summary_html(
+    result: Any,
+    buurten: pd.DataFrame,
+    gebied: str | Sequence[str] | None = None,
+    *,
+    naam: str | None = None,
+    questionnaire: Any = None,
+    min_n: int | None = None,
+    gemeente: str | None = None,
+    max_themes: int = 4,
+    quotes: int = 3,
+    seed: int = 2026,
+    made_on: date | None = None,
+) -> str:
+    """Build the printable page "Wat vertellen bewoners?" for one buurt or a wijk.
+
+    Parameters
+    ----------
+    result : wijklib.notebook.resultaten.Vertellen
+        What residents said: ``antwoorden`` (survey), ``kaartnotities`` (with
+        ``buurtcode``, see :func:`wijklib.vertellen.kaartnotities.assign_buurt`), ``verhalen``
+        (coded with :func:`wijklib.vertellen.verhalen.confirm_themes`), ``krachten``,
+        ``wijkschouw``.
+        Practice parts are labelled: from ``result.extra["oefendata_delen"]`` (a dict part
+        -> bool), else the tables' ``attrs["oefendata"]``, else ``result.oefendata``.
+    buurten : DataFrame
+        :func:`wijklib.kerncijfers` at buurt level (names, inhabitants and age groups).
+    gebied : str or list of str, optional
+        A buurt (code or name): a page for that buurt, compared with all answers. A wijk
+        code (``"WK034403"``) or a list of buurtcodes: one row per buurt. Default: every
+        buurt of ``buurten``.
+    naam : str, optional
+        Name of the area in the title (default the buurt's name, or the wijk code).
+    questionnaire : Questionnaire, optional
+        The questionnaire of the answers (default :func:`wijklib.vertellen.survey.vragenlijst`).
+    min_n : int, optional
+        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
+    gemeente : str, optional
+        Name of the gemeente (default ``result.gemeente``).
+    max_themes, quotes : int
+        At most this many themes, each with this many quotes.
+    seed : int
+        For picking quotes (same seed, same quotes).
+    made_on : datetime.date, optional
+        Date printed on the page (default today).
+
+    Returns
+    -------
+    str
+        A complete HTML document. Sections have the ids of :data:`SECTIONS`; a practice
+        label has the id ``oefendata``.
+    """
+    from wijklib.vertellen.survey import vragenlijst
+
+    limit = min_group_size(min_n)
+    codes, title_name, one = _select(buurten, gebied, naam)
+    q = questionnaire if questionnaire is not None else vragenlijst()
+    names = _names(buurten)
+    flags = _part_flags(result)
+    whole = gebied is None
+    notes = _in(result.kaartnotities if _has_rows(result.kaartnotities) else None, codes,
+                whole)
+    stories = _in(result.verhalen if _has_rows(result.verhalen) else None, codes, whole)
+    assets = _in(result.krachten if _has_rows(getattr(result, "krachten", None)) else None,
+                 codes, whole)
+    schouw = _in(result.wijkschouw if _has_rows(getattr(result, "wijkschouw", None))
+                 else None, codes, whole)
+    practice = [PARTS[p] for p, f in flags.items() if f and _has_rows(getattr(result, p, None))]
+    banner = ""
+    if practice:
+        banner = ('<p class="oefen" id="oefendata">Oefendata: verzonnen, géén echte '
+                  f"bewoners. Het gaat om {escape(', '.join(practice))}.</p>")
+    gm = gemeente or getattr(result, "gemeente", "") or ""
+    made = made_on or date.today()
+    kind = "Buurt" if one else "Gebied"
+    subtitle = (f"{kind} {escape(title_name)}"
+                + (f" ({escape(codes[0])})" if one else f" ({escape(len(codes))} buurten)")
+                + (f" in de gemeente {escape(gm)}" if gm else "")
+                + f". Gemaakt op {made.strftime('%d-%m-%Y')} met het werkboek "
+                "<em>Wijkprofiel &amp; buurtagenda</em>.")
+    sections = [
+        _who_section(result, buurten, codes, q, limit, one, stories, notes),
+        _survey_section(result, buurten, codes, q, limit, one),
+        _notes_section(notes, codes, names, one),
+        _chances_section(notes, schouw),
+        _themes_section(stories, codes, one, max_themes, quotes, seed,
+                        _has_rows(result.verhalen)),
+        _assets_section(assets),
+    ]
+    sources = _sources(result, buurten, flags, stories, notes, limit)
+    title = f"Wat vertellen bewoners? {title_name}"
+    return f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}{' (oefendata)' if practice else ''}</title><style>{_CSS}</style></head>
+<body>
+<header><h1>Wat vertellen bewoners?</h1>
+<p class="sub">{subtitle}</p>{banner}</header>
+{''.join(sections)}
+<footer id="bronnen"><strong>Bronnen</strong><br>
+{'<br>'.join(escape(s) for s in sources) or 'Geen bronnen.'}</footer>
+</body></html>
+"""

@@ -1,0 +1,673 @@
+"""Scale scores per buurt with their uncertainty, and the minimum group size.
+
+How a scale score is computed
+-----------------------------
+1. Items marked ``omgekeerd`` are flipped first (on a 1–5 scale: 5 becomes 1), so that a
+   higher value always means more of what the scale measures.
+2. Each answer is put on the scale's score range: ``0-10`` (as the CBS
+   Veiligheidsmonitor does), ``procent`` (0–100) or ``gemiddelde`` (the answer scale).
+3. A respondent's scale score is the mean of the items he or she answered, **but only
+   when at least half of the scale's items were answered** (for a scale of 5 items: at
+   least 3). With fewer answers the respondent does not count for that scale: a score
+   from one or two items would say more about those items than about the scale.
+4. A buurt's score is the mean of its respondents' scale scores; the 95% interval is
+   ``mean ± t(0.975, n-1) · sd / √n`` (Student's t, on the respondents' scale scores),
+   cut off at the ends of the score range. It shows how much the mean could differ by
+   chance from the mean of *all* residents if these respondents were a random sample —
+   it does not cover selective response (who fills in a survey and who does not).
+
+Scores are unweighted: every respondent counts once.
+
+The minimum group size
+----------------------
+A result for a group with fewer respondents than the minimum (default 10; set
+``WIJKLIB_MIN_GROEP``) is not shown: score, interval *and* the number of respondents
+are left empty and ``verborgen`` is True. Two reasons: (1) with so few answers the
+interval is so wide that the score says almost nothing, and one or two people decide
+the result; (2) in a small group people can recognise each other's answers, and the
+survey promises that no one is recognisable. :func:`suppress` applies the same rule to
+any table of counts (map notes, themes).
+
+Secondary suppression
+---------------------
+Hiding a small group is not enough when the whole area is shown too: with a total of 90
+and visible groups of 53 and 36, the hidden group has 1 respondent, and its score follows
+from the total. :func:`secondary_suppress` therefore also hides the next-smallest visible
+group(s) until the hidden groups together are at least two groups and at least the
+minimum; when that is impossible, the total is hidden instead. Such rows say
+"verborgen om terugrekenen te voorkomen" (column ``reden``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.privacy import min_group_size
+from wijklib.tellen.compare import format_number
+from wijklib.vertellen.survey import Questionnaire, Scale
+
+# min_group_size is owned by wijklib.guarantees.privacy; it stays importable from here
+# because the notebooks call scores.min_group_size().
+
+#: Code and name of the row for the whole area.
+AREA_CODE = "totaal"
+AREA_NAME = "Hele gebied"
+#: Judgements of :func:`compare_buurten`.
+JUDGEMENTS = ("binnen de onzekerheid", "gunstiger", "ongunstiger", "hoger", "lager",
+              "te weinig antwoorden")
+WITHIN = "verschil valt binnen de onzekerheid"
+#: Reasons in the column ``reden`` of :func:`scale_scores`.
+REASON_SMALL = "te weinig antwoorden"
+REASON_SECONDARY = "verborgen om terugrekenen te voorkomen"
+
+
+class SurveyDataError(WijklibError, ValueError):
+    """The response data do not fit the questionnaire."""
+
+
+# --------------------------------------------------------------------------- suppress
+
+
+def suppress(
+    frame: pd.DataFrame,
+    n_col: str | None,
+    value_cols: str | Sequence[str],
+    min_n: int | None = None,
+    *,
+    keep_zero: bool = False,
+    flag_col: str | None = "verborgen",
+) -> pd.DataFrame:
+    """Blank values of groups below the minimum group size.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table, e.g. scores per buurt or counts of map notes per buurt and category.
+    n_col : str or None
+        Column with the group size. Rows where it is below ``min_n`` (or missing) get
+        their ``value_cols`` *and* ``n_col`` blanked. ``None``: every value column is a
+        count of its own (a wide table of counts): each cell below ``min_n`` is blanked.
+    value_cols : str or list of str
+        Columns to blank.
+    min_n : int, optional
+        Minimum group size; default :func:`min_group_size`.
+    keep_zero : bool
+        Keep counts of exactly 0 (they reveal no one). Default False: every number
+        below the minimum is blanked.
+    flag_col : str or None
+        Name of a True/False column added to say which rows have blanked values
+        (``None``: no column).
+
+    Returns
+    -------
+    DataFrame
+        A copy. Blanked numbers are NaN (whole-number columns become ``Int64`` with
+        ``<NA>``); blanked text is missing. Never 0.
+    """
+    limit = min_group_size(min_n)
+    columns = [value_cols] if isinstance(value_cols, str) else list(value_cols)
+    wanted = columns + ([n_col] if n_col else [])
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise InvalidChoiceError(f"De kolom(men) {', '.join(missing)} staan niet in de tabel.")
+    out = frame.copy()
+
+    def below(values: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(values, errors="coerce")
+        hidden = numbers.isna() | (numbers < limit)
+        if keep_zero:
+            hidden &= ~(numbers == 0)
+        return hidden.fillna(True).astype(bool)
+
+    def blank(column: str, mask: pd.Series) -> None:
+        series = out[column]
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
+            series = series.astype("Int64" if pd.api.types.is_integer_dtype(series) else object)
+        elif not pd.api.types.is_numeric_dtype(series):
+            series = series.astype(object)
+        series = series.copy()
+        series[mask.to_numpy()] = pd.NA if series.dtype == "Int64" else np.nan
+        if series.dtype == object and not pd.api.types.is_numeric_dtype(frame[column]):
+            series[mask.to_numpy()] = None
+        out[column] = series
+
+    if n_col is None:
+        any_hidden = pd.Series(False, index=out.index)
+        for column in columns:
+            mask = below(out[column]) & out[column].notna()
+            any_hidden |= mask
+            blank(column, mask)
+        if flag_col:
+            out[flag_col] = any_hidden.to_numpy()
+        return out
+    mask = below(out[n_col])
+    for column in dict.fromkeys(columns + [n_col]):
+        blank(column, mask)
+    if flag_col:
+        out[flag_col] = mask.to_numpy()
+    return out
+
+
+def secondary_suppress(
+    counts: Mapping[str, int | None], min_n: int | None = None, total: int | None = None
+) -> tuple[set[str], set[str], bool]:
+    """Which groups to hide so that no small group can be worked out from a total.
+
+    Groups with 1 to ``min_n - 1`` respondents are hidden (primary suppression). When the
+    groups with respondents that are hidden are fewer than two, or add up to fewer than
+    ``min_n``, subtracting the visible groups from the total would give a hidden group
+    away; then the next-smallest visible group is hidden too, until that no longer holds
+    (secondary suppression). When no visible group is left to hide, the total itself must
+    be hidden.
+
+    Parameters
+    ----------
+    counts : dict
+        Group -> number of respondents (missing counts as 0).
+    min_n : int, optional
+        Minimum group size; default :func:`min_group_size`.
+    total : int, optional
+        The total that is shown next to the groups; default the sum of ``counts``. A total
+        below ``min_n`` is always hidden.
+
+    Returns
+    -------
+    tuple
+        ``(hidden, secondary, hide_total)``: all groups to hide (groups with 0 are not
+        included: they reveal no one), the groups among them hidden only to prevent
+        working back, and whether the total must be hidden.
+    """
+    limit = min_group_size(min_n)
+    sizes = {k: (0 if v is None or _is_missing(v) else int(v)) for k, v in counts.items()}
+    whole = sum(sizes.values()) if total is None or _is_missing(total) else int(total)
+    primary = {k for k, n in sizes.items() if 0 < n < limit}
+    hidden = set(primary)
+    hide_total = whole < limit
+    while hidden and (len(hidden) < 2 or sum(sizes[k] for k in hidden) < limit):
+        rest = sorted((n, str(k), k) for k, n in sizes.items() if k not in hidden and n > 0)
+        if not rest:
+            hide_total = True
+            break
+        hidden.add(rest[0][2])
+    return hidden, hidden - primary, hide_total
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def _check_data(data: pd.DataFrame, questionnaire: Questionnaire) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise SurveyDataError("Geef de antwoorden als tabel (DataFrame), bijvoorbeeld "
+                              "import_.data of wijklib.vertellen.practice.practice_responses(...).")
+    missing = [q.code for q in questionnaire.items if q.code not in data.columns]
+    if missing:
+        raise SurveyDataError(
+            "De antwoorden passen niet bij de vragenlijst: de kolom(men) "
+            f"{', '.join(missing[:5])} ontbreken. Gebruik dezelfde vragenlijst als bij het "
+            "inlezen."
+        )
+
+
+def respondent_scores(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
+    """Each respondent's scale scores (NaN when fewer than half of the items were answered).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Response data (``SurveyImport.data`` or practice data).
+    questionnaire : Questionnaire
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``data``; one float column per scale code.
+    """
+    _check_data(data, questionnaire)
+    out = pd.DataFrame(index=data.index)
+    for scale in questionnaire.scales:
+        parts = []
+        for code in scale.items:
+            q = questionnaire.question(code)
+            x = pd.to_numeric(data[code], errors="coerce").astype("float64").to_numpy()
+            low, high = float(q.min), float(q.max)
+            if q.omgekeerd:
+                x = low + high - x
+            if scale.schaalscore == "gemiddelde":
+                parts.append(x)
+            else:
+                top = 10.0 if scale.schaalscore == "0-10" else 100.0
+                parts.append((x - low) / (high - low) * top)
+        matrix = np.column_stack(parts) if parts else np.empty((len(data), 0))
+        answered = np.isfinite(matrix).sum(axis=1)
+        enough = answered * 2 >= len(scale.items)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.nansum(matrix, axis=1) / answered
+        out[scale.code] = np.where(enough & (answered > 0), means, np.nan)
+    return out
+
+
+def _summary(values: np.ndarray, scale: Scale) -> dict[str, float]:
+    values = values[np.isfinite(values)]
+    n = int(values.size)
+    if n == 0:
+        return {"score": np.nan, "ondergrens": np.nan, "bovengrens": np.nan, "n": 0,
+                "standaardfout": np.nan}
+    mean = float(values.mean())
+    if n < 2:
+        return {"score": mean, "ondergrens": np.nan, "bovengrens": np.nan, "n": n,
+                "standaardfout": np.nan}
+    se = float(values.std(ddof=1) / math.sqrt(n))
+    half = float(stats.t.ppf(0.975, n - 1)) * se
+    return {
+        "score": mean,
+        "ondergrens": max(scale.min, mean - half),
+        "bovengrens": min(scale.max, mean + half),
+        "n": n,
+        "standaardfout": se,
+    }
+
+
+SCORE_COLUMNS = (
+    "buurtcode", "buurtnaam", "schaal", "label", "score", "ondergrens", "bovengrens", "n",
+    "verborgen", "hoger_is", "eenheid", "schaal_min", "schaal_max", "standaardfout", "reden",
+)
+
+
+def scale_scores(
+    data: pd.DataFrame,
+    questionnaire: Questionnaire,
+    by: str = "buurtcode",
+    min_n: int | None = None,
+    *,
+    buurten: pd.DataFrame | None = None,
+    totaal: bool = True,
+) -> pd.DataFrame:
+    """Scale scores per group (buurt) and for the whole area, with a 95% interval.
+
+    See the module docstring for how a score is computed and why small groups are hidden.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Response data (``SurveyImport.data`` or practice data).
+    questionnaire : Questionnaire
+    by : str
+        Column to group by (default ``buurtcode``; e.g. ``leeftijdsgroep``).
+    min_n : int, optional
+        Minimum group size (default :func:`min_group_size`, normally 10).
+    buurten : DataFrame, optional
+        ``code`` and ``naam`` of all buurten: buurten without any answer then get a row
+        too (hidden, "te weinig antwoorden").
+    totaal : bool
+        Add a row per scale for the whole area (``buurtcode`` ``"totaal"``).
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``buurtcode`` (or ``by``), ``buurtnaam``, ``schaal``, ``label``,
+        ``score``, ``ondergrens``, ``bovengrens``, ``n``, ``verborgen``, ``hoger_is``,
+        ``eenheid``, ``schaal_min``, ``schaal_max``, ``standaardfout``, ``reden``. Rows
+        with ``verborgen`` True have no score, interval, standard error or n; ``reden``
+        says why ("te weinig antwoorden" or "verborgen om terugrekenen te voorkomen"; empty
+        for visible rows). Per scale, :func:`secondary_suppress` makes sure no hidden
+        group can be worked out from the whole-area row and the visible groups.
+    """
+    limit = min_group_size(min_n)
+    _check_data(data, questionnaire)
+    if by not in data.columns:
+        raise SurveyDataError(f"De kolom '{by}' staat niet in de antwoorden.")
+    per_person = respondent_scores(data, questionnaire)
+    groups = data[by].astype("str")
+    names: dict[str, str] = {}
+    if "buurtnaam" in data.columns and by == "buurtcode":
+        names = dict(zip(groups, data["buurtnaam"].astype("str"), strict=True))
+    keys = sorted({g for g in groups.dropna().unique()},
+                  key=lambda g: (str(names.get(g, g)).casefold(), g))
+    if buurten is not None and by == "buurtcode":
+        for code, naam in zip(buurten["code"].astype(str), buurten["naam"].astype(str),
+                              strict=True):
+            names.setdefault(code, naam)
+            if code not in keys:
+                keys.append(code)
+        keys.sort(key=lambda g: (str(names.get(g, g)).casefold(), g))
+    rows = []
+    for scale in questionnaire.scales:
+        values = per_person[scale.code].to_numpy()
+        targets = [(k, names.get(k, k), (groups == k).to_numpy()) for k in keys]
+        if totaal:
+            targets.append((AREA_CODE, AREA_NAME, np.ones(len(data), dtype=bool)))
+        for key, name, mask in targets:
+            row = {by: key, "buurtnaam": name, "schaal": scale.code, "label": scale.label}
+            row.update(_summary(values[mask], scale))
+            row.update(hoger_is=scale.hoger_is, eenheid=scale.eenheid,
+                       schaal_min=scale.min, schaal_max=scale.max)
+            rows.append(row)
+    columns = [by] + list(SCORE_COLUMNS[1:])
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["n"] = pd.array(frame["n"].tolist(), dtype="Int64")
+    for column in ("score", "ondergrens", "bovengrens", "standaardfout", "schaal_min",
+                   "schaal_max"):
+        frame[column] = frame[column].astype("float64")
+    for column in (by, "buurtnaam", "schaal", "label", "hoger_is", "eenheid"):
+        frame[column] = frame[column].astype("str")
+    frame["reden"] = ""
+    extra = pd.Series(False, index=frame.index)
+    for scale in questionnaire.scales:
+        part = frame[(frame["schaal"] == scale.code) & (frame[by] != AREA_CODE)]
+        if totaal:
+            whole = frame[(frame["schaal"] == scale.code) & (frame[by] == AREA_CODE)]
+            area_n = int(whole["n"].iloc[0])
+        else:
+            area_n = None
+        counts = {i: int(n) for i, n in part["n"].items()}
+        _, secondary, hide_total = secondary_suppress(counts, limit, area_n)
+        extra[list(secondary)] = True
+        if totaal and hide_total and area_n >= limit:
+            extra[whole.index] = True
+    small = pd.to_numeric(frame["n"], errors="coerce").fillna(0) < limit
+    frame.loc[small, "reden"] = REASON_SMALL
+    frame.loc[extra & ~small, "reden"] = REASON_SECONDARY
+    values = ["score", "ondergrens", "bovengrens", "standaardfout"]
+    hidden = suppress(frame, "n", values, limit)
+    hidden.loc[extra.to_numpy(), values] = np.nan
+    hidden.loc[extra.to_numpy(), "n"] = pd.NA
+    hidden["verborgen"] = hidden["verborgen"] | extra.to_numpy()
+    hidden["reden"] = hidden["reden"].astype("str")
+    hidden = hidden[columns]
+    hidden.attrs["min_n"] = limit
+    hidden.attrs["uitleg"] = (
+        "score: gemiddelde van de schaalscores van de respondenten; ondergrens en "
+        "bovengrens: 95%-interval; n: aantal respondenten met een schaalscore. Groepen met "
+        f"minder dan {limit} antwoorden worden niet getoond; soms ook een iets grotere "
+        "groep of het totaal, zodat je een verborgen groep niet kunt terugrekenen."
+    )
+    return hidden
+
+
+def area_scores(
+    data: pd.DataFrame, questionnaire: Questionnaire, min_n: int | None = None
+) -> pd.DataFrame:
+    """Only the whole-area rows of :func:`scale_scores` (one per scale)."""
+    frame = scale_scores(data, questionnaire, min_n=min_n)
+    out = frame[frame["buurtcode"] == AREA_CODE].reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _judge(diff: float, margin: float, hoger_is: str) -> str:
+    if not math.isfinite(diff) or not math.isfinite(margin):
+        return "te weinig antwoorden"
+    if abs(diff) <= margin:
+        return "binnen de onzekerheid"
+    if hoger_is == "gunstig":
+        return "gunstiger" if diff > 0 else "ongunstiger"
+    if hoger_is == "ongunstig":
+        return "ongunstiger" if diff > 0 else "gunstiger"
+    return "hoger" if diff > 0 else "lager"
+
+
+def _sentence(name: str, other: str, score: float, ref: float, diff: float, margin: float,
+              judgement: str, limit: int) -> str:
+    if judgement == "te weinig antwoorden":
+        return (f"{name}: te weinig antwoorden (minder dan {limit}) om te vergelijken met "
+                f"{other}.")
+    head = (f"{name}: {format_number(score, 1)} tegen {format_number(ref, 1)} voor {other}. "
+            f"Verschil {format_number(diff, 1)}, onzekerheid ± {format_number(margin, 1)}: ")
+    if judgement == "binnen de onzekerheid":
+        return head + WITHIN + "; we kunnen niet zeggen dat ze echt verschillen."
+    return head + f"{judgement} dan {other}, ook als je de onzekerheid meetelt."
+
+
+def _scale_rows(scores: pd.DataFrame, schaal: str) -> pd.DataFrame:
+    """The rows of one scale; an unknown scale gives a Dutch error with the choices."""
+    part = scores[scores["schaal"] == schaal]
+    if part.empty:
+        options = ", ".join(dict.fromkeys(scores["schaal"].astype(str)))
+        raise InvalidChoiceError(f"De schaal '{schaal}' staat niet in de tabel. Kies uit: "
+                                 f"{options}.")
+    return part
+
+
+def compare_buurten(
+    scores: pd.DataFrame, schaal: str, met: str = "gebied"
+) -> pd.DataFrame:
+    """Say whether differences in a scale score are larger than the uncertainty.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`scale_scores` (with the whole-area rows).
+    schaal : str
+        Scale code, e.g. ``"cohesie"``.
+    met : str
+        ``"gebied"`` (default): each buurt against the whole area. ``"elkaar"``: every
+        pair of buurten. A buurtcode: every buurt against that buurt.
+
+    Returns
+    -------
+    DataFrame
+        ``buurtcode``, ``buurtnaam``, ``vergeleken_met``, ``score``,
+        ``score_vergelijking``, ``verschil``, ``marge`` (half width of the 95% interval
+        of the difference), ``oordeel`` (one of :data:`JUDGEMENTS`) and ``uitleg``, a Dutch
+        sentence such as "… verschil valt binnen de onzekerheid …".
+
+    Notes
+    -----
+    The difference between two buurten has standard error √(se₁² + se₂²). A buurt is part
+    of the whole area, so for buurt-vs-area the overlap is taken out:
+    var = se_b² + se_t² − 2·(n_b/N)·se_b². The t-value uses the smaller group (n − 1
+    degrees of freedom), which errs on the careful side. Hidden groups are not compared.
+    """
+    required = {"buurtcode", "buurtnaam", "schaal", "score", "n", "standaardfout",
+                "hoger_is", "verborgen"}
+    if not isinstance(scores, pd.DataFrame) or not required <= set(scores.columns):
+        raise SurveyDataError("Geef de tabel die scale_scores(...) maakt.")
+    part = _scale_rows(scores, schaal)
+    limit = int(scores.attrs.get("min_n", min_group_size()))
+    hoger_is = str(part["hoger_is"].iloc[0])
+    area = part[part["buurtcode"] == AREA_CODE]
+    buurten = part[part["buurtcode"] != AREA_CODE]
+    pairs: list[tuple[pd.Series, pd.Series, bool]] = []
+    if met == "gebied":
+        if area.empty:
+            raise SurveyDataError("De tabel heeft geen rij voor het hele gebied. Maak hem met "
+                                  "scale_scores(..., totaal=True).")
+        pairs = [(row, area.iloc[0], True) for _, row in buurten.iterrows()]
+    elif met == "elkaar":
+        visible = buurten[~buurten["verborgen"].astype(bool)]
+        pairs = [(a, b, False) for (_, a), (_, b) in
+                 itertools.combinations(visible.iterrows(), 2)]
+    else:
+        ref = buurten[buurten["buurtcode"] == met]
+        if ref.empty:
+            raise InvalidChoiceError(f"De buurt '{met}' staat niet in de tabel. Gebruik "
+                                     "'gebied', 'elkaar' of een buurtcode uit de tabel.")
+        pairs = [(row, ref.iloc[0], False) for _, row in buurten.iterrows()
+                 if row["buurtcode"] != met]
+    rows = []
+    for a, b, nested in pairs:
+        other = "het hele gebied" if nested else str(b["buurtnaam"])
+        hidden = bool(a["verborgen"]) or bool(b["verborgen"])
+        diff = margin = np.nan
+        score_a = np.nan if hidden else float(a["score"])
+        score_b = np.nan if hidden else float(b["score"])
+        if not hidden:
+            se_a, se_b = float(a["standaardfout"]), float(b["standaardfout"])
+            n_a, n_b = int(a["n"]), int(b["n"])
+            var = se_a**2 + se_b**2
+            if nested:
+                var -= 2 * (n_a / n_b) * se_a**2
+            dof = max(1, min(n_a, n_b) - 1)
+            diff = score_a - score_b
+            margin = float(stats.t.ppf(0.975, dof)) * math.sqrt(max(var, 0.0))
+        judgement = _judge(diff, margin, hoger_is)
+        rows.append({
+            "buurtcode": a["buurtcode"],
+            "buurtnaam": a["buurtnaam"],
+            "vergeleken_met": other,
+            "score": score_a,
+            "score_vergelijking": score_b,
+            "verschil": diff,
+            "marge": margin,
+            "oordeel": judgement,
+            "uitleg": _sentence(str(a["buurtnaam"]), other, score_a, score_b, diff, margin,
+                                judgement, limit),
+        })
+    columns = ["buurtcode", "buurtnaam", "vergeleken_met", "score", "score_vergelijking",
+               "verschil", "marge", "oordeel", "uitleg"]
+    out = pd.DataFrame(rows, columns=columns)
+    for column in ("score", "score_vergelijking", "verschil", "marge"):
+        out[column] = out[column].astype("float64")
+    out.attrs["min_n"] = limit
+    return out
+
+
+# --------------------------------------------------------------------------- display
+
+
+def hidden_text(min_n: int) -> str:
+    """What is shown instead of a hidden result."""
+    return f"te weinig antwoorden (<{int(min_n)})"
+
+
+def row_hidden_text(row: pd.Series | Mapping[str, object], min_n: int) -> str:
+    """What is shown instead of a hidden row of :func:`scale_scores` (by its ``reden``)."""
+    if str(row.get("reden", "")) == REASON_SECONDARY:
+        return REASON_SECONDARY
+    return hidden_text(min_n)
+
+
+def score_table(scores: pd.DataFrame, schalen: Iterable[str] | None = None) -> pd.DataFrame:
+    """The scores as a readable Dutch table of text (for showing and exporting).
+
+    Hidden groups read "te weinig antwoorden (<10)"; their n is shown as "<10".
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`scale_scores`.
+    schalen : list of str, optional
+        Only these scales.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Buurt``, ``Schaal``, ``Score``, ``95%-interval``, ``Antwoorden``,
+        ``Hoger is``.
+    """
+    limit = int(scores.attrs.get("min_n", min_group_size()))
+    part = scores if schalen is None else scores[scores["schaal"].isin(list(schalen))]
+    rows = []
+    for _, row in part.iterrows():
+        unit = " %" if row["eenheid"] == "%" else ""
+        if row["verborgen"]:
+            secondary = str(row.get("reden", "")) == REASON_SECONDARY
+            score, interval = row_hidden_text(row, limit), ""
+            n = "niet getoond" if secondary else f"<{limit}"
+        else:
+            score = format_number(row["score"], 1) + unit
+            interval = (
+                f"{format_number(row['ondergrens'], 1)} – {format_number(row['bovengrens'], 1)}"
+                if pd.notna(row["ondergrens"]) else "onbekend"
+            )
+            n = str(int(row["n"]))
+        rows.append({
+            "Buurt": row["buurtnaam"],
+            "Schaal": f"{row['label']} ({row['eenheid']})",
+            "Score": score,
+            "95%-interval": interval,
+            "Antwoorden": n,
+            "Hoger is": row["hoger_is"],
+        })
+    return pd.DataFrame(rows, columns=["Buurt", "Schaal", "Score", "95%-interval",
+                                       "Antwoorden", "Hoger is"])
+
+
+def score_table_html(scores: pd.DataFrame, schalen: Iterable[str] | None = None) -> str:
+    """:func:`score_table` as an HTML table (all text escaped)."""
+    table = score_table(scores, schalen)
+    return table.to_html(index=False, escape=True, classes="wijklib-scores", border=0)
+
+
+def plot_scores(scores: pd.DataFrame, schaal: str, ax=None):
+    """A chart of one scale: a bar per buurt with its 95% interval, the area as a line.
+
+    Groups below the minimum group size get no bar, only the text
+    "te weinig antwoorden (<10)"; their number of respondents is not shown.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`scale_scores`.
+    schaal : str
+        Scale code.
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    part = _scale_rows(scores, schaal)
+    limit = int(scores.attrs.get("min_n", min_group_size()))
+    area = part[part["buurtcode"] == AREA_CODE]
+    rows = part[part["buurtcode"] != AREA_CODE].iloc[::-1]
+    own_figure = ax is None
+    if ax is None:
+        figure = Figure(figsize=(8, 1.5 + 0.32 * max(len(rows), 1)), layout="constrained")
+        ax = figure.add_subplot()
+    else:
+        figure = ax.figure
+    first = part.iloc[0]
+    low, high = float(first["schaal_min"]), float(first["schaal_max"])
+    y = np.arange(len(rows))
+    labels = []
+    for pos, (_, row) in zip(y, rows.iterrows(), strict=True):
+        if row["verborgen"]:
+            labels.append(str(row["buurtnaam"]))
+            ax.text(low + 0.01 * (high - low), pos, row_hidden_text(row, limit), va="center",
+                    fontsize=8, color="#555555", style="italic")
+            continue
+        labels.append(f"{row['buurtnaam']} (n = {int(row['n'])})")
+        ax.barh(pos, row["score"] - low, left=low, color="#7fb8d6", height=0.6)
+        if pd.notna(row["ondergrens"]):
+            ax.errorbar(row["score"], pos, xerr=[[row["score"] - row["ondergrens"]],
+                                                 [row["bovengrens"] - row["score"]]],
+                        fmt="none", ecolor="#222222", capsize=3, linewidth=1)
+    if not area.empty and not bool(area.iloc[0]["verborgen"]):
+        total = area.iloc[0]
+        ax.axvline(total["score"], color="#d55e00", linestyle="--", linewidth=1.2,
+                   label=f"hele gebied: {format_number(total['score'], 1)} "
+                         f"(n = {int(total['n'])})")
+        if own_figure:
+            figure.legend(loc="outside lower center", fontsize=8, frameon=False)
+        else:
+            ax.legend(loc="best", fontsize=8, frameon=True)
+    ax.set_yticks(y, labels=labels, fontsize=8)
+    ax.set_xlim(low, high)
+    ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
+    direction = {"gunstig": "hoger is gunstiger", "ongunstig": "hoger is ongunstiger"}.get(
+        str(first["hoger_is"]), "")
+    ax.set_xlabel(f"score ({first['eenheid']}){', ' + direction if direction else ''}; "
+                  "zwart lijntje: 95%-interval")
+    ax.set_title(str(first["label"]), fontsize=11, loc="left")
+    return figure
