@@ -74,12 +74,13 @@ def test_data_file_missing_says_what_to_do():
 
 
 def test_file_stem_and_atomic_pages(tmp_path, monkeypatch):
-    from wijklib.notebook.session import file_stem, save_page, write_text
+    from wijklib.guarantees.writing import atomic_write_text
+    from wijklib.notebook.session import file_stem, save_page
 
     assert file_stem("Taag- en Rubicondreef & co") == "taag-en-rubicondreef-co"
     assert file_stem("Café ’t Hoekje") == "cafe-t-hoekje"
     assert file_stem("<>", "gebied") == "gebied"
-    path = write_text(tmp_path / "a" / "b.txt", "één")
+    path = atomic_write_text(tmp_path / "a" / "b.txt", "één")
     assert path.read_text("utf-8") == "één" and list(path.parent.iterdir()) == [path]
     monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
     assert save_page("<p>x</p>", stem="profiel") == tmp_path / "export" / "profiel.html"

@@ -30,7 +30,8 @@ from typing import Any
 from wijklib.agenda import state as ag
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees.rendering import escape, escape_markdown
-from wijklib.notebook.session import file_stem, write_text
+from wijklib.guarantees.writing import atomic_write_text
+from wijklib.notebook.session import file_stem
 from wijklib.tellen.compare import format_number
 
 #: Section ids and titles, in document order.
@@ -845,10 +846,6 @@ def save_export(
         :func:`wijklib.notebook.session.download_link` on them (works on Binder).
     """
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ag.AgendaError(f"Ik kan de map {folder} niet maken ({err.strerror}).") from None
     stem = file_stem(name or f"buurtagenda-{'-'.join(agenda.buurten) or agenda.gemeente}",
                      "buurtagenda")
     paths = {
@@ -856,13 +853,8 @@ def save_export(
         "markdown": folder / f"{stem}.md",
         "state": folder / f"{stem}.json",
     }
-    try:
-        write_text(paths["html"], to_html(agenda, rings, charts=charts))
-        write_text(paths["markdown"], to_markdown(agenda, rings))
-    except OSError as err:
-        raise ag.AgendaError(
-            f"Opslaan in {folder} is niet gelukt ({err.strerror}). Probeer een andere map."
-        ) from None
+    atomic_write_text(paths["html"], to_html(agenda, rings, charts=charts))
+    atomic_write_text(paths["markdown"], to_markdown(agenda, rings))
     _keep_earlier_state(agenda, paths["state"])
     ag.save_state(agenda, paths["state"], replace=True)  # an earlier, other one is kept
     return paths

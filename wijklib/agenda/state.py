@@ -37,7 +37,6 @@ import json
 import math
 import os
 import shutil
-import tempfile
 import uuid
 import warnings
 from collections.abc import Mapping, Sequence
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.writing import atomic_write_text
 
 #: Name and version of the state file format.
 SCHEMA = "wijklib-buurtagenda"
@@ -1372,10 +1372,6 @@ def _save_locked(agenda: Agenda, path: Path, replace: bool) -> Path:
     if path.is_dir():
         raise AgendaError(f"{path} is een map. Geef een bestandsnaam, bijvoorbeeld "
                           f"{path / 'buurtagenda.json'}.")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise AgendaError(f"Ik kan de map {path.parent} niet maken ({err.strerror}).") from None
     if path.is_file() and _is_current(path) and not replace:
         _refuse_if_changed(agenda, path)
     if path.exists() and not _is_current(path):
@@ -1394,22 +1390,7 @@ def _save_locked(agenda: Agenda, path: Path, replace: bool) -> Path:
             BackupWarning,
             stacklevel=2,
         )
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as err:
-        Path(temporary).unlink(missing_ok=True)
-        raise AgendaError(
-            f"Opslaan in {path} is niet gelukt ({err.strerror}). Je vorige bestand is niet "
-            "veranderd. Probeer een andere map, of download je werk."
-        ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text)  # FileWriteError: Dutch, and the old file is unchanged
     agenda.revision = _revision(text)
     return path
 

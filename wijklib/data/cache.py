@@ -1,31 +1,36 @@
 """A small on-disk cache: every download is stored with its provenance and reused.
 
 Each entry is a data file (Parquet, GeoParquet or JSON) plus a sidecar ``*.meta.json``
-with where and when it came from. Both are written to a temporary name and moved into
-place, the sidecar last, and an entry only counts when its sidecar exists: a download
-that breaks off half-way never leaves anything that looks complete.
+with where and when it came from. Both are written atomically by
+:mod:`wijklib.guarantees.writing`, the sidecar last, and an entry only counts when its
+sidecar exists: a download that breaks off half-way never leaves anything that looks
+complete. A cache that cannot be written (read-only, full) is not an error: the data
+was downloaded and is returned; a Dutch warning says once that it was not kept.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from wijklib.config import settings
+from wijklib.guarantees.writing import FileWriteError, atomic_write, atomic_write_text
 
 META_SUFFIX = ".meta.json"
 
 
 def cache_dir() -> Path:
-    """Return the cache folder (created when needed)."""
+    """Return the cache folder (created when possible; a read-only place is allowed)."""
     path = settings().cache_dir
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # reading still works where it exists; writing warns (see _keep)
     return path
 
 
@@ -34,27 +39,37 @@ def _path(key: str, suffix: str) -> Path:
     return cache_dir().joinpath(*parts).with_suffix(suffix)
 
 
-def _atomic_write(target: Path, write) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    os.close(fd)
+class CacheWriteWarning(UserWarning):
+    """The cache could not be written; the data is used without being kept."""
+
+
+_warned: set[str] = set()
+
+
+def _keep(write, *args) -> None:
+    """Run a cache write; a failure becomes one Dutch warning per folder, not an error."""
     try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write(*args)
+    except FileWriteError as err:
+        folder = str(err.path.parent)
+        if folder not in _warned:
+            _warned.add(folder)
+            warnings.warn(
+                f"De gegevens zijn opgehaald, maar ik kan ze niet bewaren in de cache "
+                f"({err.reason}: {folder}). Alles werkt, alleen wordt het de volgende keer "
+                "opnieuw gedownload. Kies een andere cachemap met de omgevingsvariabele "
+                "WIJKLIB_CACHE als je dat wilt voorkomen.",
+                CacheWriteWarning,
+                stacklevel=3,
+            )
 
 
-def _write_meta(key: str, data_path: Path, provenance: dict[str, Any]) -> None:
+def _write_meta(data_path: Path, provenance: dict[str, Any]) -> None:
     meta = dict(provenance)
     meta["stored_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     meta["file"] = data_path.name
     meta_path = data_path.with_name(data_path.name + META_SUFFIX)
-    _atomic_write(
-        meta_path,
-        lambda p: p.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8"),
-    )
+    atomic_write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
 
 
 def _read_meta(data_path: Path) -> dict[str, Any] | None:
@@ -79,8 +94,12 @@ def age_seconds(meta: dict[str, Any]) -> float:
 def put_frame(key: str, frame: pd.DataFrame, provenance: dict[str, Any]) -> None:
     """Store a (Geo)DataFrame under ``key`` as (Geo)Parquet with its provenance."""
     path = _path(key, ".parquet")
-    _atomic_write(path, lambda p: frame.to_parquet(p, index=False))
-    _write_meta(key, path, provenance)
+
+    def write() -> None:
+        atomic_write(path, lambda p: frame.to_parquet(p, index=False))
+        _write_meta(path, provenance)
+
+    _keep(write)
 
 
 def get_frame(key: str, geo: bool = False) -> tuple[pd.DataFrame, dict[str, Any]] | None:
@@ -105,8 +124,12 @@ def put_json(key: str, value: Any, provenance: dict[str, Any]) -> None:
     """Store a JSON-serialisable value under ``key`` with its provenance."""
     path = _path(key, ".json")
     text = json.dumps(value, ensure_ascii=False)
-    _atomic_write(path, lambda p: p.write_text(text, "utf-8"))
-    _write_meta(key, path, provenance)
+
+    def write() -> None:
+        atomic_write_text(path, text)
+        _write_meta(path, provenance)
+
+    _keep(write)
 
 
 def get_json(key: str) -> tuple[Any, dict[str, Any]] | None:

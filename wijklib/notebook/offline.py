@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees.rendering import escape
+from wijklib.guarantees.writing import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import folium
@@ -885,12 +886,9 @@ def save_map(
     Path
         The written file.
     """
-    target = Path(path)
     page, result = _render(m, mode, assets)
     _warn_remote(result)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
-    return target
+    return atomic_write_text(path, page)
 
 
 class MapView:

@@ -14,7 +14,6 @@ one row per respondent with a buurt code and the answers.
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,11 +23,13 @@ import geopandas as gpd
 import pandas as pd
 
 from wijklib.errors import WijklibError
-from wijklib.notebook.session import write_text
+from wijklib.guarantees import writing
 
 TELLEN = "tellen.json"
 VERTELLEN = "vertellen"
-FORMAT_VERSION = 1
+#: 2: tables in the Dutch spreadsheet dialect of :func:`wijklib.guarantees.writing.write_csv`
+#: (version 1 used commas and no BOM; it is still read).
+FORMAT_VERSION = 2
 _FILES = {
     "antwoorden": "antwoorden.csv",
     "verhalen": "verhalen.csv",
@@ -49,9 +50,11 @@ def _no_observations() -> pd.DataFrame:
     return new_observations()
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, version: int) -> pd.DataFrame:
     """A saved table; a file without any line (an old save of an empty table) is empty."""
     try:
+        if version >= 2:
+            return writing.read_csv(path, dtype={"buurtcode": "str"})
         return pd.read_csv(path, dtype={"buurtcode": "str"})
     except pd.errors.EmptyDataError:
         if path.is_file() and not path.read_text("utf-8").strip():
@@ -94,8 +97,7 @@ def save_tellen(
         "vragen": list(questions or []),
     }
     path = _folder(folder) / TELLEN
-    write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
-    return path
+    return writing.atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def load_tellen(folder: str | Path | None = None) -> dict[str, Any] | None:
@@ -166,10 +168,7 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
     meta_path = target / "meta.json"
     meta_path.unlink(missing_ok=True)
     for attr, name in _FILES.items():
-        frame: pd.DataFrame = getattr(result, attr)
-        tmp = target / (name + ".tmp")
-        frame.to_csv(tmp, index=False, encoding="utf-8")
-        tmp.replace(target / name)
+        writing.write_csv(getattr(result, attr), target / name)
     from wijklib.vertellen.kaartnotities import save_notes
 
     save_notes(result.kaartnotities, target / _NOTES)
@@ -181,7 +180,8 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
         "aantallen": {attr: len(getattr(result, attr)) for attr in [*_FILES, "kaartnotities"]},
         "extra": result.extra,
     }
-    write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=1, default=str))
+    writing.atomic_write_text(meta_path,
+                              json.dumps(meta, ensure_ascii=False, indent=1, default=str))
     return target
 
 
@@ -201,7 +201,8 @@ def load_vertellen(folder: str | Path | None = None) -> Vertellen | None:
         return None
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
-        frames = {attr: _read_csv(target / name) for attr, name in _FILES.items()}
+        version = int(meta.get("versie", 1))
+        frames = {attr: _read_csv(target / name, version) for attr, name in _FILES.items()}
         notes = load_notes(target / _NOTES)
     except (OSError, ValueError, json.JSONDecodeError, WijklibError) as err:
         raise ResultsFileError(
@@ -268,19 +269,15 @@ def bundle(paths: list[str | Path], zip_path: str | Path) -> Path:
     Path
         The zip file.
     """
-    zip_path = Path(zip_path)
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = zip_path.with_name(zip_path.name + ".tmp")
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise ResultsFileError(f"{', '.join(missing)} bestaat niet (nog); maak het eerst aan.")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for item in map(Path, paths):
-            if item.is_dir():
-                for file in sorted(item.rglob("*")):
-                    if file.is_file() and not file.name.endswith(".tmp"):
-                        archive.write(file, Path(item.name) / file.relative_to(item))
-            else:
-                archive.write(item, item.name)
-    tmp.replace(zip_path)
-    return zip_path
+    members: list[tuple[str, Path]] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            members += [(str(Path(item.name) / file.relative_to(item)), file)
+                        for file in sorted(item.rglob("*"))
+                        if file.is_file() and not file.name.startswith(".")]
+        else:
+            members.append((item.name, item))
+    return writing.write_zip(zip_path, members)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from wijklib.config import repo_root, settings
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees.rendering import escape
+from wijklib.guarantees.writing import atomic_write_text
 
 
 def export_dir() -> Path:
@@ -32,21 +31,6 @@ def file_stem(text: str, default: str = "pagina") -> str:
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
     stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()
     return stem[:60] or default
-
-
-def write_text(path: str | Path, text: str) -> Path:
-    """Write a text file atomically (a temporary file, then a rename): never half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def save_page(page: str, path: str | Path | None = None, stem: str = "pagina") -> Path:
@@ -66,7 +50,7 @@ def save_page(page: str, path: str | Path | None = None, stem: str = "pagina") -
     Path
         The file written (download it with :func:`download_link`).
     """
-    return write_text(path if path is not None else export_dir() / f"{stem}.html", page)
+    return atomic_write_text(path if path is not None else export_dir() / f"{stem}.html", page)
 
 
 def friendly_error_html(err: BaseException) -> str:

@@ -54,6 +54,7 @@ from shapely.geometry import shape as to_shape
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees.privacy import NO_SUPPRESSION, min_group_size
 from wijklib.guarantees.rendering import escape, raw_html_element
+from wijklib.guarantees.writing import atomic_write_text
 
 __all__ = [
     "CATEGORIES",
@@ -614,13 +615,9 @@ def save_notes(notes: gpd.GeoDataFrame, path: Path | str) -> Path:
         },
         "features": features,
     }
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        json.dumps(collection, ensure_ascii=False, indent=1, default=_json_default),
-        encoding="utf-8",
+    return atomic_write_text(
+        path, json.dumps(collection, ensure_ascii=False, indent=1, default=_json_default)
     )
-    return target
 
 
 def load_notes(path: Path | str) -> gpd.GeoDataFrame:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.writing import atomic_write, atomic_write_bytes
 from wijklib.vertellen.survey import Question, Questionnaire, buurt_choices, squash, vragenlijst
 
 #: Prefix of practice respondent ids.
@@ -448,7 +449,6 @@ def practice_export(
 
         path = export_dir() / f"oefenantwoorden_{style}.csv"
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.casefold() == ".xlsx":
         from openpyxl import Workbook
 
@@ -459,8 +459,7 @@ def practice_export(
         for row in rows:
             sheet.append([int(v) if re.fullmatch(r"-?[1-9][0-9]{0,8}|0", v) else v
                           for v in row])
-        book.save(path)
-        return path
+        return atomic_write(path, book.save)
     delimiter, encoding, quoting = _STYLE_CSV[style]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator="\r\n")
@@ -471,5 +470,4 @@ def practice_export(
         payload = text.encode(encoding)
     except UnicodeEncodeError:
         payload = text.encode("utf-8-sig")
-    path.write_bytes(payload)
-    return path
+    return atomic_write_bytes(path, payload)
