@@ -425,7 +425,8 @@ def test_share_text_needs_the_minimum_and_leaves_unknown_ages_out():
     assert "3 zonder antwoord niet meegeteld" in text
     assert "21% van de inwoners (CBS 2023, Overvecht)" in text
     hidden = ag.share_text(groups, "65_plus", "65 jaar of ouder", 10, 21.4, 2023)
-    assert "laat ik niet zien" in hidden and "maar 8" in hidden and "%" not in hidden
+    assert "laat ik niet zien" in hidden and "minder dan 10" in hidden and "%" not in hidden
+    assert "8" not in hidden  # the number of participants below the minimum is not printed
     nobody = ag.share_text([], "65_plus", "65 jaar of ouder", 5, 21.4, 2023)
     assert "niemand" in nobody and "nan" not in nobody.lower()
     all_missing = ag.share_text([None, np.nan], "65_plus", "65 jaar of ouder", 1)

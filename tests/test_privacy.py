@@ -143,9 +143,9 @@ def test_none_is_the_default_in_scores(small_default):
 
     assert scores.min_group_size() == small_default  # notebooks call it there
     frame = pd.DataFrame({"n": [small_default - 1, small_default], "score": [7.0, 8.0]})
-    out = scores.suppress(frame, "n", ["score"], min_n=None)
+    out = privacy.suppress(frame, "n", ["score"], min_n=None)
     assert pd.isna(out.loc[0, "score"]) and out.loc[1, "score"] == 8.0
-    assert scores.secondary_suppress({"a": small_default - 1, "b": 50}, None)[0] >= {"a"}
+    assert privacy.secondary_suppress({"a": small_default - 1, "b": 50}, None)[0] >= {"a"}
 
 
 def test_none_is_the_default_in_kaartnotities(small_default):

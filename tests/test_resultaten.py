@@ -78,7 +78,13 @@ def test_bundle(practice_set, tmp_path):
     state.write_text("{}", "utf-8")
     zipped = res.bundle([folder, state], tmp_path / "alles.zip")
     names = set(zipfile.ZipFile(zipped).namelist())
-    assert {"vertellen/meta.json", "vertellen/antwoorden.csv", "agenda.json"} <= names
+    # the raw answers (every respondent's row, hidden buurten too) stay out by default
+    assert {"vertellen/meta.json", "agenda.json", "LEES-MIJ-antwoorden.txt"} <= names
+    assert not any(name.endswith("antwoorden.csv") for name in names)
+    note = zipfile.ZipFile(zipped).read("LEES-MIJ-antwoorden.txt").decode("utf-8")
+    assert "antwoorden=True" in note
+    asked = res.bundle([folder], tmp_path / "met-antwoorden.zip", antwoorden=True)
+    assert "vertellen/antwoorden.csv" in zipfile.ZipFile(asked).namelist()
     with pytest.raises(res.ResultsFileError, match="bestaat niet"):
         res.bundle([tmp_path / "nergens"], tmp_path / "x.zip")
     assert not list(tmp_path.glob("x.zip*"))

@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees.privacy import suppress
 from wijklib.vertellen.scores import (
     AREA_CODE,
     WITHIN,
@@ -23,7 +24,6 @@ from wijklib.vertellen.scores import (
     scale_scores,
     score_table,
     score_table_html,
-    suppress,
 )
 from wijklib.vertellen.survey import vragenlijst
 
@@ -335,7 +335,7 @@ def test_score_table_html_is_escaped(q, known):
 
 
 def test_secondary_suppress_rules():
-    from wijklib.vertellen.scores import secondary_suppress
+    from wijklib.guarantees.privacy import secondary_suppress
 
     assert secondary_suppress({"a": 53, "b": 36, "c": 1}, 10) == ({"b", "c"}, {"b"}, False)
     assert secondary_suppress({"a": 13, "b": 11, "c": 9, "geen": 0}, 10) == (

@@ -681,12 +681,16 @@ def share_text(
     reference_year: int | None = None,
     reference_name: str = "",
     unknown: Sequence[str] = ("geen_antwoord", "weet_niet", ""),
+    *,
+    suppression: Any = None,
+    codes: Sequence[str] | None = None,
 ) -> str:
     """One Dutch line: the share of participants in a group next to the CBS figure.
 
     The share is only shown when at least ``minimum`` participants gave a known answer
     (missing answers and "zeg ik liever niet" are left out, not counted as "no"); the line
-    gives n and the year of the CBS figure. Otherwise it says why the share is not shown.
+    gives n and the year of the CBS figure. Otherwise it says why the share is not shown,
+    without a number of participants below the minimum.
 
     Parameters
     ----------
@@ -706,6 +710,12 @@ def share_text(
         Area of the CBS figure, e.g. the wijk name.
     unknown : sequence of str
         Answers that count as "unknown".
+    suppression : wijklib.guarantees.privacy.Suppression, optional
+        The survey's one decision on what may be shown, with ``codes`` the buurten of
+        ``groups``: when it hides their total, the line shows no numbers of participants
+        (they add up to that total).
+    codes : sequence of str, optional
+        The buurtcodes the answers in ``groups`` come from.
 
     Returns
     -------
@@ -723,9 +733,12 @@ def share_text(
         return (f"Het aandeel '{label}' laat ik niet zien: niemand gaf een antwoord op deze "
                 "vraag.")
     if n < minimum:
-        return (f"Het aandeel '{label}' laat ik niet zien: maar {n} deelnemers gaven hun "
-                f"antwoord, en het minimum is {minimum}. Bij zo weinig mensen zegt een "
-                "percentage weinig, en mensen zouden elkaar kunnen herkennen.")
+        return (f"Het aandeel '{label}' laat ik niet zien: minder dan {minimum} deelnemers "
+                f"gaven hun antwoord, en het minimum is {minimum}. Bij zo weinig mensen "
+                "zegt een percentage weinig, en mensen zouden elkaar kunnen herkennen.")
+    if suppression is not None and suppression.total(codes) is None:
+        return (f"Het aandeel '{label}' laat ik hier niet zien: met het aantal deelnemers "
+                "uit dit gebied zou je het aantal in een kleine buurt kunnen terugrekenen.")
     share = float((known == value).mean() * 100)
     text = (f"{label}: {format_number(share, 0)}% van de deelnemers die het invulden "
             f"(n = {n}")

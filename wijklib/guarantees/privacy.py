@@ -1,6 +1,6 @@
 """Privacy rules of the workbook, in one place.
 
-Three rules, each with one owner (this module); everything else calls them:
+Four rules, each with one owner (this module); everything else calls them:
 
 * :func:`min_group_size` — the minimum group size. ``min_n=None`` always means "the
   default" (``WIJKLIB_MIN_GROEP``, else 10), in every module. A caller that really wants
@@ -11,6 +11,10 @@ Three rules, each with one owner (this module); everything else calls them:
   IBAN, BSN, postcodes, street + house number, "mevrouw/dhr. + surname") replaced by
   :data:`MASK`. :func:`report_value` is what a report may show of a value: masked text,
   or for anything that is not text only the kind of value ("een getal"), never the value.
+* :func:`decide_suppression` — which groups and area totals of a survey may be shown,
+  decided once per survey (primary and secondary suppression, wijk totals included); a
+  :class:`Suppression` that every output reads. :func:`suppress` blanks the hidden cells
+  of a table, :func:`secondary_suppress` protects the total of one small table.
 
 A computer cannot find every name in a text; the masking is a safety net, not a reason
 to type names. Nothing is done at import time: the libraries for phone numbers
@@ -24,11 +28,14 @@ import numbers
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wijklib.errors import InvalidChoiceError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_MIN_GROUP",
@@ -43,6 +50,12 @@ __all__ = [
     "mask_personal",
     "min_group_size",
     "report_value",
+    "REASON_SECONDARY",
+    "REASON_SMALL",
+    "Suppression",
+    "decide_suppression",
+    "secondary_suppress",
+    "suppress",
 ]
 
 # ---------------------------------------------------------------------------------------
@@ -437,3 +450,353 @@ def _kind(value: Any) -> str:
     except ImportError:  # pragma: no cover
         pass
     return "(een waarde die geen tekst is)"
+
+
+# ---------------------------------------------------------------------------------------
+# Suppression: which groups and totals may be shown
+# ---------------------------------------------------------------------------------------
+
+#: Why a group is hidden: it is too small itself.
+REASON_SMALL = "te weinig antwoorden"
+#: Why a group is hidden: showing it would let someone work a small group back.
+REASON_SECONDARY = "verborgen om terugrekenen te voorkomen"
+#: Name of the area that holds every group (the whole survey).
+WHOLE = "totaal"
+_BUURT_CODE = re.compile(r"^BU(\d{4})(\d{2})\d{2}$")
+
+
+def _size(value: Any) -> int:
+    return 0 if value is None or _is_missing(value) else int(value)
+
+
+def _declared_areas(groups: Any, areas: Mapping[str, Any] | None) -> dict[str, frozenset[str]]:
+    """The whole, every wijk (from CBS buurt codes ``BUggggwwbb``) and the given areas."""
+    found: dict[str, set[str]] = {}
+    for group in groups:
+        match = _BUURT_CODE.match(group)
+        if match:
+            found.setdefault(f"WK{match.group(1)}{match.group(2)}", set()).add(group)
+    out = {name: frozenset(members) for name, members in found.items()}
+    for name, members in (areas or {}).items():
+        out[str(name)] = frozenset(str(m) for m in members)
+    out[WHOLE] = frozenset(groups)
+    return out
+
+
+class Suppression:
+    """One decision per survey: which groups and which area totals may be shown.
+
+    Made by :func:`decide_suppression`. Every output of a survey (response tables, age
+    tables, scale scores, rings, the agenda, hand-over files) reads this one object, so
+    no combination of outputs shows more than the decision allows. Build it once from all
+    answers of the survey, not from a part of them.
+
+    Attributes
+    ----------
+    limit : int
+        The minimum group size.
+    counts : dict
+        Group (buurt code) -> number of respondents.
+    hidden : frozenset
+        Groups whose count and results are not shown.
+    secondary : frozenset
+        The hidden groups that are large enough themselves (hidden only so that a small
+        group cannot be worked back).
+    areas : dict
+        Area name -> its groups: the whole survey (``"totaal"``), every wijk that follows
+        from CBS buurt codes, and the areas given to :func:`decide_suppression`.
+    hidden_areas : frozenset
+        Areas whose total is not shown.
+    """
+
+    def __init__(self, limit: int, counts: Mapping[str, int], hidden: frozenset[str],
+                 primary: frozenset[str], areas: Mapping[str, frozenset[str]],
+                 hidden_areas: frozenset[str]) -> None:
+        self.limit = limit
+        self.counts = dict(counts)
+        self.hidden = hidden
+        self.secondary = hidden - primary
+        self.areas = dict(areas)
+        self.hidden_areas = hidden_areas
+
+    def __repr__(self) -> str:
+        return (f"Suppression(limit={self.limit}, groups={len(self.counts)}, "
+                f"hidden={sorted(self.hidden)}, hidden_areas={sorted(self.hidden_areas)})")
+
+    def shows(self, group: Any) -> bool:
+        """Whether a group's count and results may be shown (it is large enough and not hidden)."""
+        key = str(group)
+        return key not in self.hidden and self.counts.get(key, 0) >= self.limit
+
+    def count(self, group: Any) -> int | None:
+        """The group's number of respondents, or None when it may not be shown."""
+        return self.counts.get(str(group), 0) if self.shows(group) else None
+
+    def reason(self, group: Any) -> str:
+        """Why a group is hidden (:data:`REASON_SMALL`, :data:`REASON_SECONDARY`), or ``""``."""
+        key = str(group)
+        if key in self.secondary:
+            return REASON_SECONDARY
+        return "" if self.shows(key) else REASON_SMALL
+
+    def area_of(self, groups: Any = None) -> str | None:
+        """The declared area with exactly these groups (ignoring groups without answers)."""
+        if groups is None:
+            return WHOLE
+        wanted = {str(g) for g in groups if self.counts.get(str(g), 0) > 0}
+        for name, members in self.areas.items():
+            if {g for g in members if self.counts.get(g, 0) > 0} == wanted:
+                return name
+        return None
+
+    def total(self, groups: Any = None) -> int | None:
+        """The number of respondents in these groups, or None when it may not be shown.
+
+        Parameters
+        ----------
+        groups : iterable of str, optional
+            Group codes; default every group (the whole survey).
+
+        Returns
+        -------
+        int or None
+            The sum, when it is the total of an area that may be shown, or when none of
+            the groups is hidden (then it follows from the visible counts anyway).
+            Otherwise None: a total over another choice of groups could be combined
+            with the other outputs to work a hidden group back.
+        """
+        keys = list(self.counts) if groups is None else [str(g) for g in groups]
+        whole = sum(self.counts.get(k, 0) for k in keys)
+        if whole < self.limit:
+            return None
+        if not any(k in self.hidden and self.counts.get(k, 0) > 0 for k in keys):
+            return whole
+        area = self.area_of(keys)
+        return whole if area is not None and area not in self.hidden_areas else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as plain data (for hand-over files)."""
+        return {"limit": self.limit, "counts": self.counts,
+                "hidden": sorted(self.hidden), "primary": sorted(self.hidden - self.secondary),
+                "areas": {k: sorted(v) for k, v in self.areas.items()},
+                "hidden_areas": sorted(self.hidden_areas)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Suppression:
+        """The decision back from :meth:`to_dict`."""
+        return cls(int(data["limit"]), {str(k): int(v) for k, v in data["counts"].items()},
+                   frozenset(data["hidden"]), frozenset(data["primary"]),
+                   {k: frozenset(v) for k, v in data["areas"].items()},
+                   frozenset(data["hidden_areas"]))
+
+
+def decide_suppression(
+    counts: Mapping[Any, Any] | Any,
+    min_n: int | str | None = None,
+    areas: Mapping[str, Any] | None = None,
+) -> Suppression:
+    """Decide once which groups and area totals of a survey may be shown.
+
+    Primary suppression hides groups with 1 to ``min_n - 1`` respondents. That is not
+    enough when totals are shown too: an area total minus the visible groups in it gives
+    the hidden groups in it together, and the total of a larger area minus the totals of
+    the areas inside it gives the groups outside them. So, for every area whose total is
+    shown, the hidden groups that can be worked out this way must together be at least
+    two groups with at least ``min_n`` respondents. When they are not, the next-smallest
+    visible group there is hidden too (secondary suppression), and when there is none,
+    the area's total is hidden. This repeats until nothing changes.
+
+    Parameters
+    ----------
+    counts : dict or Series of group -> respondents, or a Series of group per respondent
+        For example ``antwoorden["buurtcode"]`` (one row per respondent) or its
+        ``value_counts()``. Use every answer of the survey.
+    min_n : int, optional
+        Minimum group size (see :func:`min_group_size`).
+    areas : dict of name -> groups, optional
+        More areas whose total may be shown. The whole survey and every wijk (from CBS
+        buurt codes) are always included.
+
+    Returns
+    -------
+    Suppression
+    """
+    limit = min_group_size(min_n)
+    sizes = _group_sizes(counts)
+    declared = _declared_areas(list(sizes), areas)
+    primary = frozenset(k for k, n in sizes.items() if 0 < n < limit)
+    hidden = set(primary)
+    hidden_areas = {a for a, members in declared.items()
+                    if sum(sizes.get(g, 0) for g in members) < limit}
+    order = sorted(declared, key=lambda a: (len(declared[a]), a))
+
+    def unsafe(groups: set[str]) -> bool:
+        inside = [g for g in groups if g in hidden and sizes.get(g, 0) > 0]
+        return bool(inside) and (len(inside) < 2 or sum(sizes[g] for g in inside) < limit)
+
+    changed = True
+    while changed:
+        changed = False
+        for area in order:
+            if area in hidden_areas:
+                continue
+            members = set(declared[area])
+            inner = [declared[b] for b in order if b != area and b not in hidden_areas
+                     and declared[b] < declared[area]]
+            rest = members.difference(*inner) if inner else members
+            for part, sub in ((members, None), (rest, inner)):
+                if not unsafe(part):
+                    continue
+                visible = sorted((sizes.get(g, 0), g) for g in part
+                                 if g not in hidden and sizes.get(g, 0) > 0)
+                if visible:
+                    hidden.add(visible[0][1])
+                elif sub:
+                    smallest = min((b for b in order if declared[b] in sub),
+                                   key=lambda b: (len(declared[b]), b))
+                    hidden_areas.add(smallest)
+                else:
+                    hidden_areas.add(area)
+                changed = True
+                break
+            if changed:
+                break
+    return Suppression(limit, sizes, frozenset(hidden), primary, declared,
+                       frozenset(hidden_areas))
+
+
+def _group_sizes(counts: Any) -> dict[str, int]:
+    import pandas as pd
+
+    if isinstance(counts, pd.Series) and not pd.api.types.is_numeric_dtype(counts):
+        counts = counts.dropna().astype(str).value_counts()
+    if isinstance(counts, pd.Series):
+        counts = counts.to_dict()
+    return {str(k): _size(v) for k, v in dict(counts).items()}
+
+
+def secondary_suppress(
+    counts: Mapping[str, int | None], min_n: int | None = None, total: int | None = None
+) -> tuple[set[str], set[str], bool]:
+    """Which groups of one table to hide so that no small group follows from its total.
+
+    For groups that are not buurten of a survey (age groups inside one area, for
+    example). Groups with 1 to ``min_n - 1`` respondents are hidden; when the hidden
+    groups are fewer than two or add up to fewer than ``min_n``, the next-smallest
+    visible group is hidden too, until that no longer holds. When no visible group is
+    left to hide, the total must be hidden. For the buurten of a survey use
+    :func:`decide_suppression`, which also looks at wijk and other area totals.
+
+    Parameters
+    ----------
+    counts : dict
+        Group -> number of respondents (missing counts as 0).
+    min_n : int, optional
+        Minimum group size; default :func:`min_group_size`.
+    total : int, optional
+        The total shown next to the groups; default the sum of ``counts``. A total below
+        ``min_n`` is always hidden.
+
+    Returns
+    -------
+    tuple
+        ``(hidden, secondary, hide_total)``: all groups to hide (groups with 0 are not
+        included: they reveal no one), the groups among them hidden only to prevent
+        working back, and whether the total must be hidden.
+    """
+    limit = min_group_size(min_n)
+    sizes = {k: _size(v) for k, v in counts.items()}
+    whole = sum(sizes.values()) if total is None or _is_missing(total) else int(total)
+    primary = {k for k, n in sizes.items() if 0 < n < limit}
+    hidden = set(primary)
+    hide_total = whole < limit
+    while hidden and (len(hidden) < 2 or sum(sizes[k] for k in hidden) < limit):
+        rest = sorted((n, str(k), k) for k, n in sizes.items() if k not in hidden and n > 0)
+        if not rest:
+            hide_total = True
+            break
+        hidden.add(rest[0][2])
+    return hidden, hidden - primary, hide_total
+
+
+def suppress(
+    frame: pd.DataFrame,
+    n_col: str | None,
+    value_cols: str | Sequence[str],
+    min_n: int | None = None,
+    *,
+    keep_zero: bool = False,
+    flag_col: str | None = "verborgen",
+) -> pd.DataFrame:
+    """Blank values of groups below the minimum group size.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table, e.g. scores per buurt or counts of map notes per buurt and category.
+    n_col : str or None
+        Column with the group size. Rows where it is below ``min_n`` (or missing) get
+        their ``value_cols`` *and* ``n_col`` blanked. ``None``: every value column is a
+        count of its own (a wide table of counts): each cell below ``min_n`` is blanked.
+    value_cols : str or list of str
+        Columns to blank.
+    min_n : int, optional
+        Minimum group size; default :func:`min_group_size`.
+    keep_zero : bool
+        Keep counts of exactly 0 (they reveal no one). Default False: every number
+        below the minimum is blanked.
+    flag_col : str or None
+        Name of a True/False column added to say which rows have blanked values
+        (``None``: no column).
+
+    Returns
+    -------
+    DataFrame
+        A copy. Blanked numbers are NaN (whole-number columns become ``Int64`` with
+        ``<NA>``); blanked text is missing. Never 0.
+    """
+    import numpy as np
+    import pandas as pd
+
+    limit = min_group_size(min_n)
+    columns = [value_cols] if isinstance(value_cols, str) else list(value_cols)
+    wanted = columns + ([n_col] if n_col else [])
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise InvalidChoiceError(f"De kolom(men) {', '.join(missing)} staan niet in de tabel.")
+    out = frame.copy()
+
+    def below(values: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(values, errors="coerce")
+        hidden = numbers.isna() | (numbers < limit)
+        if keep_zero:
+            hidden &= ~(numbers == 0)
+        return hidden.fillna(True).astype(bool)
+
+    def blank(column: str, mask: pd.Series) -> None:
+        series = out[column]
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
+            series = series.astype("Int64" if pd.api.types.is_integer_dtype(series) else object)
+        elif not pd.api.types.is_numeric_dtype(series):
+            series = series.astype(object)
+        series = series.copy()
+        series[mask.to_numpy()] = pd.NA if series.dtype == "Int64" else np.nan
+        if series.dtype == object and not pd.api.types.is_numeric_dtype(frame[column]):
+            series[mask.to_numpy()] = None
+        out[column] = series
+
+    if n_col is None:
+        any_hidden = pd.Series(False, index=out.index)
+        for column in columns:
+            mask = below(out[column]) & out[column].notna()
+            any_hidden |= mask
+            blank(column, mask)
+        if flag_col:
+            out[flag_col] = any_hidden.to_numpy()
+        return out
+    mask = below(out[n_col])
+    for column in dict.fromkeys(columns + [n_col]):
+        blank(column, mask)
+    if flag_col:
+        out[flag_col] = mask.to_numpy()
+    return out

@@ -24,6 +24,7 @@ import pandas as pd
 
 from wijklib.errors import WijklibError
 from wijklib.guarantees import writing
+from wijklib.guarantees.privacy import Suppression, decide_suppression
 
 TELLEN = "tellen.json"
 VERTELLEN = "vertellen"
@@ -153,6 +154,26 @@ class Vertellen:
     oefendata: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def suppression(self, min_n: int | None = None) -> Suppression:
+        """The survey's one decision on which counts may be shown.
+
+        Parameters
+        ----------
+        min_n : int, optional
+            Minimum group size; default the one notebook 2 used (``extra["min_groep"]``),
+            else :func:`wijklib.guarantees.privacy.min_group_size`.
+
+        Returns
+        -------
+        wijklib.guarantees.privacy.Suppression
+            Decided from every answer in :attr:`antwoorden`; pass it to every table,
+            text and score of this survey (``suppression=``).
+        """
+        limit = min_n if min_n is not None else self.extra.get("min_groep")
+        answers = self.antwoorden
+        codes = answers["buurtcode"] if "buurtcode" in answers.columns else {}
+        return decide_suppression(codes, limit)
+
 
 def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
     """Write the results of notebook 2 to ``<folder>/vertellen/``.
@@ -261,8 +282,29 @@ def practice_vertellen(
     )
 
 
-def bundle(paths: list[str | Path], zip_path: str | Path) -> Path:
+#: What a zip without raw answers says in their place.
+NO_ANSWERS_NOTE = (
+    "De losse antwoorden van de enquete zitten niet in dit zip-bestand: daarin staat per "
+    "bewoner wat die antwoordde, ook uit buurten met te weinig deelnemers om te laten "
+    "zien. De samenvattingen laten alleen zien wat mag. Wil je de losse antwoorden toch "
+    "bewaren (alleen voor jezelf, niet om te delen)? Gebruik dan "
+    "resultaten.bundle(..., antwoorden=True).\r\n"
+)
+
+
+def bundle(paths: list[str | Path], zip_path: str | Path, *, antwoorden: bool = False) -> Path:
     """Pack files and folders into one zip file (to download everything at once).
+
+    Parameters
+    ----------
+    paths : list of str or Path
+        Files and folders (a folder is packed with everything in it, except hidden files).
+    zip_path : str or Path
+        The zip file to write.
+    antwoorden : bool, default False
+        Also pack the raw survey answers (``antwoorden.csv`` in a saved folder of notebook
+        2). Left out by default: they hold every respondent's row, also from buurten whose
+        results are hidden; the zip then holds a short note in their place.
 
     Returns
     -------
@@ -272,12 +314,19 @@ def bundle(paths: list[str | Path], zip_path: str | Path) -> Path:
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise ResultsFileError(f"{', '.join(missing)} bestaat niet (nog); maak het eerst aan.")
-    members: list[tuple[str, Path]] = []
+    members: list[tuple[str, Path | bytes]] = []
+    left_out = False
     for item in map(Path, paths):
-        if item.is_dir():
-            members += [(str(Path(item.name) / file.relative_to(item)), file)
-                        for file in sorted(item.rglob("*"))
-                        if file.is_file() and not file.name.startswith(".")]
-        else:
-            members.append((item.name, item))
+        files = (sorted(f for f in item.rglob("*") if f.is_file()) if item.is_dir()
+                 else [item])
+        for file in files:
+            if file.name.startswith("."):
+                continue
+            if not antwoorden and file.name == _FILES["antwoorden"]:
+                left_out = True
+                continue
+            name = str(Path(item.name) / file.relative_to(item)) if item.is_dir() else item.name
+            members.append((name, file))
+    if left_out:
+        members.append(("LEES-MIJ-antwoorden.txt", NO_ANSWERS_NOTE.encode("utf-8")))
     return writing.write_zip(zip_path, members)

@@ -20,10 +20,11 @@ About the minimum group size
 ----------------------------
 Map notes are not survey answers: a note is a contribution that someone placed openly on
 a shared map, and a count of notes is not an estimate for the people in a buurt. So
-:func:`count_notes` does not hide small counts by default. It can (``min_n``), with the
-same rule as the survey results (:func:`wijklib.vertellen.scores.suppress`): do that when notes were
-collected one person at a time (for example a map question in a survey) and the table
-is shared outside the group, because a small count plus a place can point to a person.
+:func:`count_notes` does not hide small counts by default. It can (``min_n``), with
+the same rule as the survey results (:func:`wijklib.guarantees.privacy.suppress`): do
+that when notes were collected one person at a time (for example a map question in a
+survey) and the table is shared outside the group, because a small count plus a place
+can point to a person.
 The default is the explicit ``min_n=1`` (hide nothing); ``min_n=None`` means the usual
 minimum group size, as everywhere (:func:`wijklib.guarantees.privacy.min_group_size`).
 
@@ -1163,7 +1164,7 @@ def count_notes(
         Columns to count by.
     min_n : int, "standaard" or None, default 1
         Blank counts from 1 up to this number minus one, with
-        :func:`wijklib.vertellen.scores.suppress`; a 0 stays (it reveals no one) and a column
+        :func:`wijklib.guarantees.privacy.suppress`; a 0 stays (it reveals no one) and a column
         ``verborgen`` says which rows were blanked. The default 1 hides nothing (see the
         module text: map notes). ``None`` or ``"standaard"`` is the usual minimum group
         size (:func:`wijklib.guarantees.privacy.min_group_size`: ``WIJKLIB_MIN_GROEP``,
@@ -1245,12 +1246,12 @@ def _buurt_names(notes: pd.DataFrame, gebieden: gpd.GeoDataFrame | None) -> dict
 
 
 def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Blank counts below ``min_n`` with :func:`wijklib.vertellen.scores.suppress`.
+    """Blank counts below ``min_n`` with :func:`wijklib.guarantees.privacy.suppress`.
 
     Each count is its own group size; a 0 is kept (it reveals no one). A column
     ``verborgen`` says which rows were blanked.
     """
-    from wijklib.vertellen.scores import suppress
+    from wijklib.guarantees.privacy import suppress
 
     result = suppress(frame, None, ["aantal"], min_n, keep_zero=True)
     result["aantal"] = pd.to_numeric(result["aantal"], errors="coerce").astype("Int64")

@@ -31,7 +31,13 @@ from typing import Any
 import pandas as pd
 
 from wijklib.errors import InvalidChoiceError, WijklibError
-from wijklib.guarantees.privacy import min_group_size
+from wijklib.guarantees.privacy import (
+    REASON_SECONDARY,
+    Suppression,
+    decide_suppression,
+    min_group_size,
+    secondary_suppress,
+)
 from wijklib.guarantees.rendering import escape
 from wijklib.tellen.compare import format_number
 from wijklib.vertellen.responses import FORMAT_NAMES
@@ -216,6 +222,8 @@ def response_table(
     buurten: pd.DataFrame,
     codes: Sequence[str] | None = None,
     min_n: int | None = None,
+    *,
+    suppression: Suppression | None = None,
 ) -> pd.DataFrame:
     """Respondents per buurt against the number of inhabitants (CBS).
 
@@ -229,6 +237,10 @@ def response_table(
         Only these buurten (default: every buurt of ``buurten``).
     min_n : int, optional
         Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
+    suppression : Suppression, optional
+        The survey's one decision on what may be shown
+        (:func:`wijklib.guarantees.privacy.decide_suppression`); default: decided from all
+        of ``antwoorden`` with ``min_n``.
 
     Returns
     -------
@@ -236,8 +248,7 @@ def response_table(
         ``buurtcode``, ``Buurt``, ``Inwoners (CBS)``, ``Respondenten`` and
         ``Respons (% van de inwoners)``, all as text; a buurt with fewer respondents than
         the minimum shows ``<10`` and no percentage. A larger buurt that is hidden so that
-        a small one cannot be worked out from the total (see
-        :func:`wijklib.vertellen.scores.secondary_suppress`) shows ``niet getoond``.
+        a small one cannot be worked out from a total shows ``niet getoond``.
         ``attrs["totaal"]`` is the number of respondents in these buurten (None when it
         is below the minimum or would give a hidden buurt away; ``attrs["totaal_klein"]``
         says whether it is below the minimum); ``attrs["verborgen_om_terugrekenen"]`` the
@@ -250,25 +261,19 @@ def response_table(
                            pd.to_numeric(buurten.get("inwoners"), errors="coerce")
                            if "inwoners" in buurten else [float("nan")] * len(buurten),
                            strict=False))
-    from wijklib.vertellen.scores import secondary_suppress
-
-    counts = (antwoorden["buurtcode"].astype(str).value_counts()
-              if antwoorden is not None and len(antwoorden) else pd.Series(dtype="int64"))
-    # one rule for every page: hide over all buurten with answers, so that this page and
-    # the page of another area cannot be combined to work a small buurt out
-    everywhere = {str(c): int(n) for c, n in counts.items()}
-    everywhere.update({code: everywhere.get(code, 0) for code in chosen})
-    hidden, secondary, _ = secondary_suppress(everywhere, limit)
-    sizes = {code: everywhere[code] for code in chosen}
+    decision = suppression if suppression is not None else decide_suppression(
+        antwoorden["buurtcode"] if antwoorden is not None and len(antwoorden)
+        else {}, limit)
+    limit = decision.limit
+    sizes = {code: decision.counts.get(code, 0) for code in chosen}
     total = int(sum(sizes.values()))
-    inside = [c for c in chosen if c in hidden and sizes[c] > 0]
-    hide_total = total < limit or (
-        bool(inside) and (len(inside) < 2 or sum(sizes[c] for c in inside) < limit))
+    shown_total = decision.total(chosen)
+    secondary = {code for code in chosen if decision.reason(code) == REASON_SECONDARY}
     rows = []
     for code in chosen:
         n = sizes[code]
         people = inhabitants.get(code, float("nan"))
-        visible = n >= limit and code not in hidden
+        visible = decision.shows(code)
         rows.append({
             "buurtcode": code,
             "Buurt": names.get(code, code),
@@ -281,7 +286,7 @@ def response_table(
         })
     out = pd.DataFrame(rows, columns=["buurtcode", "Buurt", "Inwoners (CBS)", "Respondenten",
                                       "Respons (% van de inwoners)"])
-    out.attrs["totaal"] = None if hide_total else total
+    out.attrs["totaal"] = shown_total
     out.attrs["totaal_klein"] = total < limit
     out.attrs["min_n"] = limit
     out.attrs["verborgen_om_terugrekenen"] = [names.get(c, c) for c in chosen if c in secondary]
@@ -294,6 +299,8 @@ def age_table(
     codes: Sequence[str] | None = None,
     questionnaire: Any = None,
     min_n: int | None = None,
+    *,
+    suppression: Suppression | None = None,
 ) -> pd.DataFrame:
     """Who answered, by age group, against the inhabitants (CBS).
 
@@ -304,7 +311,10 @@ def age_table(
 
     A group with fewer respondents than the minimum shows ``<10`` and no share. Because
     the total number of respondents is shown elsewhere, one more group is hidden when that
-    total would give a hidden number away (see :func:`wijklib.vertellen.scores.secondary_suppress`).
+    total would give a hidden number away
+    (:func:`wijklib.guarantees.privacy.secondary_suppress`). The age groups add up to
+    the area's total, so when the survey's decision hides that total
+    (:func:`wijklib.guarantees.privacy.decide_suppression`), every group is hidden.
 
     Parameters
     ----------
@@ -320,6 +330,8 @@ def age_table(
         :func:`wijklib.vertellen.survey.vragenlijst`).
     min_n : int, optional
         Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
+    suppression : Suppression, optional
+        The survey's one decision (default: decided from all of ``antwoorden``).
 
     Returns
     -------
@@ -330,7 +342,6 @@ def age_table(
         respondents who gave an age, share of the inhabitants)`` for 65 and older, in
         percent, or None when hidden or unknown.
     """
-    from wijklib.vertellen.scores import secondary_suppress
     from wijklib.vertellen.survey import vragenlijst
 
     limit = min_group_size(min_n)
@@ -348,7 +359,11 @@ def age_table(
     counts = {g: int((values == g).sum()) for g in AGE_GROUPS}
     counts["geen"] = len(data) - sum(counts.values())
     total = len(data)
-    hidden = set(counts) if total < limit else secondary_suppress(counts, limit)[0]
+    decision = suppression if suppression is not None else decide_suppression(
+        antwoorden["buurtcode"], limit)
+    limit = decision.limit
+    hidden = (set(counts) if decision.total(chosen) is None
+              else secondary_suppress(counts, limit)[0])
     part = buurten[buurten["code"].astype(str).isin(chosen)]
     cols = ["leeftijd_15_25", "leeftijd_25_45", "leeftijd_45_65", "leeftijd_65_plus"]
     cbs = float("nan")
@@ -364,7 +379,8 @@ def age_table(
         shown = key not in hidden
         rows.append({
             "Leeftijdsgroep": labels[key],
-            "Respondenten": str(n) if shown else f"<{limit}",
+            "Respondenten": (str(n) if shown else f"<{limit}" if 0 < n < limit
+                             else "niet getoond"),
             "Aandeel respondenten": (format_number(_pct(n, total), 0) + " %"
                                      if shown and total else ""),
             "Aandeel inwoners 15+ (CBS)": ("" if key == "geen" else "—" if key != "65_plus"
@@ -420,8 +436,10 @@ def _has_rows(frame: pd.DataFrame | None) -> bool:
     return frame is not None and isinstance(frame, pd.DataFrame) and len(frame) > 0
 
 
-def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, limit: int,
-                 one: bool, stories: pd.DataFrame | None, notes: pd.DataFrame | None) -> str:
+def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
+                 decision: Suppression, one: bool, stories: pd.DataFrame | None,
+                 notes: pd.DataFrame | None) -> str:
+    limit = decision.limit
     answers = result.antwoorden if _has_rows(result.antwoorden) else None
     names = _names(buurten)
     parts: list[str] = []
@@ -429,7 +447,7 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, l
     if answers is None:
         parts.append('<p class="missing">Er zijn (nog) geen enquêteantwoorden.</p>')
     else:
-        table = response_table(answers, buurten, codes, limit)
+        table = response_table(answers, buurten, codes, suppression=decision)
         total = table.attrs["totaal"]
         if total is not None:
             parts.append(f"<p>Aan de enquête deden <strong>{escape(format_number(total))}"
@@ -453,9 +471,9 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, l
         if secondary:
             missed.append(f"Niet getoond, zodat je een kleine buurt niet kunt "
                           f"terugrekenen: {', '.join(secondary)}.")
-        ages = age_table(answers, buurten, codes, q, limit)
+        ages = age_table(answers, buurten, codes, q, suppression=decision)
         if total is None and not table.attrs["totaal_klein"]:
-            ages = ages.iloc[0:0]  # the age groups add up to the hidden total
+            ages = ages.iloc[0:0]  # every age group is hidden: the groups add up to the total
         if len(ages):
             parts.append("<h3>Leeftijd: wie vulden de enquête in?</h3>")
             parts.append(_frame_table(ages, numeric=["Aandeel respondenten",
@@ -506,15 +524,15 @@ def _score_cell(row: pd.Series, limit: int, mark: str = "") -> str:
             f"<small>{escape(interval)} · n = {escape(int(row['n']))}</small>")
 
 
-def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any, limit: int,
-                    one: bool) -> str:
+def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
+                    decision: Suppression, one: bool) -> str:
     from wijklib.vertellen.scores import (
-        REASON_SECONDARY,
         compare_buurten,
         hidden_text,
         scale_scores,
     )
 
+    limit = decision.limit
     head = '<section id="enquete"><h2>Wat zeggen de enquêteantwoorden?</h2>'
     explain = (f'<p class="note">Een score is het gemiddelde van de respondenten, met het '
                "95%-interval: daarbinnen ligt de echte waarde voor alle bewoners waarschijnlijk "
@@ -529,7 +547,7 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
         return head + '<p class="missing">Er zijn (nog) geen enquêteantwoorden.</p></section>'
     chosen = buurten[buurten["code"].astype(str).isin(codes)]
     if one:
-        scores = scale_scores(answers, q, min_n=limit, buurten=chosen)
+        scores = scale_scores(answers, q, buurten=chosen, suppression=decision)
         rows = []
         for scale in q.scales:
             part = scores[scores["schaal"] == scale.code].set_index("buurtcode")
@@ -546,7 +564,7 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
     data = answers[answers["buurtcode"].astype(str).isin(codes)]
     if data.empty:
         return head + '<p class="missing">Geen enquêteantwoorden uit dit gebied.</p></section>'
-    scores = scale_scores(data, q, min_n=limit, buurten=chosen)
+    scores = scale_scores(data, q, buurten=chosen, suppression=decision)
     marks: dict[tuple[str, str], str] = {}
     for scale in q.scales:
         judged = compare_buurten(scores, scale.code)
@@ -842,9 +860,11 @@ def summary_html(
                 + (f" in de gemeente {escape(gm)}" if gm else "")
                 + f". Gemaakt op {made.strftime('%d-%m-%Y')} met het werkboek "
                 "<em>Wijkprofiel &amp; buurtagenda</em>.")
+    answers = result.antwoorden if _has_rows(result.antwoorden) else None
+    decision = decide_suppression(answers["buurtcode"] if answers is not None else {}, limit)
     sections = [
-        _who_section(result, buurten, codes, q, limit, one, stories, notes),
-        _survey_section(result, buurten, codes, q, limit, one),
+        _who_section(result, buurten, codes, q, decision, one, stories, notes),
+        _survey_section(result, buurten, codes, q, decision, one),
         _notes_section(notes, codes, names, one),
         _chances_section(notes, schouw),
         _themes_section(stories, codes, one, max_themes, quotes, seed,

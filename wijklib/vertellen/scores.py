@@ -25,36 +25,41 @@ A result for a group with fewer respondents than the minimum (default 10; set
 are left empty and ``verborgen`` is True. Two reasons: (1) with so few answers the
 interval is so wide that the score says almost nothing, and one or two people decide
 the result; (2) in a small group people can recognise each other's answers, and the
-survey promises that no one is recognisable. :func:`suppress` applies the same rule to
-any table of counts (map notes, themes).
+survey promises that no one is recognisable.
 
 Secondary suppression
 ---------------------
 Hiding a small group is not enough when the whole area is shown too: with a total of 90
 and visible groups of 53 and 36, the hidden group has 1 respondent, and its score follows
-from the total. :func:`secondary_suppress` therefore also hides the next-smallest visible
-group(s) until the hidden groups together are at least two groups and at least the
-minimum; when that is impossible, the total is hidden instead. Such rows say
-"verborgen om terugrekenen te voorkomen" (column ``reden``).
+from the total. Which groups and totals are shown is decided once per survey by
+:func:`wijklib.guarantees.privacy.decide_suppression`, and every output reads that one
+decision. Rows hidden for this reason say "verborgen om terugrekenen te voorkomen"
+(column ``reden``).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from wijklib.errors import InvalidChoiceError, WijklibError
-from wijklib.guarantees.privacy import min_group_size
+from wijklib.guarantees.privacy import (
+    REASON_SECONDARY,
+    REASON_SMALL,
+    Suppression,
+    decide_suppression,
+    min_group_size,
+)
 from wijklib.tellen.compare import format_number
 from wijklib.vertellen.survey import Questionnaire, Scale
 
-# min_group_size is owned by wijklib.guarantees.privacy; it stays importable from here
-# because the notebooks call scores.min_group_size().
+# Suppression and the minimum group size are owned by wijklib.guarantees.privacy;
+# min_group_size stays importable from here because the notebooks call it.
 
 #: Code and name of the row for the whole area.
 AREA_CODE = "totaal"
@@ -63,9 +68,6 @@ AREA_NAME = "Hele gebied"
 JUDGEMENTS = ("binnen de onzekerheid", "gunstiger", "ongunstiger", "hoger", "lager",
               "te weinig antwoorden")
 WITHIN = "verschil valt binnen de onzekerheid"
-#: Reasons in the column ``reden`` of :func:`scale_scores`.
-REASON_SMALL = "te weinig antwoorden"
-REASON_SECONDARY = "verborgen om terugrekenen te voorkomen"
 
 
 class SurveyDataError(WijklibError, ValueError):
@@ -73,137 +75,6 @@ class SurveyDataError(WijklibError, ValueError):
 
 
 # --------------------------------------------------------------------------- suppress
-
-
-def suppress(
-    frame: pd.DataFrame,
-    n_col: str | None,
-    value_cols: str | Sequence[str],
-    min_n: int | None = None,
-    *,
-    keep_zero: bool = False,
-    flag_col: str | None = "verborgen",
-) -> pd.DataFrame:
-    """Blank values of groups below the minimum group size.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Any table, e.g. scores per buurt or counts of map notes per buurt and category.
-    n_col : str or None
-        Column with the group size. Rows where it is below ``min_n`` (or missing) get
-        their ``value_cols`` *and* ``n_col`` blanked. ``None``: every value column is a
-        count of its own (a wide table of counts): each cell below ``min_n`` is blanked.
-    value_cols : str or list of str
-        Columns to blank.
-    min_n : int, optional
-        Minimum group size; default :func:`min_group_size`.
-    keep_zero : bool
-        Keep counts of exactly 0 (they reveal no one). Default False: every number
-        below the minimum is blanked.
-    flag_col : str or None
-        Name of a True/False column added to say which rows have blanked values
-        (``None``: no column).
-
-    Returns
-    -------
-    DataFrame
-        A copy. Blanked numbers are NaN (whole-number columns become ``Int64`` with
-        ``<NA>``); blanked text is missing. Never 0.
-    """
-    limit = min_group_size(min_n)
-    columns = [value_cols] if isinstance(value_cols, str) else list(value_cols)
-    wanted = columns + ([n_col] if n_col else [])
-    missing = [c for c in wanted if c not in frame.columns]
-    if missing:
-        raise InvalidChoiceError(f"De kolom(men) {', '.join(missing)} staan niet in de tabel.")
-    out = frame.copy()
-
-    def below(values: pd.Series) -> pd.Series:
-        numbers = pd.to_numeric(values, errors="coerce")
-        hidden = numbers.isna() | (numbers < limit)
-        if keep_zero:
-            hidden &= ~(numbers == 0)
-        return hidden.fillna(True).astype(bool)
-
-    def blank(column: str, mask: pd.Series) -> None:
-        series = out[column]
-        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
-            series = series.astype("Int64" if pd.api.types.is_integer_dtype(series) else object)
-        elif not pd.api.types.is_numeric_dtype(series):
-            series = series.astype(object)
-        series = series.copy()
-        series[mask.to_numpy()] = pd.NA if series.dtype == "Int64" else np.nan
-        if series.dtype == object and not pd.api.types.is_numeric_dtype(frame[column]):
-            series[mask.to_numpy()] = None
-        out[column] = series
-
-    if n_col is None:
-        any_hidden = pd.Series(False, index=out.index)
-        for column in columns:
-            mask = below(out[column]) & out[column].notna()
-            any_hidden |= mask
-            blank(column, mask)
-        if flag_col:
-            out[flag_col] = any_hidden.to_numpy()
-        return out
-    mask = below(out[n_col])
-    for column in dict.fromkeys(columns + [n_col]):
-        blank(column, mask)
-    if flag_col:
-        out[flag_col] = mask.to_numpy()
-    return out
-
-
-def secondary_suppress(
-    counts: Mapping[str, int | None], min_n: int | None = None, total: int | None = None
-) -> tuple[set[str], set[str], bool]:
-    """Which groups to hide so that no small group can be worked out from a total.
-
-    Groups with 1 to ``min_n - 1`` respondents are hidden (primary suppression). When the
-    groups with respondents that are hidden are fewer than two, or add up to fewer than
-    ``min_n``, subtracting the visible groups from the total would give a hidden group
-    away; then the next-smallest visible group is hidden too, until that no longer holds
-    (secondary suppression). When no visible group is left to hide, the total itself must
-    be hidden.
-
-    Parameters
-    ----------
-    counts : dict
-        Group -> number of respondents (missing counts as 0).
-    min_n : int, optional
-        Minimum group size; default :func:`min_group_size`.
-    total : int, optional
-        The total that is shown next to the groups; default the sum of ``counts``. A total
-        below ``min_n`` is always hidden.
-
-    Returns
-    -------
-    tuple
-        ``(hidden, secondary, hide_total)``: all groups to hide (groups with 0 are not
-        included: they reveal no one), the groups among them hidden only to prevent
-        working back, and whether the total must be hidden.
-    """
-    limit = min_group_size(min_n)
-    sizes = {k: (0 if v is None or _is_missing(v) else int(v)) for k, v in counts.items()}
-    whole = sum(sizes.values()) if total is None or _is_missing(total) else int(total)
-    primary = {k for k, n in sizes.items() if 0 < n < limit}
-    hidden = set(primary)
-    hide_total = whole < limit
-    while hidden and (len(hidden) < 2 or sum(sizes[k] for k in hidden) < limit):
-        rest = sorted((n, str(k), k) for k, n in sizes.items() if k not in hidden and n > 0)
-        if not rest:
-            hide_total = True
-            break
-        hidden.add(rest[0][2])
-    return hidden, hidden - primary, hide_total
-
-
-def _is_missing(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 # --------------------------------------------------------------------------- scores
@@ -295,6 +166,7 @@ def scale_scores(
     *,
     buurten: pd.DataFrame | None = None,
     totaal: bool = True,
+    suppression: Suppression | None = None,
 ) -> pd.DataFrame:
     """Scale scores per group (buurt) and for the whole area, with a 95% interval.
 
@@ -314,6 +186,11 @@ def scale_scores(
         too (hidden, "te weinig antwoorden").
     totaal : bool
         Add a row per scale for the whole area (``buurtcode`` ``"totaal"``).
+    suppression : Suppression, optional
+        The survey's one decision on what may be shown
+        (:func:`wijklib.guarantees.privacy.decide_suppression`); default: decided from
+        ``data[by]`` with ``min_n``. A group is shown only when the decision shows it and
+        at least ``min_n`` respondents have a score on the scale.
 
     Returns
     -------
@@ -323,8 +200,8 @@ def scale_scores(
         ``eenheid``, ``schaal_min``, ``schaal_max``, ``standaardfout``, ``reden``. Rows
         with ``verborgen`` True have no score, interval, standard error or n; ``reden``
         says why ("te weinig antwoorden" or "verborgen om terugrekenen te voorkomen"; empty
-        for visible rows). Per scale, :func:`secondary_suppress` makes sure no hidden
-        group can be worked out from the whole-area row and the visible groups.
+        for visible rows). The whole-area row is hidden when it, with the visible
+        groups, would give a hidden group away.
     """
     limit = min_group_size(min_n)
     _check_data(data, questionnaire)
@@ -364,28 +241,34 @@ def scale_scores(
         frame[column] = frame[column].astype("float64")
     for column in (by, "buurtnaam", "schaal", "label", "hoger_is", "eenheid"):
         frame[column] = frame[column].astype("str")
+    decision = suppression if suppression is not None else decide_suppression(groups, limit)
+    limit = decision.limit
+    present = sorted(set(groups.dropna()))
     frame["reden"] = ""
-    extra = pd.Series(False, index=frame.index)
+    hide = pd.Series(False, index=frame.index)
     for scale in questionnaire.scales:
         part = frame[(frame["schaal"] == scale.code) & (frame[by] != AREA_CODE)]
+        for i, row in part.iterrows():
+            n = int(row["n"])
+            why = decision.reason(row[by]) if n else REASON_SMALL
+            if not why and n < limit:
+                why = REASON_SMALL
+            if why:
+                hide[i] = True
+                frame.loc[i, "reden"] = why
         if totaal:
-            whole = frame[(frame["schaal"] == scale.code) & (frame[by] == AREA_CODE)]
-            area_n = int(whole["n"].iloc[0])
-        else:
-            area_n = None
-        counts = {i: int(n) for i, n in part["n"].items()}
-        _, secondary, hide_total = secondary_suppress(counts, limit, area_n)
-        extra[list(secondary)] = True
-        if totaal and hide_total and area_n >= limit:
-            extra[whole.index] = True
-    small = pd.to_numeric(frame["n"], errors="coerce").fillna(0) < limit
-    frame.loc[small, "reden"] = REASON_SMALL
-    frame.loc[extra & ~small, "reden"] = REASON_SECONDARY
+            whole = frame[(frame["schaal"] == scale.code) & (frame[by] == AREA_CODE)].index
+            inside = [int(part.loc[i, "n"]) for i in part.index if hide[i] and part.loc[i, "n"]]
+            if (decision.total(present) is None or int(frame.loc[whole[0], "n"]) < limit
+                    or (inside and (len(inside) < 2 or sum(inside) < limit))):
+                hide[whole] = True
+                frame.loc[whole, "reden"] = (
+                    REASON_SMALL if int(frame.loc[whole[0], "n"]) < limit else REASON_SECONDARY)
     values = ["score", "ondergrens", "bovengrens", "standaardfout"]
-    hidden = suppress(frame, "n", values, limit)
-    hidden.loc[extra.to_numpy(), values] = np.nan
-    hidden.loc[extra.to_numpy(), "n"] = pd.NA
-    hidden["verborgen"] = hidden["verborgen"] | extra.to_numpy()
+    hidden = frame.copy()
+    hidden.loc[hide, values] = np.nan
+    hidden.loc[hide, "n"] = pd.NA
+    hidden["verborgen"] = hide.to_numpy()
     hidden["reden"] = hidden["reden"].astype("str")
     hidden = hidden[columns]
     hidden.attrs["min_n"] = limit

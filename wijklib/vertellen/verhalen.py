@@ -1069,7 +1069,7 @@ def count_themes(
         Group by these columns; None for the whole area.
     min_n : int, "standaard" or None, default 1
         Blank ``aantal`` and ``verhalen`` where fewer stories than this were looked at
-        (same rule as the survey results, :func:`wijklib.vertellen.scores.suppress`; a column
+        (same rule as the survey results, :func:`wijklib.guarantees.privacy.suppress`; a column
         ``verborgen`` says where). The default 1 hides nothing: stories are not survey
         answers and a person picks them. ``None`` or ``"standaard"`` is the usual minimum
         group size (``WIJKLIB_MIN_GROEP``, default 10); use it when the table leaves the
@@ -1123,7 +1123,7 @@ def count_themes(
     out = out.astype({"aantal": "Int64", "verhalen": "Int64", "thema": "str"})
     threshold = min_group_size(min_n)
     if threshold > NO_SUPPRESSION:
-        from wijklib.vertellen.scores import suppress
+        from wijklib.guarantees.privacy import suppress
 
         out = suppress(out, "verhalen", ["aantal"], threshold)
         for column in ("aantal", "verhalen"):
