@@ -306,6 +306,7 @@ def test_save_export_keeps_an_earlier_different_agenda(tmp_path):
         warnings.simplefilter("error")  # the same agenda again: no backup, no warning
         ex.save_export(first, folder, charts=False)
     assert not list(folder.glob("*.bak-*"))
+    earlier = paths["state"].read_bytes()  # the same agenda, saved a moment later
     second = make_agenda()
     second.samenvatting = "Een andere agenda voor dezelfde buurt."
     with pytest.warns(ag.BackupWarning, match="bewaard als"):

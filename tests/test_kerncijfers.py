@@ -58,7 +58,13 @@ def test_utrecht_buurten_layout_and_values(services):
     assert (df["gemeentenaam"] == "Utrecht").all()
     assert (df["wijkcode"] == "WK" + df["code"].str.slice(2, 8)).all()
     indicator_columns = [i.naam for i in catalog.catalogue()]
-    assert list(df.columns[len(REGION_COLUMNS) :]) == indicator_columns
+    n = len(indicator_columns)
+    assert list(df.columns[len(REGION_COLUMNS): len(REGION_COLUMNS) + n]) == indicator_columns
+    # then the provenance: the table's year, id and source, and the year of every
+    # figure that comes from an older table
+    assert list(df.columns[len(REGION_COLUMNS) + n:][:3]) == ["jaar", "tabel", "bron"]
+    rest = list(df.columns[len(REGION_COLUMNS) + n + 3:])
+    assert rest and all(c.startswith(("jaar_", "tabel_")) for c in rest)
     assert all(df[c].dtype == "float64" for c in indicator_columns)
     names = {code: row["naam"] for code, row in df.set_index("code").iterrows()}
     assert names["BU03440111"] == "Welgelegen, Den Hommel"

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
+from wijklib.guarantees import provenance
 from wijklib.guarantees.rendering import escape, raw_html_element
 from wijklib.tellen.compare import format_number
 
@@ -213,8 +214,9 @@ def add_indicator(
 ) -> pd.DataFrame:
     """Add a figure that is not in the CBS data (e.g. police registrations) to a table.
 
-    The year and source travel along in ``attrs["indicators"]``, so they show up in the
-    rings and in the export. Use it for the buurt table *and* for the gemeente row.
+    The year and source travel along in the columns ``jaar_<naam>`` and ``bron_<naam>``
+    (:func:`wijklib.guarantees.provenance.stamp_column`), so they show up in the rings and
+    in the export, also after a merge. Use it for the buurt table *and* for the gemeente row.
 
     Parameters
     ----------
@@ -248,10 +250,7 @@ def add_indicator(
         values = [waarden] * len(out)
     out[naam] = pd.to_numeric(pd.Series(values, index=out.index, dtype="object"),
                               errors="coerce").astype("float64")
-    indicators = dict(out.attrs.get("indicators", {}) or {})
-    indicators[naam] = {"year": jaar, "source": str(bron).strip()}
-    out.attrs = {**out.attrs, "indicators": indicators}
-    return out
+    return provenance.stamp_column(out, naam, year=jaar, source=str(bron).strip())
 
 
 # ---------------------------------------------------------------------------- scale
@@ -345,7 +344,7 @@ def _reference_values(reference: Any) -> tuple[dict[str, float], dict[str, Any],
                 "Geef als vergelijking één rij: de gemeente, bijvoorbeeld "
                 "wijklib.kerncijfers('Utrecht', niveau='gemeente')."
             )
-        meta = dict(reference.attrs.get("indicators", {}) or {})
+        meta = provenance.indicators(reference)
         row = frame.iloc[0]
         if "naam" in frame.columns and isinstance(row["naam"], str):
             name = f"de gemeente {row['naam']}"
@@ -409,9 +408,10 @@ def indicator_indices(
     ----------
     kerncijfers : pandas.DataFrame
         One row per buurt, as from :func:`wijklib.kerncijfers` (``code``, ``naam`` and
-        indicator columns; ``attrs["indicators"]`` gives years and tables). Pass *all*
-        buurten of the gemeente: their spread sets the scale. Extra columns (e.g.
-        ``misdrijven_per_1000`` from the police) can be added with :func:`add_indicator`.
+        indicator columns; the ``jaar``/``tabel``/``bron`` columns give years and
+        tables). Pass *all* buurten of the gemeente: their spread sets the scale. Extra
+        columns (e.g. ``misdrijven_per_1000`` from the police) can be added with
+        :func:`add_indicator`.
     referentie : DataFrame, Series or dict
         The gemeente: ``wijklib.kerncijfers(gemeente, niveau="gemeente")``, one row of
         it, or ``{indicator: value}``.
@@ -438,7 +438,7 @@ def indicator_indices(
             "bijvoorbeeld wijklib.kerncijfers('Utrecht')."
         )
     ref_values, ref_meta, _ = _reference_values(referentie)
-    meta = dict(kerncijfers.attrs.get("indicators", {}) or {})
+    meta = provenance.indicators(kerncijfers)
     codes, names = _area_columns(kerncijfers, "code", "naam")
     parts: list[pd.DataFrame] = []
     absent: list[str] = []

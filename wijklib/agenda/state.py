@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees import provenance
 from wijklib.guarantees.writing import atomic_write_text
 
 #: Name and version of the state file format.
@@ -451,7 +452,8 @@ def nulmeting_cbs(kerncijfers: Any, buurtcode: str, indicator: str) -> dict[str,
     Parameters
     ----------
     kerncijfers : pandas.DataFrame
-        From :func:`wijklib.kerncijfers` (``attrs["indicators"]`` gives year and table).
+        From :func:`wijklib.kerncijfers` (its ``jaar``/``tabel``/``bron`` columns, see
+        :mod:`wijklib.guarantees.provenance`).
     buurtcode : str
         Code (or exact name) of the buurt.
     indicator : str
@@ -471,8 +473,9 @@ def nulmeting_cbs(kerncijfers: Any, buurtcode: str, indicator: str) -> dict[str,
             f"De kolom '{indicator}' staat niet in de kerncijfers. Kijk in "
             "wijklib.indicatoren() welke er zijn."
         )
-    row = kerncijfers.iloc[_find_area(kerncijfers, buurtcode)]
-    info = (kerncijfers.attrs.get("indicators", {}) or {}).get(indicator, {}) or {}
+    position = _find_area(kerncijfers, buurtcode)
+    row = kerncijfers.iloc[position]
+    info = provenance.require(kerncijfers.iloc[[position]], indicator)
     value = row[indicator]
     value = None if _missing(value) else float(value)
     try:

@@ -30,6 +30,7 @@ from wijklib.errors import (
     NoConnectionError,
     ServiceError,
 )
+from wijklib.guarantees import provenance as prov
 
 log = logging.getLogger(__name__)
 
@@ -585,7 +586,9 @@ def _assemble(
         "indicators": info,
         "notes": fallback_notes,
     }
-    return base
+    # attrs do not survive merge or concat: the rows carry year, table and source too
+    return prov.stamp(base, info, year=int(provenance["year"]),
+                      table=provenance["table_id"], source=base.attrs["source"])
 
 
 def kerncijfers(

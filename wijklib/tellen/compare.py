@@ -23,6 +23,7 @@ import pandas as pd
 
 from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
+from wijklib.guarantees import provenance
 
 #: Judgements used in the ``oordeel`` column of :func:`compare`.
 JUDGEMENTS = ("gunstiger", "ongunstiger", "hoger", "lager", "ongeveer gelijk", "onbekend")
@@ -104,14 +105,9 @@ def _numeric(values: pd.Series) -> np.ndarray:
 
 
 def _indicator_year(frame: pd.DataFrame, name: str) -> int | None:
-    """Year of one indicator column, from ``frame.attrs`` (None when unknown)."""
-    attrs = frame.attrs or {}
-    info = attrs.get("indicators")
-    if isinstance(info, Mapping):
-        entry = info.get(name)
-        year = entry.get("year") if isinstance(entry, Mapping) else None
-    else:
-        year = attrs.get("year")
+    """Year of one indicator column (None when unknown or from several years)."""
+    entry = provenance.indicators(frame).get(name) or {}
+    year = entry.get("year")
     try:
         return None if year is None else int(year)
     except (TypeError, ValueError):
@@ -362,8 +358,8 @@ def compare(
     Notes
     -----
     A missing value (area or reference) is never read as 0: ``oordeel`` is
-    ``"onbekend"`` and ``opvallend`` is False. Years are ``pd.NA`` when ``attrs`` has
-    none.
+    ``"onbekend"`` and ``opvallend`` is False. Years come from the provenance
+    (:mod:`wijklib.guarantees.provenance`), per row; ``pd.NA`` when none is known.
     """
     for number, name in ((threshold, "threshold"), (equal_within, "equal_within")):
         if not isinstance(number, Real) or isinstance(number, bool) or not number >= 0:
@@ -379,7 +375,6 @@ def compare(
 
     n, k = len(areas), len(inds)
     values = np.column_stack([_numeric(areas[c]) for c in names]).ravel() if n else np.empty(0)
-    years = [_indicator_year(areas, c) for c in names]
     directions = np.tile(np.array([i.hoger_is for i in inds], dtype=object), n)
     out = pd.DataFrame(
         {
@@ -388,7 +383,9 @@ def compare(
             "indicator": np.tile(np.array(names, dtype=object), n),
             "label": np.tile(np.array([i.label for i in inds], dtype=object), n),
             "eenheid": np.tile(np.array([i.eenheid for i in inds], dtype=object), n),
-            "jaar": pd.array(np.tile(np.array(years, dtype=object), n), dtype="Int64"),
+            "jaar": pd.array(np.column_stack(
+                [provenance.row_years(areas, c).to_numpy(dtype=object) for c in names]
+            ).ravel() if n else [], dtype="Int64"),
             "waarde": values,
         }
     )
@@ -404,11 +401,10 @@ def compare(
         out[f"jaar_{key}"] = pd.array(np.tile(np.array(ref_years, dtype=object), n), "Int64")
         out[f"verschil_{key}"] = diff
         out[f"verschil_pct_{key}"] = rel
-        differs = [
-            a is not None and b is not None and a != b
-            for a, b in zip(years, ref_years, strict=True)
-        ]
-        other_year |= np.tile(np.array(differs, dtype=bool), n) & np.isfinite(diff)
+        ref_tiled = pd.array(np.tile(np.array(ref_years, dtype=object), n), "Int64")
+        differs = (out["jaar"].notna() & pd.notna(ref_tiled)
+                   & (out["jaar"].to_numpy() != ref_tiled)).fillna(False)
+        other_year |= np.asarray(differs, dtype=bool) & np.isfinite(diff)
         if first is None:
             first = (key, ref_values, ref_years)
     assert first is not None
@@ -424,8 +420,8 @@ def compare(
     for row in range(n * k):
         ind = inds[row % k]
         text = difference_label(values[row], ref_values[row], ind.hoger_is, ind.eenheid, phrase)
-        a, b = years[row % k], ref_years[row % k]
-        if a is not None and b is not None and a != b and np.isfinite(diff_first[row]):
+        a, b = out["jaar"].iloc[row], ref_years[row % k]
+        if not pd.isna(a) and b is not None and a != b and np.isfinite(diff_first[row]):
             text += f". Let op: dit gebied heeft een cijfer uit {a}, {phrase} uit {b}"
         texts.append(text)
     out["toelichting"] = pd.Series(texts, index=out.index, dtype=object)

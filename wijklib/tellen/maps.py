@@ -27,6 +27,7 @@ import shapely
 
 from wijklib.data import catalog
 from wijklib.errors import InvalidChoiceError
+from wijklib.guarantees import provenance
 from wijklib.guarantees.rendering import escape, raw_html_element
 from wijklib.tellen.compare import format_number
 
@@ -139,9 +140,9 @@ def _tip_lines(
     return str(row.naam), f"{ind.label}: {shown}{unit}", f"{year_text} · {row.code}"
 
 
-def _figure_year(figures: pd.DataFrame, indicator: str) -> int | None:
-    info = figures.attrs.get("indicators", {}).get(indicator, {})
-    return info.get("year")
+def _figure_year(figures: pd.DataFrame, indicator: str) -> str:
+    """The year(s) of a figure in words; a Dutch ProvenanceError when they are not known."""
+    return provenance.years_text(provenance.require(figures, indicator))
 
 
 def prepare(areas: gpd.GeoDataFrame, figures: pd.DataFrame, indicator: str) -> gpd.GeoDataFrame:
@@ -202,8 +203,7 @@ def choropleth(
     ind = catalog.get(indicator)
     data = prepare(areas, figures, indicator)
     classes, bins, colours, lower = _classed(data, indicator, scheme, k, palette)
-    year = _figure_year(figures, indicator)
-    year_text = f"{year}" if year else "jaar onbekend"
+    year_text = _figure_year(figures, indicator)
     source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
     features = []
     for row, cls in zip(data.itertuples(index=False), classes, strict=True):
@@ -289,7 +289,7 @@ def small_multiples(
         missing = data[classes < 0]
         if len(missing):
             missing.plot(ax=ax, facecolor="none", edgecolor="#555555", hatch="///", linewidth=0.3)
-        year = _figure_year(figures, indicator) or "jaar onbekend"
+        year = _figure_year(figures, indicator)
         ax.set_title(f"{ind.label}\n({ind.eenheid}, {year})", fontsize=9)
         ax.set_axis_off()
         handles = [Patch(facecolor=c, edgecolor="#555555", label=t)
@@ -353,8 +353,7 @@ def svg_map(
     if not len(data):
         return '<p class="wijklib-legend">Geen gebieden om te tekenen.</p>'
     classes, bins, colours, lower = _classed(data, indicator, "quantiles", k, palette)
-    year = _figure_year(figures, indicator)
-    year_text = f"{year}" if year else "jaar onbekend"
+    year_text = _figure_year(figures, indicator)
     projected = data.to_crs(28992) if data.crs is not None and data.crs.is_geographic else data
     x0, y0, x1, y1 = projected.total_bounds
     scale = width / max(x1 - x0, 1.0)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from wijklib.data import catalog
 from wijklib.errors import InvalidChoiceError
+from wijklib.guarantees import provenance
 from wijklib.tellen.compare import (
     _codes,
     _indicator_year,
@@ -595,7 +596,8 @@ def year_overview(df: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     df : pandas.DataFrame
-        A frame from :func:`wijklib.kerncijfers` (reads ``df.attrs["indicators"]``).
+        A frame from :func:`wijklib.kerncijfers` (reads its provenance with
+        :func:`wijklib.guarantees.provenance.indicators`).
 
     Returns
     -------
@@ -603,10 +605,10 @@ def year_overview(df: pd.DataFrame) -> pd.DataFrame:
         In catalogue order: ``indicator``, ``label``, ``thema``, ``jaar``, ``tabel``,
         ``bijgewerkt``, ``beschikbaar`` and ``tekst`` (e.g. ``"Gemiddelde WOZ-waarde van
         woningen: 2023"``). Catalogue columns of ``df`` that the CBS table does not have
-        get ``jaar`` ``<NA>``. Empty when ``df`` has no ``attrs["indicators"]``.
+        get ``jaar`` ``<NA>``. Empty when ``df`` carries no provenance.
     """
     _require_columns(df, [], "de tabel")
-    info = (df.attrs or {}).get("indicators")
+    info = provenance.indicators(df) or None
     columns = ["indicator", "label", "thema", "jaar", "tabel", "bijgewerkt", "beschikbaar",
                "tekst"]
     if not isinstance(info, dict):

@@ -18,6 +18,7 @@ import pandas as pd
 from wijklib.data import catalog
 from wijklib.data.areas import find_area
 from wijklib.errors import InvalidChoiceError
+from wijklib.guarantees import provenance
 from wijklib.guarantees.rendering import escape
 from wijklib.tellen import compare, maps
 
@@ -85,7 +86,7 @@ def _sources(frames: list[pd.DataFrame], indicators: list[str], areas_year: Any)
     """One line per CBS table used, with its years; plus the map."""
     tables: dict[str, set[int]] = {}
     for frame in frames:
-        info = frame.attrs.get("indicators", {}) if frame is not None else {}
+        info = provenance.indicators(frame) if frame is not None else {}
         for name in indicators:
             meta = info.get(name) or {}
             if meta.get("table_id"):

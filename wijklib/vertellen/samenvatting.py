@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees import provenance
 from wijklib.guarantees.privacy import (
     REASON_SECONDARY,
     Suppression,
@@ -768,7 +769,7 @@ def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
         frame = getattr(result, part, None)
         if _has_rows(frame):
             lines.append(f"{name}: {len(frame)} regels{label if flags[part] else ''}.")
-    info = (buurten.attrs.get("indicators") or {}).get("inwoners") or {}
+    info = provenance.indicators(buurten).get("inwoners") or {}
     table, year = info.get("table_id") or buurten.attrs.get("table_id"), \
         info.get("year") or buurten.attrs.get("year")
     if table or year:
