@@ -294,8 +294,12 @@ def test_header_only_gives_empty_data(q):
     result = read_responses(header.encode(), q, BUURTEN)
     assert result.data.empty and list(result.data.columns) == q.data_columns()
     assert result.data["coh_kennen"].dtype == "float64"
-    assert len(result.report) == 0
+    # the file has only a header: said, not "geen problemen"
+    assert result.report["probleem"].tolist() == [
+        "het bestand heeft alleen een kopregel: er staan geen rijen in"]
     assert "0 respondenten" in result.summary()
+    assert "alleen een kopregel" in result.summary()
+    assert "geen problemen" not in result.summary()
 
 
 def test_all_answers_missing_stays_missing(q):
@@ -312,9 +316,9 @@ def test_all_answers_missing_stays_missing(q):
 
 
 def test_read_table_keeps_row_numbers():
-    header, rows, kind, header_row = read_table(b"a;b\n1;2\n\n3;4\n")
-    assert kind == "csv" and header == ["a", "b"] and header_row == 1
-    assert rows == [["1", "2"], [], ["3", "4"]]
+    table = read_table(b"a;b\n1;2\n\n3;4\n")
+    assert table.kind == "csv" and table.header == ["a", "b"] and table.header_row == 1
+    assert table.rows == [["1", "2"], [], ["3", "4"]]
     assert read_table(b"\n;\na;b\n1;2\n").header_row == 3
 
 

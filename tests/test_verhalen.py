@@ -164,7 +164,8 @@ def test_read_stories_excel_and_bad_files(tmp_path):
     header_only = tmp_path / "kop.csv"
     header_only.write_text("verhaal,buurtcode\n", encoding="utf-8")
     stories, rapport = vh.read_stories(header_only)
-    assert stories.empty and rapport["kolom"].tolist() == ["bron_type"]
+    assert stories.empty and rapport["kolom"].tolist() == ["", "bron_type"]
+    assert "alleen een kopregel" in rapport["probleem"].iloc[0]  # said, not silent
 
 
 def test_read_observations_and_assets(tmp_path):
@@ -394,8 +395,7 @@ def test_broken_excel_messages_are_dutch(tmp_path):
     with pytest.raises(vh.TableFileError) as info:
         vh.read_stories(path, sheet="Blad9")
     message = str(info.value)
-    before, _, detail = message.partition("(technische melding: ")
-    assert "Blad9" in before and "Worksheet" not in before and "Worksheet" in detail
+    assert "Blad9" in message and "Sheet1" in message and "Worksheet" not in message
     broken = tmp_path / "kapot.xlsx"
     broken.write_bytes(b"PK\x03\x04not really a zip")
     with pytest.raises(vh.TableFileError) as info:

@@ -25,23 +25,17 @@ Empty rows are passed over (they hold nothing). A postcode written with its lett
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
-import itertools
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from wijklib.errors import WijklibError
+from wijklib.guarantees import reading
 from wijklib.guarantees.rendering import escape
 from wijklib.vertellen.survey import (
     UNKNOWN_BUURT,
@@ -193,178 +187,22 @@ def _fatal(kolom: str, waarde: str, probleem: str, wat: str, rij: int | None = N
 # --------------------------------------------------------------------------- reading files
 
 
-def _load(source: Any) -> tuple[bytes, str]:
-    """Bytes and a display name of a path, bytes or file object."""
-    if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source), "bestand"
-    if isinstance(source, str | Path):
-        path = Path(source)
-        if not path.is_file():
-            raise _fatal(
-                "", str(source), "het bestand bestaat niet",
-                "Controleer de naam en de map. Zet je eigen bestand in de map data/ en "
-                "geef de naam met de map erbij, zoals 'data/antwoorden.csv'.",
-            )
-        return path.read_bytes(), path.name
-    if hasattr(source, "read"):
-        content = source.read()
-        name = Path(str(getattr(source, "name", "bestand"))).name
-        if isinstance(content, str):
-            return content.encode("utf-8"), name
-        return bytes(content), name
-    raise _fatal(
-        "", type(source).__name__, "dit is geen bestand",
-        "Geef de naam van een CSV- of Excel-bestand (bijvoorbeeld 'data/antwoorden.csv').",
-    )
-
-
-def _decode(raw: bytes) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "cp1252", "latin-1"]
-    for encoding in candidates:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise _fatal(
-        "", "", "dit lijkt geen CSV- of Excel-bestand",
-        "Sla het bestand op als CSV (UTF-8) of als Excel-werkmap (.xlsx) en probeer opnieuw.",
-    )
-
-
-def _sniff(text: str) -> str:
-    """The delimiter (``,`` ``;`` or tab) that gives the most consistent columns."""
-    sample = text[:100_000]
-    if len(text) > len(sample) and "\n" in sample:
-        sample = sample[: sample.rindex("\n")]
-    best, best_score = ",", (-1.0, 0)
-    for delimiter in (",", ";", "\t"):
-        try:
-            rows = list(itertools.islice(csv.reader(io.StringIO(sample),
-                                                    delimiter=delimiter), 50))
-        except csv.Error:
-            continue
-        rows = [r for r in rows if any(cell.strip() for cell in r)]
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        body = rows[1:]
-        consistent = sum(len(r) == width for r in body) / len(body) if body else 1.0
-        score = (consistent, width)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(raw: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any damage means: cannot read
-        raise _fatal(
-            "", "", "het Excel-bestand is beschadigd of geen .xlsx",
-            "Open het in Excel en sla het opnieuw op als Excel-werkmap (.xlsx), of als CSV.",
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    return rows
-
-
-class Table(NamedTuple):
-    """A file read as text: see :func:`read_table`."""
-
-    header: list[str]
-    rows: list[list[str]]
-    kind: str
-    header_row: int
-
-
-def read_table(source: Any) -> Table:
+def read_table(source: Any) -> reading.Table:
     """Header and rows (all text) of a CSV or ``.xlsx`` file.
 
-    Parameters
-    ----------
-    source : str, Path, bytes or file object
-        The file. An Excel file is recognised by its content; the first sheet is read.
+    The one reader of participants' files, :func:`wijklib.guarantees.reading.read_table`,
+    with its errors as a :class:`SurveyImportError` (``fatal=True``).
 
     Returns
     -------
-    Table
-        ``header`` (list of str); ``rows`` (list of list of str: every row under the
-        header, empty rows included, so that ``rows[i]`` is row ``header_row + 1 + i``
-        in Excel); ``kind`` (``"csv"`` or ``"xlsx"``); ``header_row`` (the row of the
-        header as Excel counts: 1, or later when the file starts with empty rows).
-
-    Raises
-    ------
-    SurveyImportError
-        When the file cannot be read (``fatal=True``).
+    wijklib.guarantees.reading.Table
+        ``header``, ``rows`` (``rows[i]`` is row ``header_row + 1 + i`` in Excel),
+        ``kind``, ``header_row`` and ``problems`` (report entries).
     """
-    raw, _name = _load(source)
-    if raw.startswith(b"PK\x03\x04"):
-        rows, kind = _read_xlsx(raw), "xlsx"
-    elif raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _fatal(
-            "", "", "dit is een oud Excel-bestand (.xls)",
-            "Open het in Excel en sla het op als Excel-werkmap (.xlsx) of als CSV.",
-        )
-    else:
-        text = _decode(raw)
-        delimiter = _sniff(text)
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as err:
-            raise _fatal(
-                "", f"technische melding: {err}",
-                "het CSV-bestand is niet te lezen: er staat iets in dat niet past, zoals een "
-                "aanhalingsteken dat niet wordt gesloten of een heel lange cel",
-                "Open het in een spreadsheet en sla het opnieuw op als CSV (UTF-8).",
-            ) from None
-        kind = "csv"
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
-    skipped = 0
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-        skipped += 1
-    if not rows:
-        raise _fatal("", "", "het bestand is leeg",
-                     "Kies het goede bestand: er staan geen kolommen en geen antwoorden in.")
-    header = [h.strip() for h in rows[0]]
-    while header and not header[-1] and not any(
-        len(r) >= len(header) and r[len(header) - 1].strip() for r in rows[1:]
-    ):
-        header.pop()
-    header = [h or f"(kolom {i + 1} zonder naam)" for i, h in enumerate(header)]
-    return Table(header, rows[1:], kind, skipped + 1)
+    try:
+        return reading.read_table(source)
+    except reading.FileReadError as err:
+        raise SurveyImportError(_report(err.entries), fatal=True) from None
 
 
 # --------------------------------------------------------------------------- format and columns
@@ -518,8 +356,15 @@ class _Answers:
             return (np.nan if q.soort in ("schaal", "getal") else None), None
         if q.soort == "tekst":
             return text, None
-        code = self.lookup.get(text) or self.lookup.get(squash(text)) or self.lookup.get(
-            normalise(text))
+        code = self.lookup.get(text)
+        if code is None:
+            # labels may differ in case, accents and punctuation ("Helemaal mee eens!",
+            # "18-34" for 18_34); a number may not: "-1", "(4)" or "1 0" never become
+            # 1, 4 or 10
+            loose = self.lookup.get(squash(text)) or self.lookup.get(normalise(text))
+            if loose is not None and (any(ch.isalpha() for ch in text) or (
+                    text[0] not in "+-(" and _DIGITS.findall(text) == _DIGITS.findall(loose))):
+                code = loose
         if q.soort == "keuze":
             if code is not None:
                 return code, None
@@ -546,6 +391,9 @@ class _Answers:
                             "Geen antwoord? Maak de cel leeg.")
         return np.nan, ("onbekend antwoord", f"Kies een van de antwoorden: {self._options()}. "
                         "Is het een tikfout? Verbeter de cel. Geen antwoord? Maak de cel leeg.")
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _num(value: float | None) -> str:
@@ -623,6 +471,9 @@ class SurveyImport:
         ``problemen``.
     columns : dict
         Column name in the file -> question code.
+    notes : list of str
+        What the reader noticed in the file that did not stop the import (short rows,
+        formula cells without a result, a file with only a header); also in ``report``.
     """
 
     data: pd.DataFrame
@@ -631,6 +482,7 @@ class SurveyImport:
     source_format: str
     skipped: pd.DataFrame
     columns: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def masked(self) -> int:
@@ -661,6 +513,10 @@ class SurveyImport:
         if len(self.skipped):
             lines.append(f"Overgeslagen: {len(self.skipped)} rijen met een probleem "
                          "(zie .skipped en .report).")
+        elif self.notes:
+            lines.append(f"Let op: {self.notes[0]}" + (
+                f" (en {len(self.notes) - 1} andere meldingen)" if len(self.notes) > 1
+                else "") + " (zie .report).")
         else:
             lines.append("Er zijn geen problemen gevonden." if not self.masked else "")
         if self.masked:
@@ -734,7 +590,8 @@ def survey_year(source: Any) -> int | None:
         None when the file has no column with submission dates (see :data:`DATE_COLUMNS`)
         or no readable date in it: then ask the participant for the year.
     """
-    header, rows, _kind, _row = read_table(source)
+    table = read_table(source)
+    header, rows = table.header, table.rows
     names = {h.strip().casefold(): i for i, h in enumerate(header)}
     for column in DATE_COLUMNS:
         index = names.get(column)
@@ -828,7 +685,8 @@ def read_responses(
     """
     q = questionnaire
     lookup = _Buurten(buurten)
-    header, rows, _kind, header_row = read_table(source)
+    table = read_table(source)
+    header, rows, header_row = table.header, table.rows, table.header_row
     source_format = detect_format(header)
     plan = _plan_columns(header, q, header_row)
     if plan.problems:
@@ -966,7 +824,8 @@ def read_responses(
     kept = [r for r in records if not r["_problem"]]
     skipped_rows = sorted({int(r) for r in report["rij"].dropna()})
     kept_rows = {r["rij"] for r in kept}
-    report = _report(problems + [m for m in masked if m["rij"] in kept_rows], header_row)
+    report = _report(problems + table.problems + [m for m in masked if m["rij"] in kept_rows],
+                     header_row)
     skipped = pd.DataFrame(
         {
             "rij": pd.array(skipped_rows, dtype="Int64"),
@@ -987,4 +846,5 @@ def read_responses(
         source_format=source_format,
         skipped=skipped,
         columns={header[i]: c for i, c in plan.mapping.items()},
+        notes=[p["probleem"] for p in table.problems],
     )

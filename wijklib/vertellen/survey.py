@@ -65,6 +65,7 @@ from typing import Any
 import pandas as pd
 
 from wijklib.errors import WijklibError
+from wijklib.guarantees import reading
 from wijklib.guarantees.rendering import escape
 
 #: Kinds of question (column ``soort``).
@@ -170,7 +171,11 @@ def squash(text: Any) -> str:
 
 
 def parse_number(text: Any) -> float | None:
-    """A number written the Dutch or English way (``"7,5"``, ``"7.5"``), else None."""
+    """A number written the Dutch or English way (``"7,5"``, ``"7.5"``), else None.
+
+    Nothing is stripped first: ``"1 0"``, ``"(4)"`` and ``"1.000"`` (a thousand or
+    one?) give None, so that the caller reports them instead of reading 10, 4 or 1.
+    """
     if text is None:
         return None
     if isinstance(text, bool):
@@ -178,9 +183,11 @@ def parse_number(text: Any) -> float | None:
     if isinstance(text, int | float):
         value = float(text)
         return value if math.isfinite(value) else None
-    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    cleaned = str(text).strip()
     if not cleaned:
         return None
+    if re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+", cleaned):
+        return None  # "1.000": a Dutch thousand or an English one? Not guessed.
     if re.fullmatch(r"[+-]?\d+,\d+", cleaned):
         cleaned = cleaned.replace(",", ".")
     try:
@@ -463,12 +470,8 @@ def _parse_answers(text: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _read_rows(source: Any) -> tuple[list[str], list[list[str]], int]:
-    """Header, rows and header row of a CSV or Excel file (:mod:`wijklib.vertellen.responses`)."""
-    from wijklib.vertellen.responses import (
-        read_table,  # local import: responses imports this module
-    )
-
-    table = read_table(source)
+    """Header, rows and header row of a CSV or Excel file (:mod:`wijklib.guarantees.reading`)."""
+    table = reading.read_table(source)
     return table.header, table.rows, table.header_row
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from wijklib.errors import InvalidChoiceError, WijklibError
+from wijklib.guarantees import reading
 from wijklib.guarantees.privacy import (
     MASK,
     NO_SUPPRESSION,
@@ -499,61 +499,33 @@ _ASSET_SPEC = _Spec(
 )
 
 
-def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    if not path.is_file():
-        raise TableFileError(
-            f"Het bestand {path} bestaat niet. Controleer de naam en zet je bestand in data/."
-        )
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        try:
-            frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=str)
-        except ValueError as err:
-            where = f"Het werkblad '{sheet}' staat niet in {path.name}, of het bestand" \
-                if sheet is not None else f"{path.name}"
-            raise TableFileError(
-                f"{where} is geen goed Excel-bestand. Kijk hoe het werkblad heet (onderaan "
-                "in Excel) of sla het bestand opnieuw op als .xlsx of als .csv "
-                f"(technische melding: {err})."
-            ) from err
-        except Exception as err:  # openpyxl raises several types on broken files
-            raise TableFileError(
-                f"{path.name} kan ik niet lezen als Excel-bestand: het is beschadigd of het "
-                "is geen Excel-werkmap. Sla het opnieuw op als .xlsx of als .csv "
-                f"(technische melding: {type(err).__name__})."
-            ) from err
-        return frame
-    if suffix not in (".csv", ".txt", ".tsv"):
-        raise TableFileError(
-            f"{path.name}: ik kan .csv- en .xlsx-bestanden lezen. Sla je bestand op als "
-            "CSV (UTF-8) of als Excel-werkmap."
-        )
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        text = raw.decode("latin-1")
-    if not text.strip():
-        raise TableFileError(f"{path.name} is leeg.")
-    sample = text[:4096]
+def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The file as a text table (the one reader, :mod:`wijklib.guarantees.reading`).
+
+    Returns the frame (every cell text, short rows filled with empty cells, which the
+    reader reports) and the reader's report entries. ``attrs["kopregel"]`` is the header
+    row as Excel counts.
+    """
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    # Keep blank lines as empty rows, so that row numbers stay as Excel shows them;
-    # blank lines above the header only move the header down.
-    lines = text.splitlines(keepends=True)
-    leading = 0
-    while leading < len(lines) and not lines[leading].strip():
-        leading += 1
-    frame = pd.read_csv(io.StringIO("".join(lines[leading:])), sep=delimiter, dtype=str,
-                        keep_default_na=False, skip_blank_lines=False)
-    frame.attrs["kopregel"] = leading + 1
-    return frame
+        table = reading.read_table(path, sheet=sheet)
+    except reading.FileReadError as err:
+        first = err.entries[0]
+        where = f" (rij {first['rij']})" if first.get("rij") else ""
+        raise TableFileError(f"{Path(path).name}{where}: {first['probleem']}. "
+                             f"{first['wat_te_doen']}") from None
+    width = len(table.header)
+    notes = list(table.problems)
+    cells = []
+    for i, row in enumerate(table.rows):
+        extra = [c for c in row[width:] if c.strip()]
+        if extra:
+            notes.append({"rij": table.header_row + 1 + i, "kolom": "(na de laatste kolom)",
+                          "waarde": extra[0], "probleem": "deze rij heeft meer cellen dan "
+                          "er kolommen zijn", "gevolg": "extra cellen niet overgenomen"})
+        cells.append((row + [""] * width)[:width])
+    frame = pd.DataFrame(cells, columns=table.header, dtype=str)
+    frame.attrs["kopregel"] = table.header_row
+    return frame, notes
 
 
 def _personal_column(name: str) -> bool:
@@ -569,13 +541,17 @@ def _read_table(
     gebieden: pd.DataFrame | None,
     sheet: str | int | None,
 ) -> ReadResult:
-    frame = _read_raw(Path(path), sheet)
+    frame, notes = _read_raw(Path(path), sheet)
     report: list[dict[str, Any]] = []
 
     def note(row: int | None, column: str | None, value: Any, text: str, effect: str) -> None:
         shown = report_value(value)  # masked text, or only the kind of a non-text value
         report.append({"rij": row, "kolom": column, "waarde": shown, "probleem": text,
                        "gevolg": effect})
+
+    for entry in notes:  # what the reader noticed in the file itself
+        note(entry["rij"], entry["kolom"], entry["waarde"] or None, entry["probleem"],
+             entry["gevolg"])
 
     # map the columns
     lookup = {}
