@@ -97,7 +97,8 @@ def test_comparison_chart_judges_against_the_drawn_reference():
         fig = charts.comparison_chart(table, reference=reference)
         (bar,) = fig.axes[0].patches
         colours[reference] = matplotlib.colors.to_hex(bar.get_facecolor())
-        assert fig.axes[0].get_xlabel().startswith(f"verschil met {compare._phrase(reference)}")
+        phrase = compare.reference_phrase(reference)
+        assert fig.axes[0].get_xlabel().startswith(f"verschil met {phrase}")
         matplotlib.pyplot.close(fig)
     # less bijstand than the gemeente is favourable, more than Nederland is not
     assert colours == {"gemeente": charts.FAVOURABLE, "Nederland": charts.UNFAVOURABLE}

@@ -1351,7 +1351,7 @@ def gap_map(
         "bewoners positiever (10 tot 20 hoger)",
         "bewoners veel positiever (meer dan 20 hoger)",
     )
-    legend = maps._legend_html(
+    legend = maps.legend_html(
         f"Verschil beleving − cijfers: {thema}",
         "indexpunten; dik zwart omlijnd = gesprekspunt; grijs gestreept = één van de "
         "ringen ontbreekt. " + _caption(rings, data, enquete, enquete_jaar),

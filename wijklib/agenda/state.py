@@ -466,14 +466,14 @@ def nulmeting_cbs(kerncijfers: Any, buurtcode: str, indicator: str) -> dict[str,
         ``basisjaar``, ``eenheid`` and ``onderbouwing`` (one ``cijfer`` item).
     """
     from wijklib.data import catalog
-    from wijklib.tellen.compare import _find_area, format_number
+    from wijklib.tellen.compare import find_area_row, format_number
 
     if indicator not in getattr(kerncijfers, "columns", []):
         raise InvalidChoiceError(
             f"De kolom '{indicator}' staat niet in de kerncijfers. Kijk in "
             "wijklib.indicatoren() welke er zijn."
         )
-    position = _find_area(kerncijfers, buurtcode)
+    position = find_area_row(kerncijfers, buurtcode)
     row = kerncijfers.iloc[position]
     info = provenance.require(kerncijfers.iloc[[position]], indicator)
     value = row[indicator]

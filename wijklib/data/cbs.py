@@ -514,7 +514,7 @@ def resolve_gemeente(gemeente: str | int, _call: _Call | None = None) -> tuple[s
 # ------------------------------------------------------------------------- public
 
 
-def _check_level(niveau: str) -> str:
+def check_level(niveau: str) -> str:
     niveau = str(niveau).strip().lower()
     if niveau not in LEVELS:
         raise InvalidChoiceError(
@@ -619,7 +619,7 @@ def kerncijfers(
     ------
     UnknownGemeenteError, NoConnectionError, DataNotAvailableError, InvalidChoiceError
     """
-    niveau = _check_level(niveau)
+    niveau = check_level(niveau)
     call = _Call()
     code, naam = resolve_gemeente(gemeente, _call=call)
     label = f"{naam} op {niveau}niveau" if niveau != "gemeente" else f"de gemeente {naam}"

@@ -126,7 +126,7 @@ def gebieden(
         Columns ``code``, ``naam``, ``niveau``, ``gemeentecode``, ``water`` and
         ``geometry`` in EPSG:4326 (longitude, latitude). ``attrs`` holds the year and source.
     """
-    niveau = cbs._check_level(niveau)
+    niveau = cbs.check_level(niveau)
     call = cbs._Call()
     code, naam = cbs.resolve_gemeente(gemeente, _call=call)
     offline = False

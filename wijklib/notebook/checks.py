@@ -63,7 +63,7 @@ def feedback(ok: bool | None, message: str) -> Feedback:
     return Feedback(ok, message)
 
 
-def _empty(answer: Any) -> bool:
+def is_unfilled(answer: Any) -> bool:
     return answer is Ellipsis or answer is None
 
 
@@ -75,7 +75,7 @@ def check_share(answer: Any, areas: pd.DataFrame, part: str, whole: str) -> Feed
 
     Recognises the usual slips: a fraction instead of a percentage, part and whole swapped.
     """
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     if not isinstance(answer, pd.Series):
         return feedback(
@@ -99,7 +99,7 @@ def check_share(answer: Any, areas: pd.DataFrame, part: str, whole: str) -> Feed
 
 def check_top_area(answer: Any, areas: pd.DataFrame, indicator: str) -> Feedback:
     """Check the name (or code) of the area with the highest value of ``indicator``."""
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     values = areas[indicator]
     if values.notna().sum() == 0:
@@ -117,7 +117,7 @@ def check_top_area(answer: Any, areas: pd.DataFrame, indicator: str) -> Feedback
 
 def check_indicator(answer: Any, areas: pd.DataFrame) -> Feedback:
     """Check that ``answer`` is a catalogue indicator with figures in ``areas``."""
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     try:
         ind = catalog.get(str(answer))
@@ -132,7 +132,7 @@ def check_indicator(answer: Any, areas: pd.DataFrame) -> Feedback:
 
 def check_count_missing(answer: Any, areas: pd.DataFrame, indicator: str) -> Feedback:
     """Check the number of areas without a figure for ``indicator``."""
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     expected = int(areas[indicator].isna().sum())
     if answer == expected:
@@ -149,7 +149,7 @@ def check_sum_difference(
     answer: Any, parts: pd.DataFrame, whole: pd.DataFrame, indicator: str
 ) -> Feedback:
     """Check: sum of the parts minus the whole (the effect of rounding to multiples of 5)."""
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     expected = float(parts[indicator].sum() - whole[indicator].iloc[0])
     try:
@@ -171,7 +171,7 @@ def check_rank_change(
     answer: Any, before: pd.DataFrame, after: pd.DataFrame, code: str
 ) -> Feedback:
     """Check how many places an area moved between two rankings (positive = higher up)."""
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     old_rank = before.set_index("code").loc[code, "rang"]
     new_rank = after.set_index("code").loc[code, "rang"]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from wijklib.agenda import state as ag
 from wijklib.errors import WijklibError
-from wijklib.notebook.checks import NOT_FILLED, Feedback, _empty, feedback
+from wijklib.notebook.checks import NOT_FILLED, Feedback, feedback, is_unfilled
 from wijklib.tellen.compare import format_number
 
 #: The answer to give when there is nothing to find (no gap, no flag).
@@ -56,7 +56,7 @@ def check_largest_gap(answer: Any, rings: pd.DataFrame, buurtcode: str) -> Feedb
     Themes where a ring is missing have no gap and can never be the answer. When no theme
     has both rings, the right answer is ``"geen"``.
     """
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     rows = _rows_of(rings, buurtcode)
     if rows.empty:
@@ -118,7 +118,7 @@ def check_flagged_buurt(
     """
     if richting not in ("positiever", "negatiever"):
         raise ValueError("richting is 'positiever' of 'negatiever'")
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     if "vlag" not in rings.columns:
         return feedback(False, "Gebruik de tabel met vlaggen: ringen.gap_flags(...).")
@@ -170,7 +170,7 @@ def check_vote_order(answer: Any, votes: Mapping[str, int]) -> Feedback:
     votes : dict
         Dots per theme, as in the parameter cell.
     """
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     note = ""
     if isinstance(answer, pd.Series):
@@ -238,7 +238,7 @@ def check_ambition(answer: Any, thema: str | None = None) -> Feedback:
     When the indicator's direction is known (ring definition or catalogue), the target
     must be better than the baseline: higher for ``gunstig``, lower for ``ongunstig``.
     """
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     if not isinstance(answer, ag.Ambitie):
         return feedback(False, "Maak een ambitie met ag.Ambitie(thema=..., ambitie=..., "
@@ -292,7 +292,7 @@ def check_action(answer: Any, partners: Any) -> Feedback:
     partners : list of str
         The partners of the ambition.
     """
-    if _empty(answer) or _empty(partners):
+    if is_unfilled(answer) or is_unfilled(partners):
         return feedback(None, NOT_FILLED)
     actions = answer if isinstance(answer, list) else [answer]
     if not actions:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijklib.notebook.checks import NOT_FILLED, Feedback, _empty, feedback
+from wijklib.notebook.checks import NOT_FILLED, Feedback, feedback, is_unfilled
 from wijklib.tellen.compare import format_number
 
 
@@ -45,7 +45,7 @@ def check_respondents_per_buurt(
     from wijklib.guarantees.privacy import min_group_size
 
     limit = min_group_size(min_n)
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     got = _as_counts(answer)
     if got is None:
@@ -79,7 +79,7 @@ def check_lowest_buurt(answer: Any, scores: pd.DataFrame, schaal: str) -> Feedba
     Hidden buurten (fewer answers than the minimum, or hidden so that a small buurt cannot
     be worked out) and the row for the whole area do not count.
     """
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     part = scores[(scores["schaal"] == schaal) & (scores["buurtcode"] != "totaal")]
     visible = part[~part["verborgen"].astype(bool) & part["score"].notna()]
@@ -119,7 +119,7 @@ def check_within_margin(answer: Any, vergelijking: pd.DataFrame, buurtcode: str)
 
     ``vergelijking`` comes from :func:`wijklib.vertellen.scores.compare_buurten`.
     """
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     rows = vergelijking[vergelijking["buurtcode"] == buurtcode]
     if rows.empty:
@@ -156,7 +156,7 @@ def check_theme_decisions(
     """
     from wijklib.vertellen.verhalen import load_themes
 
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     if not isinstance(answer, Mapping):
         return feedback(False, "Schrijf je besluit als woordenboek: {nummer: [\"thema\", ...]}, "
@@ -227,7 +227,7 @@ def check_kans_knelpunt(answer: Any, notities: pd.DataFrame) -> Feedback:
     Rows by buurt name or code; columns ``kans`` and ``knelpunt`` (``pd.crosstab`` or
     ``groupby(...).size().unstack()``). Buurten with neither may be left out or be 0.
     """
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     if isinstance(answer, pd.Series) and isinstance(answer.index, pd.MultiIndex):
         answer = answer.unstack(fill_value=0)
@@ -282,7 +282,7 @@ def check_asset_added(
     from wijklib.guarantees.privacy import find_personal
     from wijklib.vertellen.verhalen import ASSET_KINDS
 
-    if _empty(answer):
+    if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     if not isinstance(answer, pd.DataFrame) or "naam_of_omschrijving" not in answer.columns:
         return feedback(False, "Gebruik verhalen.add_asset(krachten, ...): dat geeft de hele "

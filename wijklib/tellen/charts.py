@@ -11,7 +11,7 @@ import pandas as pd
 
 from wijklib.data import catalog
 from wijklib.errors import InvalidChoiceError
-from wijklib.tellen.compare import _judge, _phrase, format_number
+from wijklib.tellen.compare import format_number, judge_values, reference_phrase
 
 #: Okabe–Ito colours (colour-blind safe).
 FAVOURABLE = "#009e73"
@@ -70,7 +70,7 @@ def comparison_chart(table: pd.DataFrame, reference: str = "gemeente", title: st
     ref_years = rows.get(f"jaar_{reference}", pd.Series([None] * n))
     # favourable or not against THIS reference (compare's "oordeel" is against the first)
     directions = rows["indicator"].map(lambda name: catalog.get(name).hoger_is).to_numpy()
-    judgements = _judge(
+    judgements = judge_values(
         pd.to_numeric(rows["waarde"], errors="coerce").to_numpy(dtype="float64"),
         pd.to_numeric(ref_values, errors="coerce").to_numpy(dtype="float64"),
         directions, 0.05,
@@ -96,9 +96,9 @@ def comparison_chart(table: pd.DataFrame, reference: str = "gemeente", title: st
                       for _, r in rows.iterrows()])
     limit = float(np.nanmax(np.abs(pct))) if known.any() else 10.0
     ax.set_xlim(-limit * 1.1 - 5, limit * 1.1 + 5)
-    ax.set_xlabel(f"verschil met {_phrase(reference)} in % (0 = gelijk)")
+    ax.set_xlabel(f"verschil met {reference_phrase(reference)} in % (0 = gelijk)")
     name = rows["naam"].iloc[0] if n and "naam" in rows else "het gebied"
-    ax.set_title(title or f"{name} vergeleken met {_phrase(reference)}", fontsize=11)
+    ax.set_title(title or f"{name} vergeleken met {reference_phrase(reference)}", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     fig.text(0.01, 0.01, "Groen = gunstiger, oranje = ongunstiger, blauw = geen oordeel. "
              "Bron: CBS Kerncijfers wijken en buurten.", fontsize=7.5, color="#555555")

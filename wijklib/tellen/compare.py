@@ -99,12 +99,12 @@ def format_number(x: Any, decimals: int | None = None) -> str:
     return text
 
 
-def _numeric(values: pd.Series) -> np.ndarray:
+def as_float(values: pd.Series) -> np.ndarray:
     """A column as float64 (text such as "." and missing values become NaN)."""
     return pd.to_numeric(values, errors="coerce").astype("float64").to_numpy(copy=True)
 
 
-def _indicator_year(frame: pd.DataFrame, name: str) -> int | None:
+def indicator_year(frame: pd.DataFrame, name: str) -> int | None:
     """Year of one indicator column (None when unknown or from several years)."""
     entry = provenance.indicators(frame).get(name) or {}
     year = entry.get("year")
@@ -114,7 +114,7 @@ def _indicator_year(frame: pd.DataFrame, name: str) -> int | None:
         return None
 
 
-def _indicators(names: Any, what: str = "indicators") -> list[catalog.Indicator]:
+def catalogue_entries(names: Any, what: str = "indicators") -> list[catalog.Indicator]:
     """Catalogue entries for a list of names (Dutch errors for typos and empty lists)."""
     if isinstance(names, str):
         names = [names]
@@ -130,7 +130,7 @@ def _indicators(names: Any, what: str = "indicators") -> list[catalog.Indicator]
     return [catalog.get(n) for n in unique]
 
 
-def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     if not isinstance(frame, pd.DataFrame):
         raise InvalidChoiceError(
             f"Ik verwacht voor {what} een tabel (DataFrame), bijvoorbeeld uit "
@@ -145,33 +145,33 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> 
         )
 
 
-def _names(frame: pd.DataFrame) -> np.ndarray:
+def area_names(frame: pd.DataFrame) -> np.ndarray:
     """The ``naam`` column as text, or the codes when there is no name column."""
     column = "naam" if "naam" in frame.columns else "code"
     return frame[column].astype("string").fillna("").to_numpy(dtype=object)
 
 
-def _codes(frame: pd.DataFrame) -> np.ndarray:
+def area_codes(frame: pd.DataFrame) -> np.ndarray:
     return frame["code"].astype("string").str.strip().fillna("").to_numpy(dtype=object)
 
 
-def _phrase(key: str) -> str:
+def reference_phrase(key: str) -> str:
     """How a reference key reads after "dan" in a Dutch sentence."""
     return _PHRASES.get(str(key).strip().casefold(), str(key))
 
 
-def _find_area(areas: pd.DataFrame, code: str) -> int:
+def find_area_row(areas: pd.DataFrame, code: str) -> int:
     """Row position of an area given by code (or by its exact name)."""
-    _require_columns(areas, ["code"], "de tabel met gebieden")
+    require_columns(areas, ["code"], "de tabel met gebieden")
     given = str(code).strip()
     if areas.empty:
         raise DataNotAvailableError(
             f"De tabel met gebieden is leeg, dus ik kan '{given}' niet vinden."
         )
-    codes = _codes(areas)
+    codes = area_codes(areas)
     hits = np.flatnonzero(np.char.upper(codes.astype(str)) == given.upper())
     if len(hits) == 0 and "naam" in areas.columns:
-        names = _names(areas)
+        names = area_names(areas)
         hits = np.flatnonzero(
             np.array([n.casefold() == given.casefold() for n in names], dtype=bool)
         )
@@ -183,7 +183,7 @@ def _find_area(areas: pd.DataFrame, code: str) -> int:
     if len(hits) == 0:
         options = list(codes)
         if "naam" in areas.columns:
-            options += list(_names(areas))
+            options += list(area_names(areas))
         close = difflib.get_close_matches(given, options, n=3)
         hint = f" Bedoel je: {', '.join(close)}?" if close else ""
         raise InvalidChoiceError(
@@ -283,7 +283,7 @@ def _references(reference: Any) -> dict[str, pd.DataFrame]:
         key = str(key).strip()
         if not key:
             raise InvalidChoiceError("Geef elke vergelijking een naam, bijvoorbeeld 'gemeente'.")
-        _require_columns(frame, [], f"de vergelijking '{key}'")
+        require_columns(frame, [], f"de vergelijking '{key}'")
         if len(frame) != 1:
             raise InvalidChoiceError(
                 f"De vergelijking '{key}' moet precies één rij hebben, maar heeft er "
@@ -294,7 +294,9 @@ def _references(reference: Any) -> dict[str, pd.DataFrame]:
     return refs
 
 
-def _judge(v: np.ndarray, r: np.ndarray, direction: np.ndarray, equal_within: float) -> np.ndarray:
+def judge_values(
+    v: np.ndarray, r: np.ndarray, direction: np.ndarray, equal_within: float
+) -> np.ndarray:
     """Vectorised ``oordeel`` for values ``v`` against references ``r``."""
     known = np.isfinite(v) & np.isfinite(r)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -366,20 +368,20 @@ def compare(
             raise InvalidChoiceError(
                 f"'{name}' moet een getal van 0 of meer zijn (0,2 betekent 20 %)."
             )
-    inds = _indicators(indicators)
+    inds = catalogue_entries(indicators)
     names = [i.naam for i in inds]
     refs = _references(reference)
-    _require_columns(areas, ["code", *names], "de tabel met gebieden")
+    require_columns(areas, ["code", *names], "de tabel met gebieden")
     for key, frame in refs.items():
-        _require_columns(frame, names, f"de vergelijking '{key}'")
+        require_columns(frame, names, f"de vergelijking '{key}'")
 
     n, k = len(areas), len(inds)
-    values = np.column_stack([_numeric(areas[c]) for c in names]).ravel() if n else np.empty(0)
+    values = np.column_stack([as_float(areas[c]) for c in names]).ravel() if n else np.empty(0)
     directions = np.tile(np.array([i.hoger_is for i in inds], dtype=object), n)
     out = pd.DataFrame(
         {
-            "code": np.repeat(_codes(areas), k),
-            "naam": np.repeat(_names(areas), k),
+            "code": np.repeat(area_codes(areas), k),
+            "naam": np.repeat(area_names(areas), k),
             "indicator": np.tile(np.array(names, dtype=object), n),
             "label": np.tile(np.array([i.label for i in inds], dtype=object), n),
             "eenheid": np.tile(np.array([i.eenheid for i in inds], dtype=object), n),
@@ -392,8 +394,8 @@ def compare(
     other_year = np.zeros(n * k, dtype=bool)
     first: tuple[str, np.ndarray, list[int | None]] | None = None
     for key, frame in refs.items():
-        ref_values = np.tile(np.array([_numeric(frame[c])[0] for c in names]), n)
-        ref_years = [_indicator_year(frame, c) for c in names]
+        ref_values = np.tile(np.array([as_float(frame[c])[0] for c in names]), n)
+        ref_years = [indicator_year(frame, c) for c in names]
         with np.errstate(divide="ignore", invalid="ignore"):
             diff = values - ref_values
             rel = np.where(ref_values != 0, diff / np.abs(ref_values) * 100, np.nan)
@@ -414,8 +416,8 @@ def compare(
     out["ander_jaar"] = other_year
     with np.errstate(invalid="ignore"):
         out["opvallend"] = np.abs(rel_first) >= threshold * 100 - _EPS
-    out["oordeel"] = _judge(values, ref_values, directions, float(equal_within))
-    phrase = _phrase(key)
+    out["oordeel"] = judge_values(values, ref_values, directions, float(equal_within))
+    phrase = reference_phrase(key)
     texts = []
     for row in range(n * k):
         ind = inds[row % k]
@@ -483,9 +485,9 @@ def similar_areas(
     by = (by,) if isinstance(by, str) else tuple(by)
     if not by:
         raise InvalidChoiceError("Kies minstens één kolom in 'by', bijvoorbeeld ('inwoners',).")
-    _require_columns(areas, ["code", *by], "de tabel met gebieden")
-    pos = _find_area(areas, code)
-    values = {c: _numeric(areas[c]) for c in by}
+    require_columns(areas, ["code", *by], "de tabel met gebieden")
+    pos = find_area_row(areas, code)
+    values = {c: as_float(areas[c]) for c in by}
     # A class (urbanity) that is not published for this area is left out, as long as a
     # size remains to compare on; the result says so in attrs["toelichting"].
     dropped = [c for c in by if _is_class(c) and not np.isfinite(values[c][pos])]
@@ -502,7 +504,7 @@ def similar_areas(
         gone = [c for c in by if not np.isfinite(values[c][pos])]
         what = ", ".join(gone) or ", ".join(by)
         raise DataNotAvailableError(
-            f"Voor {_codes(areas)[pos]} ontbreekt {what}. Daarom kan ik geen vergelijkbare "
+            f"Voor {area_codes(areas)[pos]} ontbreekt {what}. Daarom kan ik geen vergelijkbare "
             "gebieden zoeken. Kies andere kolommen in 'by'."
         )
     class_diff = np.zeros(len(areas))
@@ -516,7 +518,7 @@ def similar_areas(
                 size_sq += (logs - logs[pos]) ** 2
     usable[pos] = False
     chosen = np.flatnonzero(usable)
-    codes = _codes(areas)[chosen].astype(str)
+    codes = area_codes(areas)[chosen].astype(str)
     order = np.lexsort((codes, np.sqrt(size_sq[chosen]), class_diff[chosen]))[:n]
     rows = chosen[order]
     result = areas.iloc[rows].copy()
@@ -564,25 +566,25 @@ def compare_similar(
         ``aantal_gebieden``, ``vergeleken_op`` (the columns the similar areas were found
         on) and, when urbanity was missing, ``toelichting``.
     """
-    inds = _indicators(indicators)
+    inds = catalogue_entries(indicators)
     names = [i.naam for i in inds]
-    _require_columns(areas, ["code", *names], "de tabel met gebieden")
+    require_columns(areas, ["code", *names], "de tabel met gebieden")
     similar = similar_areas(areas, code, n=n, by=by)
-    pos = _find_area(areas, code)
+    pos = find_area_row(areas, code)
     area = areas.iloc[[pos]]
     area.attrs = dict(areas.attrs)
     if similar.empty:
         medians = {c: np.nan for c in names}
         counts = dict.fromkeys(names, 0)
     else:
-        numbers = pd.DataFrame({c: _numeric(similar[c]) for c in names})
+        numbers = pd.DataFrame({c: as_float(similar[c]) for c in names})
         medians = {c: float(numbers[c].median()) for c in names}
         counts = {c: int(numbers[c].notna().sum()) for c in names}
     median_row = pd.DataFrame({c: [medians[c]] for c in names})
     median_row.attrs = dict(areas.attrs)
     result = compare(area, {"vergelijkbaar": median_row}, names, threshold=threshold)
     result["aantal_vergelijkbaar"] = [counts[c] for c in result["indicator"]]
-    result["vergelijkbaar_met"] = ", ".join(_names(similar))
+    result["vergelijkbaar_met"] = ", ".join(area_names(similar))
     result.attrs["aantal_gebieden"] = len(similar)
     result.attrs["vergeleken_op"] = similar.attrs.get("vergeleken_op", list(by))
     if "toelichting" in similar.attrs:

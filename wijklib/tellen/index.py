@@ -40,7 +40,7 @@ import pandas as pd
 
 from wijklib.data import catalog
 from wijklib.errors import InvalidChoiceError
-from wijklib.tellen.compare import _codes, _names, _numeric, _require_columns
+from wijklib.tellen.compare import area_codes, area_names, as_float, require_columns
 
 #: Dutch note attached to every result (``attrs["toelichting"]``).
 NOTE = (
@@ -136,7 +136,7 @@ def _prepare(
     for name in directions or {}:
         catalog.get(str(name))
     names = [name for name, w in checked.items() if w > 0]
-    _require_columns(areas, ["code", *names], "de tabel met gebieden")
+    require_columns(areas, ["code", *names], "de tabel met gebieden")
     chosen = {name: _direction(name, directions) for name in names}
     k = len(names)
     if min_indicators is None:
@@ -152,7 +152,7 @@ def _prepare(
         )
     else:
         min_needed = min_indicators
-    values = np.column_stack([_numeric(areas[c]) for c in names]) if len(areas) else (
+    values = np.column_stack([as_float(areas[c]) for c in names]) if len(areas) else (
         np.empty((0, k))
     )
     z = _zscores(values)
@@ -188,7 +188,7 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
 
 
 def _base(areas: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"code": _codes(areas), "naam": _names(areas)}, index=areas.index)
+    return pd.DataFrame({"code": area_codes(areas), "naam": area_names(areas)}, index=areas.index)
 
 
 def attention_score(

@@ -109,7 +109,7 @@ def _legend_rows(bins: list[float], lower: float, colours: list[str], decimals: 
     return rows
 
 
-def _legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing: int) -> str:
+def legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing: int) -> str:
     items = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
         f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>'
@@ -248,7 +248,7 @@ def choropleth(
         smooth_factor=1.0,
     ).add_to(m)
     rows = _legend_rows(bins, lower, colours, decimals)
-    legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
+    legend = legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
     m.get_root().html.add_child(raw_html_element(legend))
     return m
 
@@ -384,7 +384,7 @@ def svg_map(
     )
     rows = _legend_rows(bins, lower, colours, decimals)
     source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
-    legend = _legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
+    legend = legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
     compact = legend.replace("position:absolute;bottom:24px;left:12px;", "")
     return svg + compact.replace("font:12px/1.4", "font:10px/1.25")
 

@@ -22,13 +22,13 @@ from wijklib.data import catalog
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
 from wijklib.tellen.compare import (
-    _codes,
-    _indicator_year,
-    _indicators,
-    _names,
-    _numeric,
-    _require_columns,
+    area_codes,
+    area_names,
+    as_float,
+    catalogue_entries,
     format_number,
+    indicator_year,
+    require_columns,
 )
 
 #: Kinds of figure that can be added up over areas, and the largest rounding error of
@@ -165,10 +165,10 @@ def rounding_check(
         waarde_geheel``), ``verschil_pct`` (as % of ``waarde_geheel``), ``max_afronding``
         (the largest difference rounding can explain) and a Dutch ``toelichting``.
     """
-    inds = _indicators(indicators)
+    inds = catalogue_entries(indicators)
     names = [i.naam for i in inds]
-    _require_columns(parts, names, "de tabel met buurten of wijken")
-    _require_columns(whole, names, "de tabel met de gemeente")
+    require_columns(parts, names, "de tabel met buurten of wijken")
+    require_columns(whole, names, "de tabel met de gemeente")
     if len(whole) != 1:
         raise InvalidChoiceError(
             f"Voor het geheel verwacht ik precies één rij (de gemeente), maar er zijn er "
@@ -178,7 +178,7 @@ def rounding_check(
     whole_word = _WHOLE.get(_level(whole), "het geheel")
     rows: list[dict[str, Any]] = []
     for ind in inds:
-        year = _indicator_year(parts, ind.naam)
+        year = indicator_year(parts, ind.naam)
         row: dict[str, Any] = {
             "indicator": ind.naam,
             "label": ind.label,
@@ -186,10 +186,10 @@ def rounding_check(
             "optelbaar": ind.soort in SUMMABLE,
             "jaar": year,
         }
-        values = _numeric(parts[ind.naam])
+        values = as_float(parts[ind.naam])
         present = np.isfinite(values)
         count, missing = int(present.sum()), int((~present).sum())
-        whole_value = float(_numeric(whole[ind.naam])[0])
+        whole_value = float(as_float(whole[ind.naam])[0])
         if ind.soort not in SUMMABLE:
             kind = _KIND_WORDS.get(ind.soort, f"geen aantal maar '{ind.soort}'")
             text = (
@@ -228,7 +228,7 @@ def rounding_check(
                 whole_value,
                 count,
                 missing,
-                (year, _indicator_year(whole, ind.naam)),
+                (year, indicator_year(whole, ind.naam)),
                 part_word,
                 whole_word,
             ),
@@ -247,7 +247,7 @@ def _published(areas: pd.DataFrame) -> list[str]:
     return [
         i.naam
         for i in catalog.catalogue()
-        if i.naam in areas.columns and np.isfinite(_numeric(areas[i.naam])).any()
+        if i.naam in areas.columns and np.isfinite(as_float(areas[i.naam])).any()
     ]
 
 
@@ -279,11 +279,11 @@ def small_areas(areas: pd.DataFrame, min_inhabitants: int = 200) -> pd.DataFrame
         or not min_inhabitants >= 0
     ):
         raise InvalidChoiceError("'min_inhabitants' moet een getal van 0 of meer zijn.")
-    _require_columns(areas, ["code", "inwoners"], "de tabel met gebieden")
-    inhabitants = _numeric(areas["inwoners"])
+    require_columns(areas, ["code", "inwoners"], "de tabel met gebieden")
+    inhabitants = as_float(areas["inwoners"])
     published = _published(areas)
     if published:
-        present = np.column_stack([np.isfinite(_numeric(areas[c])) for c in published])
+        present = np.column_stack([np.isfinite(as_float(areas[c])) for c in published])
         missing = (~present).sum(axis=1)
     else:
         missing = np.zeros(len(areas), dtype=int)
@@ -291,8 +291,8 @@ def small_areas(areas: pd.DataFrame, min_inhabitants: int = 200) -> pd.DataFrame
     k = len(published)
     out = pd.DataFrame(
         {
-            "code": _codes(areas)[small],
-            "naam": _names(areas)[small],
+            "code": area_codes(areas)[small],
+            "naam": area_names(areas)[small],
             "inwoners": inhabitants[small],
             "aantal_cijfers": np.full(int(small.sum()), k, dtype="int64"),
             "ontbrekend": missing[small].astype("int64"),
@@ -440,12 +440,12 @@ def unstable_rates(
             )
     if not isinstance(max_relative_width, (int, float)) or not max_relative_width > 0:
         raise InvalidChoiceError("'max_relative_width' moet groter dan 0 zijn, zoals 0.5.")
-    _require_columns(
+    require_columns(
         areas, ["code", rate_indicator, count_indicator, population], "de tabel met gebieden"
     )
-    rate = _numeric(areas[rate_indicator])
-    count = _numeric(areas[count_indicator])
-    pop = _numeric(areas[population])
+    rate = as_float(areas[rate_indicator])
+    count = as_float(areas[count_indicator])
+    pop = as_float(areas[population])
     with np.errstate(invalid="ignore", divide="ignore"):
         implied = np.where((count > 0) & (rate > 0), count / rate * per, pop)
     lower, upper = rate_interval(count, implied, per=per, level=level)
@@ -475,8 +475,8 @@ def unstable_rates(
             texts.append(f"Redelijk stabiel: waarschijnlijk tussen {span}.")
     return pd.DataFrame(
         {
-            "code": _codes(areas),
-            "naam": _names(areas),
+            "code": area_codes(areas),
+            "naam": area_names(areas),
             "waarde": rate,
             "telling": count,
             "bevolking": pop,
@@ -507,14 +507,14 @@ def boundary_changes(areas: pd.DataFrame) -> pd.DataFrame:
         ``indelingswijziging``, ``betekenis``, ``aantal``, ``pct`` (share of the areas, %)
         and ``gebieden`` (names of the areas with codes 2, 3 or unknown; empty for 1).
     """
-    _require_columns(areas, ["indelingswijziging"], "de tabel met gebieden")
+    require_columns(areas, ["indelingswijziging"], "de tabel met gebieden")
     numbers = pd.to_numeric(
         areas["indelingswijziging"].astype("string").str.strip(), errors="coerce"
     ).to_numpy(dtype=float, na_value=np.nan)
     codes = np.full(len(areas), "onbekend", dtype=object)
     for value in (1, 2, 3):
         codes[numbers == value] = str(value)
-    names = _names(areas) if ("naam" in areas.columns or "code" in areas.columns) else (
+    names = area_names(areas) if ("naam" in areas.columns or "code" in areas.columns) else (
         np.array([""] * len(areas), dtype=object)
     )
     rows = []
@@ -555,15 +555,15 @@ def missing_overview(areas: pd.DataFrame, indicators: list[str] | None = None) -
         gebieden"`` or ``"geen gebieden"`` (empty table).
     """
     if indicators is None:
-        _require_columns(areas, [], "de tabel met gebieden")
+        require_columns(areas, [], "de tabel met gebieden")
         inds = [i for i in catalog.catalogue() if i.naam in areas.columns]
     else:
-        inds = _indicators(indicators)
-        _require_columns(areas, [i.naam for i in inds], "de tabel met gebieden")
+        inds = catalogue_entries(indicators)
+        require_columns(areas, [i.naam for i in inds], "de tabel met gebieden")
     total = len(areas)
     rows = []
     for ind in inds:
-        missing = int((~np.isfinite(_numeric(areas[ind.naam]))).sum())
+        missing = int((~np.isfinite(as_float(areas[ind.naam]))).sum())
         if total == 0:
             status = STATUS_EMPTY
         elif missing == 0:
@@ -576,7 +576,7 @@ def missing_overview(areas: pd.DataFrame, indicators: list[str] | None = None) -
             {
                 "indicator": ind.naam,
                 "label": ind.label,
-                "jaar": _indicator_year(areas, ind.naam),
+                "jaar": indicator_year(areas, ind.naam),
                 "aantal_gebieden": total,
                 "aantal_ontbrekend": missing,
                 "pct_ontbrekend": missing / total * 100 if total else np.nan,
@@ -607,7 +607,7 @@ def year_overview(df: pd.DataFrame) -> pd.DataFrame:
         woningen: 2023"``). Catalogue columns of ``df`` that the CBS table does not have
         get ``jaar`` ``<NA>``. Empty when ``df`` carries no provenance.
     """
-    _require_columns(df, [], "de tabel")
+    require_columns(df, [], "de tabel")
     info = provenance.indicators(df) or None
     columns = ["indicator", "label", "thema", "jaar", "tabel", "bijgewerkt", "beschikbaar",
                "tekst"]

@@ -692,7 +692,7 @@ def read_responses(
     if plan.problems:
         raise SurveyImportError(_report(plan.problems, header_row), fatal=True)
 
-    codes = q._by_code
+    codes = {question.code: question for question in q.questions}
     parsers = {i: _Answers(codes[c]) for i, c in plan.mapping.items()
                if codes[c].soort not in ("buurt", "postcode")}
     buurt_col = next((i for i, c in plan.mapping.items() if codes[c].soort == "buurt"), None)

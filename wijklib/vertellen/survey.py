@@ -337,6 +337,10 @@ class Questionnaire:
     def __post_init__(self) -> None:
         self._by_code.update({q.code: q for q in self.questions})
 
+    def by_code(self) -> dict[str, Question]:
+        """Every question by its code."""
+        return dict(self._by_code)
+
     def question(self, code: str) -> Question:
         """The question with this code (KeyError with a Dutch message when unknown)."""
         try:
@@ -821,7 +825,7 @@ def xlsform_sheets(
     grouped: list[dict[str, str]] = []
     current: str | None = None
     for row in survey:
-        scale = q.question(row["name"]).schaal if row["name"] in q._by_code else None
+        scale = q.question(row["name"]).schaal if row["name"] in q.by_code() else None
         if scale != current:
             if current is not None:
                 grouped.append({"type": "end_group", "name": current})
