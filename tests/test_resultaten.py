@@ -63,6 +63,17 @@ def test_vertellen_round_trip(practice_set, tmp_path):
     assert meta["aantallen"]["antwoorden"] == len(practice_set.antwoorden)
 
 
+def test_truncated_hand_over_is_refused_not_half_loaded(practice_set, tmp_path):
+    folder = res.save_vertellen(practice_set, tmp_path)
+    answers = folder / "antwoorden.csv"
+    lines = answers.read_bytes().split(b"\r\n")
+    half = len(practice_set.antwoorden) // 2
+    answers.write_bytes(b"\r\n".join(lines[: half + 1]) + b"\r\n")  # header + half
+    with pytest.raises(res.ResultsFileError,
+                       match=f"enquêteantwoorden: {half} van de {len(practice_set.antwoorden)}"):
+        res.load_vertellen(tmp_path)
+
+
 def test_vertellen_unfinished_or_damaged(practice_set, tmp_path):
     folder = res.save_vertellen(practice_set, tmp_path)
     (folder / "verhalen.csv").unlink()
@@ -104,5 +115,8 @@ def test_default_wijkschouw_round_trip(practice_set, tmp_path):
 def test_empty_csv_of_an_old_save_is_an_empty_table(practice_set, tmp_path):
     folder = res.save_vertellen(practice_set, tmp_path)
     (folder / "wijkschouw.csv").write_text("\n", "utf-8")  # what pd.DataFrame() wrote
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    meta["aantallen"]["wijkschouw"] = 0  # that save had no wijkschouw
+    (folder / "meta.json").write_text(json.dumps(meta), "utf-8")
     got = res.load_vertellen(tmp_path)
     assert got.wijkschouw.empty

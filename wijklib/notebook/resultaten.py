@@ -175,6 +175,12 @@ class Vertellen:
         return decide_suppression(codes, limit)
 
 
+#: Names of the saved parts in messages.
+_PART_NAMES = {"antwoorden": "enquêteantwoorden", "verhalen": "verhalen",
+               "krachten": "krachten", "wijkschouw": "wijkschouw",
+               "kaartnotities": "kaartnotities"}
+
+
 def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
     """Write the results of notebook 2 to ``<folder>/vertellen/``.
 
@@ -231,6 +237,17 @@ def load_vertellen(folder: str | Path | None = None) -> Vertellen | None:
             f"beschadigd ({err}). Voer notebook 2 opnieuw uit tot en met 'Bewaar je werk', "
             "of verwijder de map om met de oefendata te werken."
         ) from err
+    counts = meta.get("aantallen") or {}
+    found = {**{attr: len(frame) for attr, frame in frames.items()}, "kaartnotities": len(notes)}
+    short = [f"{_PART_NAMES.get(attr, attr)}: {found[attr]} van de {int(counts[attr])}"
+             for attr in found if attr in counts and found[attr] != int(counts[attr])]
+    if short:
+        raise ResultsFileError(
+            f"De bewaarde resultaten van notebook 2 in {target} zijn niet compleet: "
+            f"{'; '.join(short)} rijen. Het bestand is afgebroken of met de hand veranderd. "
+            "Voer notebook 2 opnieuw uit tot en met 'Bewaar je werk', of verwijder de map "
+            "om met de oefendata te werken."
+        )
     for frame in frames.values():
         if "buurtcode" in frame:
             frame["buurtcode"] = frame["buurtcode"].astype("str")
