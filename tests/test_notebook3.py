@@ -16,7 +16,9 @@ Three runs:
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -330,3 +332,59 @@ def test_notebook_3_for_a_buurt_whose_survey_results_are_hidden(
     for item in survey_based:  # the hidden buurt's own score is never the baseline:
         evidence = [ev.tekst for ev in item.onderbouwing if ev.soort == "enquete"]
         assert evidence and all("Hele gebied" in text for text in evidence), evidence
+
+
+@pytest.mark.notebook
+def test_small_groups_placed_to_invite_subtraction_stay_hidden(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    """An own survey with a buurt of 3 next to one of 12 in the focus wijk: the
+    participation table, the 65-plus line and the agenda together give no count away."""
+    from conftest import point_wijklib_at
+
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+        buurten = wijklib.kerncijfers("Utrecht")
+        answers = practice.practice_responses(buurten, seed=2026)
+        wijk = str(buurten.set_index("code").loc[FOCUS, "wijkcode"])
+        members = sorted(buurten.loc[buurten["wijkcode"] == wijk, "code"])
+        small, near = [c for c in members if c != FOCUS][:2]
+        names = dict(zip(buurten["code"], buurten["naam"], strict=True))
+        outside = answers.index[~answers["buurtcode"].isin(members)]
+        for code, n in ((small, 3), (near, 12)):
+            rows = list(answers.index[answers["buurtcode"] == code])
+            spare = [i for i in outside if i not in rows][: max(0, n - len(rows))]
+            keep, drop = (rows + spare)[:n], rows[n:]
+            answers.loc[keep, ["buurtcode", "buurtnaam"]] = [code, names[code]]
+            answers = answers.drop(index=drop)
+            outside = outside.difference(keep).difference(drop)
+        own = practice.practice_export(answers, survey.vragenlijst(), "kobo",
+                                       tmp_path / "upload" / "enquete.csv", buurten=buurten)
+    counts = answers["buurtcode"].value_counts()
+    assert counts[small] == 3 and counts[near] == 12
+
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, tmp_path / "export",
+              tmp_path / "nb3_klein.ipynb", {"ENQUETE_BESTAND": str(own),
+                                              "ENQUETE_JAAR": 2024})
+    _assert_clean_run(nb)
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code"
+                and "".join(c["source"]).startswith("MINIMUM ="))
+    page = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell["outputs"])
+    shown = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, flags=re.S):
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)]
+        code = next((c for c in members if names[c] in cells), None)
+        if code is not None and cells[-2].isdigit():  # the Respondenten column
+            shown[code] = int(cells[-2])
+    assert len(shown) >= 1, page[:500]
+    assert small not in shown
+    assert all(n >= 10 for n in shown.values())
+    share = _cell_output(nb, "in_wijk =")
+    hidden_in_wijk = [c for c in members if c not in shown and counts.get(c, 0) > 0]
+    match = re.search(r"n = (\d+)(?:; (\d+) zonder antwoord)?", share)
+    if match:  # the line prints the wijk's total: the hidden buurten must stay together
+        total = int(match.group(1)) + int(match.group(2) or 0)
+        assert total - sum(shown.values()) == sum(counts[c] for c in hidden_in_wijk)
+        assert len(hidden_in_wijk) >= 2 and sum(counts[c] for c in hidden_in_wijk) >= 10
+    assert "maar 3" not in _text(nb)
