@@ -7,6 +7,9 @@
   shown, decided once per survey.
 * :mod:`~wijklib.guarantees.provenance` — every figure carries its year, table and
   source in its rows (``jaar``, ``tabel``, ``bron``), through merge, concat and groupby.
+* :mod:`~wijklib.guarantees.reading` — participants' files (survey, questionnaire,
+  stories, wijkschouw, krachten) read one way: encodings, delimiters, Excel row numbers,
+  and a report of everything that is not as expected.
 * :mod:`~wijklib.guarantees.writing` — nothing is lost: atomic writes that respect the
   umask, Dutch messages when a folder is full or read-only, formula-safe CSV files.
 
