@@ -120,3 +120,22 @@ def test_profile_says_what_similar_areas_were_matched_on(utrecht):
                                 utrecht["gebieden"])
     assert "Mediaan van de 5 gebieden die het meest lijken op" in page
     assert "in aantal inwoners:" in page and "ontbreekt stedelijkheid" in page
+
+
+def test_profile_template_shows_template_syntax_literally(utrecht, tmp_path, monkeypatch):
+    """Names and questions with template syntax are printed as written, not evaluated."""
+    monkeypatch.delenv("WIJKLIB_SJABLONEN", raising=False)
+    attack = "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {# :-)"
+    areas = utrecht["areas"].copy()
+    areas.loc[areas["code"] == FOCUS, "naam"] = attack
+    page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0,
+                                questions=[f"Vraag {attack}"])
+    assert page.count(attack) >= 3  # title, header, question
+    assert " xxx " not in page  # the loop in the name did not run
+    # the page comes from a template file a trainer can replace
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    (own / "buurtprofiel.html.j2").write_text("<h1>{{ titel }}</h1>{{ kop }}", "utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
+    mine = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
+    assert mine.startswith(f"<h1>Buurtprofiel {attack}</h1><tr><th>")

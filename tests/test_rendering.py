@@ -208,3 +208,40 @@ def test_buurtagenda_export_shows_template_syntax_literally(text):
     markdown = agenda_export.to_markdown(agenda, make_rings())
     assert EVALUATED not in markdown
     assert escape_markdown(text) in markdown
+
+
+# ------------------------------------------------------------------ document templates
+
+
+def test_paper_form_from_a_template_shows_template_syntax_literally(tmp_path, monkeypatch):
+    import dataclasses
+
+    import pandas as pd
+
+    from wijklib.guarantees.rendering import TemplateError
+    from wijklib.vertellen import survey
+
+    monkeypatch.delenv("WIJKLIB_SJABLONEN", raising=False)
+    q = survey.vragenlijst()
+    first = q.questions[0]
+    attack = "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {# :-) 50{% korting"
+    changed = dataclasses.replace(first, tekst=attack)
+    q = dataclasses.replace(q, questions=(changed, *q.questions[1:]))
+    buurten = pd.DataFrame({"code": ["BU03440111"], "naam": ["Buurt {{ 6*7 }}"]})
+    page = survey.printable_html(q, buurten, titel="Titel {{ 1+1 }}", inleiding="{% raw %}")
+    assert "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {# :-) 50{% korting" in page
+    assert "Buurt {{ 6*7 }}" in page and "Titel {{ 1+1 }}" in page and "{% raw %}" in page
+    assert "49" not in page and "42" not in page and "xxx" not in page
+    # a trainer's own version wins; a mistake in it gives a Dutch message with the line
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    (own / "vragenformulier.html.j2").write_text("<h1>Eigen: {{ titel }}</h1>", "utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
+    assert survey.printable_html(q, buurten, titel="<b>x</b>") == (
+        "<h1>Eigen: &lt;b&gt;x&lt;/b&gt;</h1>")
+    (own / "vragenformulier.html.j2").write_text("<h1>{{ titel </h1>\n", "utf-8")
+    with pytest.raises(TemplateError, match="regel 1"):
+        survey.printable_html(q, buurten)
+    (own / "vragenformulier.html.j2").write_text("{{ ''.__class__.__mro__ }}", "utf-8")
+    with pytest.raises(TemplateError, match="niet mag"):
+        survey.printable_html(q, buurten)

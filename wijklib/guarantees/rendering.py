@@ -17,17 +17,48 @@ no template engine sees a brace any more.
 
 :func:`raw_html_element` is the way to put a finished piece of HTML (a legend) on a
 map: branca's own ``Element(html)`` parses its text as a template; this one never does.
+
+Printable documents
+-------------------
+:func:`render` fills a document template from ``wijklib/templates/`` (Jinja2 with
+autoescape, in a sandbox). The values are never parsed as a template, so a resident's
+``{{ 7*7 }}`` is printed as written. A trainer adapts a document by copying its template
+into a folder and naming that folder in ``WIJKLIB_SJABLONEN``: a file there wins over
+the workbook's own.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-__all__ = ["escape", "escape_markdown", "raw_html_element", "TEMPLATE_BRACES"]
+from wijklib.errors import WijklibError
+
+__all__ = [
+    "TEMPLATES_ENV",
+    "TEMPLATE_BRACES",
+    "TemplateError",
+    "escape",
+    "escape_markdown",
+    "raw_html_element",
+    "render",
+    "template_folders",
+]
+
+#: Environment variable naming a folder with a trainer's own versions of the templates.
+TEMPLATES_ENV = "WIJKLIB_SJABLONEN"
+#: The workbook's own document templates.
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+class TemplateError(WijklibError, ValueError):
+    """A document template is missing or has a mistake (Dutch message with file and line)."""
 
 #: Character references for the two characters that open and close template syntax.
 TEMPLATE_BRACES = {"{": "&#123;", "}": "&#125;"}
@@ -128,3 +159,59 @@ def raw_html_element(markup: str) -> Any:
     element = Element("{{ this.markup }}")
     element.markup = str(markup)
     return element
+
+
+def template_folders() -> list[Path]:
+    """Where templates are looked up: ``WIJKLIB_SJABLONEN`` (when set) first, then ours."""
+    own = os.environ.get(TEMPLATES_ENV, "").strip()
+    return ([Path(own).expanduser()] if own else []) + [TEMPLATES]
+
+
+@lru_cache(maxsize=8)
+def _environment(folders: tuple[str, ...]) -> Any:
+    # A sandbox because a trainer's template may come from anywhere; StrictUndefined so
+    # that a typo in a template is an error, not an empty spot on the page.
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(loader=FileSystemLoader(list(folders)), autoescape=True,
+                                undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def render(name: str, **context: Any) -> str:
+    """Fill a document template; every value is escaped and never parsed as a template.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``wijklib/templates/`` (or in the ``WIJKLIB_SJABLONEN`` folder).
+    **context
+        The values the template uses.
+
+    Returns
+    -------
+    str
+        The document.
+
+    Raises
+    ------
+    TemplateError
+        When the template does not exist or has a mistake (with file and line).
+    """
+    import jinja2
+
+    folders = tuple(str(f) for f in template_folders())
+    try:
+        return _environment(folders).get_template(name).render(**context)
+    except jinja2.TemplateNotFound:
+        raise TemplateError(
+            f"Het sjabloon {name} bestaat niet in {', '.join(folders)}. Kopieer het uit "
+            f"{TEMPLATES} als je het wilt aanpassen.") from None
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(
+            f"In het sjabloon {err.filename or name} staat een fout op regel {err.lineno}: "
+            f"{err.message}. Vergelijk het met het origineel in {TEMPLATES}.") from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
+        raise TemplateError(
+            f"Het sjabloon {name} gebruikt iets dat niet bestaat of niet mag ({err}). "
+            f"Vergelijk het met het origineel in {TEMPLATES}.") from None

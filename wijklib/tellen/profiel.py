@@ -14,12 +14,13 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from markupsafe import Markup
 
 from wijklib.data import catalog
 from wijklib.data.areas import find_area
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
-from wijklib.guarantees.rendering import escape
+from wijklib.guarantees.rendering import escape, render
 from wijklib.tellen import compare, maps
 
 #: Key figures shown when no list is given; missing columns are skipped.
@@ -41,35 +42,6 @@ _BY_WORDS = {"stedelijkheid": "stedelijkheid", "inwoners": "aantal inwoners"}
 #: Below this number of inhabitants rates jump from year to year (see pitfalls).
 SMALL_AREA = 200
 
-_CSS = """
-@page { size: A4; margin: 12mm; }
-* { box-sizing: border-box; }
-body { font: 10pt/1.4 "Segoe UI", Arial, sans-serif; color: #1a1a1a; margin: 0 auto;
-       max-width: 190mm; padding: 6mm; }
-h1 { font-size: 19pt; margin: 0 0 2mm; } h2 { font-size: 12.5pt; margin: 5mm 0 2mm;
-     border-bottom: 2px solid #0072b2; padding-bottom: 1mm; }
-.sub { color: #555; margin: 0 0 3mm; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
-small { color: #555; }
-th, td { border-bottom: 1px solid #ccc; padding: .8mm 1.2mm; text-align: left;
-         vertical-align: top; }
-th { background: #eef6fb; } td.num { text-align: right; white-space: nowrap; }
-tr { page-break-inside: avoid; }
-.missing { color: #777; font-style: italic; }
-.columns { display: flex; gap: 6mm; } .columns > * { flex: 1; min-width: 0; }
-#kaart svg { max-height: 95mm; }
-.wijklib-legend { font-size: 8.5pt; margin-top: 1mm; }
-.note { background: #fff8e5; border-left: 4px solid #e69f00; padding: 1.5mm 3mm;
-        margin: 2mm 0; font-size: 9.5pt; }
-footer { color: #555; font-size: 8.5pt; margin-top: 5mm; border-top: 1px solid #ccc;
-         padding-top: 2mm; }
-@media print { body { padding: 0; font-size: 8.5pt; } table { font-size: 8pt; }
-  .sub, .note, footer, .wijklib-legend { font-size: 7.5pt; } h1 { font-size: 15pt; }
-  a { color: inherit; text-decoration: none; }
-  #kaart svg { max-height: 58mm; } ul, ol { padding-left: 5mm; margin: 1mm 0; }
-  h2 { font-size: 11pt; margin: 2.5mm 0 1mm; } p { margin: 1mm 0; } .note { margin: 1mm 0; }
-  .columns > :first-child { flex: .75; } footer { margin-top: 2mm; } }
-"""
 
 
 
@@ -262,12 +234,9 @@ def profile_html(
 
     standouts = _standouts(table, comparable, "verschil_pct_gemeente")
     peer_out = _standouts(peers.reset_index(), comparable, "verschil_pct_vergelijkbaar")
-    items = [f"<li>{escape(r.label)}: {escape(r.toelichting)} ({escape(r.jaar)})</li>"
+    items = [f"{r.label}: {r.toelichting} ({r.jaar})"
              for r in standouts.head(MAX_STANDOUTS).itertuples()]
-    items += [f"<li>{escape(r.label)}: {escape(r.toelichting)}</li>"
-              for r in peer_out.head(MAX_STANDOUTS // 2).itertuples()]
-    if not items:
-        items = ["<li>Geen grote verschillen met de gemeente in deze cijfers.</li>"]
+    items += [f"{r.label}: {r.toelichting}" for r in peer_out.head(MAX_STANDOUTS // 2).itertuples()]
 
     notes = ['Aantallen zijn door het CBS willekeurig afgerond op vijftallen; daardoor tellen '
              'buurten niet precies op tot de gemeente. "Geen cijfer" betekent: het cijfer '
@@ -294,33 +263,13 @@ def profile_html(
     sources = _sources([areas, gemeente, nederland] if nederland is not None
                        else [areas, gemeente], names, gebieden.attrs.get("year")
                        if gebieden is not None else None)
-    title = f"Buurtprofiel {row['naam']}"
-    return f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title><style>{_CSS}</style></head>
-<body>
-<header><h1>{escape(title)}</h1>
-<p class="sub">{escape(niveau.capitalize())} {escape(code)} in de gemeente {escape(gm_name)}.
-Gemaakt op {made.strftime('%d-%m-%Y')} met het werkboek <em>Wijkprofiel &amp;
-buurtagenda</em>.</p></header>
-<section id="kerncijfers"><h2>Kerncijfers</h2>
-<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>
-{peer_note}<p class="note">{' '.join(escape(n) for n in notes)}</p>
-</section>
-<div class="columns">
-<section id="kaart"><h2>Kaart</h2>{map_part}</section>
-<div><section id="opvallend"><h2>Wat valt op?</h2><ul>{''.join(items)}</ul>
-<p class="sub">Een verschil van 20% of meer noemen we opvallend. Een buurtcijfer is een
-gemiddelde: het zegt niets over één bewoner.</p></section>
-<section id="vragen"><h2>Vragen voor bewoners</h2>
-<p>Cijfers zeggen hoeveel, niet hoe het voelt of waarom. Deze vragen nemen we mee naar
-bewoners:</p><ol>{''.join(f'<li>{escape(q)}</li>' for q in asked)}</ol></section></div>
-</div>
-<footer id="bronnen"><strong>Bronnen</strong><br>
-{' · '.join(escape(s) for s in sources)}</footer>
-</body></html>
-"""
+    return render(
+        "buurtprofiel.html.j2", titel=f"Buurtprofiel {row['naam']}",
+        niveau=niveau.capitalize(), code=code, gemeente=gm_name,
+        gemaakt=made.strftime("%d-%m-%Y"), kop=Markup(head), rijen=[Markup(b) for b in body],
+        vergelijkbaar=Markup(peer_note), opmerkingen=notes, kaart=Markup(map_part),
+        opvallend=items, vragen=list(asked), bronnen=sources,
+    )
 
 
 def save_profile(page: str, path: str | Path | None = None, name: str = "") -> Path:

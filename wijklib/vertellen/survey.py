@@ -978,31 +978,6 @@ def csv_header(q: Questionnaire, *, kolommen: str = "tekst", sep: str = ";") -> 
 
 # --------------------------------------------------------------------------- paper form
 
-_PAPER_CSS = """
-@page { size: A4; margin: 15mm 15mm 18mm 15mm; }
-body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.35;
-       color: #000; max-width: 180mm; margin: 0 auto; }
-h1 { font-size: 18pt; margin: 0 0 4mm 0; }
-h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #666; }
-.privacy { border: 1px solid #333; padding: 3mm; margin-bottom: 5mm; font-size: 10pt; }
-.vraag { margin: 0 0 4mm 0; page-break-inside: avoid; break-inside: avoid; }
-.vraag p { margin: 0 0 1.5mm 0; font-weight: bold; }
-.opties { list-style: none; padding: 0; margin: 0; }
-.opties li { display: inline-block; margin: 0 5mm 1mm 0; white-space: nowrap; }
-.buurten { list-style: none; padding: 0; margin: 0; columns: 3; column-gap: 6mm;
-           font-size: 9pt; }
-.buurten li { break-inside: avoid; }
-.vakjes { letter-spacing: 2mm; font-size: 14pt; }
-.klein, .vraag p.klein { font-size: 9pt; color: #333; font-weight: normal; }
-@media print { a { color: #000; text-decoration: none; } }
-"""
-
-
-def _box_list(options: Iterable[str], css: str = "opties") -> str:
-    items = "".join(f"<li>&#9744; {escape(o)}</li>" for o in options)
-    return f'<ul class="{css}">{items}</ul>'
-
-
 def printable_html(
     q: Questionnaire,
     buurten: pd.DataFrame,
@@ -1033,51 +1008,30 @@ def printable_html(
         addresses or exact ages.
     """
     from wijklib.guarantees.privacy import min_group_size
+    from wijklib.guarantees.rendering import render
 
-    min_groep = min_group_size(min_groep)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="nl"><head><meta charset="utf-8">',
-        f"<title>{escape(titel)}</title><style>{_PAPER_CSS}</style></head><body>",
-        f"<h1>{escape(titel)}</h1>",
-    ]
-    if inleiding:
-        parts.append(f"<p>{escape(inleiding)}</p>")
-    parts.append(
-        f'<div class="privacy"><strong>Uw privacy.</strong> {escape(PRIVACY_TEXT)} '
-        f"(Een groep met minder dan {int(min_groep)} antwoorden tonen we niet.) "
-        "Zet een kruisje in het vakje van uw antwoord.</div>"
-    )
+    parts: list[dict[str, Any]] = []
     current: str | None = "-"
-    number = 0
-    for question in q.form_order():
+    for number, question in enumerate(q.form_order(), start=1):
         if question.schaal != current:
             heading = q.scale(question.schaal).label if question.schaal else "Over u"
-            parts.append(f"<h2>{escape(heading)}</h2>")
+            parts.append({"kop": heading, "vragen": []})
             current = question.schaal
-        number += 1
-        body = ""
+        options: list[str] = []
         if question.soort == "buurt":
             options = [label for _, label in buurt_choices(buurten)]
-            body = _box_list(options, "buurten")
-            if q.postcode_question is not None:
-                body += '<p class="klein">Staat uw buurt er niet bij, of weet u het niet? ' \
-                        "Vul dan de volgende vraag in.</p>"
-        elif question.soort == "postcode":
-            body = '<p class="vakjes">&#9633;&#9633;&#9633;&#9633;</p>' \
-                   '<p class="klein">Alleen de 4 cijfers, geen letters en geen huisnummer.</p>'
         elif question.soort in ("keuze", "schaal"):
-            body = _box_list(label for _, label in question.antwoorden)
+            options = [label for _, label in question.antwoorden]
         elif question.soort == "getal":
             low, high = int(question.min), int(question.max)
-            options = [str(v) for v in range(low, high + 1)] if high - low <= 10 else []
-            body = _box_list(options + [label for _, label in question.antwoorden]) \
-                if options else '<p>Getal: ______</p>'
-        else:
-            body = '<p class="klein">Noem geen namen of adressen.</p>' + \
-                   "<p>" + "_" * 60 + "</p><p>" + "_" * 60 + "</p>"
-        parts.append(
-            f'<div class="vraag"><p>{number}. {escape(question.tekst)}</p>{body}</div>'
-        )
-    parts.append("<p><strong>Bedankt voor het invullen!</strong></p></body></html>")
-    return "\n".join(parts)
+            if high - low <= 10:
+                options = [str(v) for v in range(low, high + 1)]
+                options += [label for _, label in question.antwoorden]
+        parts[-1]["vragen"].append({
+            "nummer": number, "tekst": question.tekst, "soort": question.soort,
+            "opties": options,
+            "postcode_tip": question.soort == "buurt" and q.postcode_question is not None,
+        })
+    return render("vragenformulier.html.j2", titel=titel, inleiding=inleiding or "",
+                  privacy=PRIVACY_TEXT, min_groep=int(min_group_size(min_groep)),
+                  onderdelen=parts)
