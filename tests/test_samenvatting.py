@@ -489,3 +489,19 @@ def test_stories_and_notes_without_buurt_on_the_whole_page(vragen):
                                       min_n=10)
     assert "park te ver weg" not in noord
     assert "Er zijn nog geen verhalen uit dit gebied" in section(noord, "themas")
+
+
+def test_page_template_shows_template_syntax_literally(vragen, tmp_path, monkeypatch):
+    monkeypatch.delenv("WIJKLIB_SJABLONEN", raising=False)
+    attack = "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {# :-)"
+    result = make_result(vragen)
+    result.gemeente = attack
+    page = samenvatting.summary_html(result, BUURTEN, "Noord", naam=attack,
+                                     questionnaire=vragen, min_n=10)
+    assert f"<title>Wat vertellen bewoners? {attack}" in page and " xxx " not in page
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    (own / "wat-vertellen-bewoners.html.j2").write_text("<h1>{{ titel }}</h1>", "utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
+    assert samenvatting.summary_html(result, BUURTEN, "Noord", naam="<b>", questionnaire=vragen,
+                                     min_n=10) == "<h1>Wat vertellen bewoners? &lt;b&gt;</h1>"

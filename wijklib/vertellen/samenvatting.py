@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees import provenance
@@ -39,7 +40,7 @@ from wijklib.guarantees.privacy import (
     min_group_size,
     secondary_suppress,
 )
-from wijklib.guarantees.rendering import escape
+from wijklib.guarantees.rendering import escape, render
 from wijklib.tellen.compare import format_number
 from wijklib.vertellen.responses import FORMAT_NAMES
 
@@ -67,38 +68,6 @@ _ASSET_LABELS = {
     "economie": "Lokale economie",
 }
 
-_CSS = """
-@page { size: A4; margin: 12mm; }
-* { box-sizing: border-box; }
-body { font: 10pt/1.4 "Segoe UI", Arial, sans-serif; color: #1a1a1a; margin: 0 auto;
-       max-width: 190mm; padding: 6mm; }
-h1 { font-size: 19pt; margin: 0 0 2mm; } h2 { font-size: 12.5pt; margin: 5mm 0 2mm;
-     border-bottom: 2px solid #0072b2; padding-bottom: 1mm; }
-h3 { font-size: 10.5pt; margin: 3mm 0 1mm; }
-.sub { color: #555; margin: 0 0 3mm; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 1mm 0 2mm; }
-th, td { border-bottom: 1px solid #ccc; padding: .8mm 1.2mm; text-align: left;
-         vertical-align: top; }
-th { background: #eef6fb; } td.num, td.n { text-align: right; white-space: nowrap; }
-tr { page-break-inside: avoid; }
-table.wide { table-layout: fixed; font-size: 8pt; }
-table.wide th, table.wide td { overflow-wrap: anywhere; padding: .6mm .8mm; }
-table.wide th:first-child { width: 22%; }
-small { color: #555; }
-.missing { color: #777; font-style: italic; }
-.columns { display: flex; gap: 6mm; } .columns > * { flex: 1; min-width: 0; }
-.note { background: #fff8e5; border-left: 4px solid #e69f00; padding: 1.5mm 3mm;
-        margin: 2mm 0; font-size: 9.5pt; }
-.oefen { background: #fdecea; border: 2px solid #d55e00; padding: 2mm 3mm; margin: 2mm 0;
-         font-weight: bold; }
-blockquote { margin: .5mm 0 .5mm 3mm; padding-left: 2mm; border-left: 3px solid #56b4e9; }
-ul { margin: 1mm 0; padding-left: 5mm; }
-footer { color: #555; font-size: 8.5pt; margin-top: 5mm; border-top: 1px solid #ccc;
-         padding-top: 2mm; }
-@media print { body { padding: 0; font-size: 8.5pt; } table { font-size: 8pt; }
-  h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
-  .sub, .note, footer { font-size: 7.5pt; } a { color: inherit; text-decoration: none; } }
-"""
 
 
 # --------------------------------------------------------------------------- files
@@ -874,15 +843,8 @@ def summary_html(
     ]
     sources = _sources(result, buurten, flags, stories, notes, limit)
     title = f"Wat vertellen bewoners? {title_name}"
-    return f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}{' (oefendata)' if practice else ''}</title><style>{_CSS}</style></head>
-<body>
-<header><h1>Wat vertellen bewoners?</h1>
-<p class="sub">{subtitle}</p>{banner}</header>
-{''.join(sections)}
-<footer id="bronnen"><strong>Bronnen</strong><br>
-{'<br>'.join(escape(s) for s in sources) or 'Geen bronnen.'}</footer>
-</body></html>
-"""
+    return render(
+        "wat-vertellen-bewoners.html.j2", titel=title, oefendata=bool(practice),
+        ondertitel=Markup(subtitle), oefenlabel=Markup(banner),
+        onderdelen=[Markup(part) for part in sections], bronnen=list(sources),
+    )
