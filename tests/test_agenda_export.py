@@ -332,3 +332,16 @@ def test_buurten_are_matched_on_code_not_on_a_shared_name():
     old.buurten = ["Kerkbuurt"]
     assert set(ex._ring_rows(old, rings)["buurtcode"]) == {"BU03440111"}
     assert len(ex._ring_rows(old, both)) == 0  # ambiguous name: nothing mixed in
+
+
+def test_the_agenda_page_comes_from_a_template_a_trainer_can_replace(tmp_path, monkeypatch):
+    agenda = make_agenda()
+    agenda.gemeente = "{{ 7*7 }}"
+    monkeypatch.delenv("WIJKLIB_SJABLONEN", raising=False)
+    page = ex.to_html(agenda, charts=False)
+    assert "<strong>Gemeente:</strong> {{ 7*7 }}" in page and "<main>" in page
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    (own / "buurtagenda.html.j2").write_text("<h1>{{ titel }}</h1>{{ gemeente }}", "utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
+    assert ex.to_html(agenda, charts=False).endswith("</h1>{{ 7*7 }}")

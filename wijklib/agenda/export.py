@@ -27,9 +27,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from wijklib.agenda import state as ag
 from wijklib.errors import InvalidChoiceError
-from wijklib.guarantees.rendering import escape, escape_markdown
+from wijklib.guarantees.rendering import escape, escape_markdown, render
 from wijklib.guarantees.writing import atomic_write_text
 from wijklib.notebook.session import file_stem
 from wijklib.tellen.compare import format_number
@@ -56,58 +58,6 @@ GUIDE_CREDIT = (
 _TODO = "nog invullen"
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 
-_CSS = """
-:root { --blauw: #0b4f6c; --cijfers: #0072b2; --beleving: #d55e00; --grijs: #6b6b6b;
-        --lijn: #d0d7de; --licht: #f3f6f8; }
-* { box-sizing: border-box; }
-body { font: 11pt/1.45 "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", sans-serif;
-       color: #1a1a1a; background: #fff; max-width: 190mm; margin: 0 auto; padding: 10mm 6mm; }
-header.kop { border-bottom: 4px solid var(--blauw); padding-bottom: .6em; margin-bottom: 1em; }
-header.kop h1 { color: var(--blauw); font-size: 24pt; line-height: 1.15; margin: 0 0 .2em; }
-header.kop p { margin: .1em 0; color: var(--grijs); }
-h2 { color: var(--blauw); font-size: 15pt; border-bottom: 1px solid var(--lijn);
-     padding-bottom: .15em; margin: 1.4em 0 .5em; }
-h3 { font-size: 12pt; margin: 1em 0 .3em; }
-p, ul, ol { margin: .3em 0 .6em; }
-table { border-collapse: collapse; width: 100%; margin: .4em 0 .8em; font-size: 9.5pt; }
-th, td { border: 1px solid var(--lijn); padding: 4px 6px; vertical-align: top; text-align: left; }
-th { background: var(--licht); }
-td.getal { text-align: right; white-space: nowrap; }
-.leeg { color: #b00020; font-style: italic; }
-.klein { font-size: 9pt; color: var(--grijs); }
-.label { display: inline-block; font-size: 8.5pt; padding: 0 .5em; border-radius: 8px;
-         background: var(--licht); border: 1px solid var(--lijn); color: #333; }
-.cijfers { color: var(--cijfers); font-weight: 600; }
-.beleving { color: var(--beleving); font-weight: 600; }
-.vraag { border-left: 4px solid var(--beleving); background: #fff4ec; padding: .3em .6em;
-         margin: .3em 0; }
-.open { border-left: 4px solid #b00020; background: #fff0f2; padding: .4em .8em; }
-article.item { border: 1px solid var(--lijn); border-left: 6px solid var(--blauw);
-               border-radius: 4px; padding: .2em .9em .6em; margin: .8em 0; }
-article.item dl { display: grid; grid-template-columns: 9.5em 1fr; gap: .15em .8em;
-                  margin: .3em 0; }
-article.item dt { font-weight: 600; color: #333; }
-article.item dd { margin: 0; }
-blockquote { margin: .4em 0; padding: .3em .8em; border-left: 4px solid var(--lijn);
-             background: var(--licht); }
-figure { margin: .6em 0; }
-figure img { max-width: 100%; height: auto; }
-figcaption { font-size: 9pt; color: var(--grijs); }
-td.invul { min-width: 6em; }
-footer { margin-top: 2em; font-size: 8.5pt; color: var(--grijs); border-top: 1px solid var(--lijn);
-         padding-top: .4em; }
-@page { size: A4; margin: 16mm 14mm 18mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  header.kop { margin-top: 0; }
-  section#ambities, section#monitoring { break-before: page; }
-  h2, h3 { break-after: avoid; }
-  article.item, tr, figure, blockquote, .vraag { break-inside: avoid; }
-  thead { display: table-header-group; }
-  a { color: inherit; text-decoration: none; }
-  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 8pt; color: var(--grijs); }
-}
-"""
 
 
 # ------------------------------------------------------------------------- helpers
@@ -595,7 +545,6 @@ def to_html(
         raise InvalidChoiceError("Geef een Agenda(...) mee, bijvoorbeeld uit load_state(...).")
     made_on = made_on or dt.date.today()
     title = agenda.titel or f"Buurtagenda {', '.join(_buurt_names(agenda)) or agenda.gemeente}"
-    buurten = ", ".join(agenda.buurt_labels()) or _TODO
     sections = [
         _section("samenvatting", _summary_html(agenda)),
         _section("buurt", _buurt_html(agenda, rings, charts)),
@@ -605,28 +554,13 @@ def to_html(
         _section("monitoring", _monitoring_html(agenda)),
         _section("bronnen", _sources_html(agenda, rings)),
     ]
-    return f"""<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<title>{escape(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header class="kop">
-<h1>{escape(title)}</h1>
-<p><strong>Gemeente:</strong> {escape(agenda.gemeente) or _TODO} · <strong>Buurt:</strong> {escape(buurten)}</p>
-<p>Versie {escape(agenda.version)} · begonnen {escape(str(agenda.made_at)[:10])} · afgedrukt {escape(made_on.isoformat())}</p>
-</header>
-<main>
-{chr(10).join(sections)}
-</main>
-<footer>{escape(CBS_CREDIT)}</footer>
-</body>
-</html>
-"""  # noqa: E501
+    return render(
+        "buurtagenda.html.j2", titel=title, gemeente=agenda.gemeente,
+        buurten=", ".join(agenda.buurt_labels()), nog_invullen=_TODO,
+        versie=agenda.version, begonnen=str(agenda.made_at)[:10],
+        afgedrukt=made_on.isoformat(), onderdelen=[Markup(part) for part in sections],
+        bronvermelding=CBS_CREDIT,
+    )
 
 
 # ------------------------------------------------------------------------ Markdown
