@@ -41,6 +41,7 @@ from markupsafe import Markup
 from wijklib.errors import WijklibError
 
 __all__ = [
+    "TEMPLATES",
     "TEMPLATES_ENV",
     "TEMPLATE_BRACES",
     "TemplateError",

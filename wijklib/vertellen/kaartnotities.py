@@ -1354,101 +1354,11 @@ def _draw_control(filename: str) -> Any:
     from folium.plugins import Draw
     from folium.template import Template
 
-    class NotesDraw(Draw):
-        _template = Template(
-            """
-            {% macro html(this, kwargs) %}
-            <a href="#" id="{{ this.get_name() }}_export" class="wijklib-draw-export"
-               style="position:absolute;top:70px;right:10px;z-index:999;background:#fff;
-               color:#000;padding:6px 8px;border-radius:4px;font:12px sans-serif;
-               box-shadow:0 1px 4px rgba(0,0,0,.3);text-decoration:none"
-               title="Sla wat je getekend hebt op als GeoJSON-bestand">Download tekening</a>
-            {% endmacro %}
+    from wijklib.guarantees.rendering import TEMPLATES
 
-            {% macro script(this, kwargs) %}
-            (function () {
-              var map = {{ this._parent.get_name() }};
-              var cats = {{ this.categories|tojson }};
-              var maxText = {{ this.max_text|tojson }};
-              var t = L.drawLocal;
-              t.draw.toolbar.buttons.marker = "Zet een punt";
-              t.draw.toolbar.buttons.polygon = "Teken een vlak";
-              t.draw.toolbar.buttons.rectangle = "Teken een rechthoek";
-              t.draw.toolbar.actions.text = "Stop";
-              t.draw.toolbar.actions.title = "Stop met tekenen";
-              t.draw.toolbar.finish.text = "Klaar";
-              t.draw.toolbar.finish.title = "Maak het vlak af";
-              t.draw.toolbar.undo.text = "Laatste punt weg";
-              t.draw.toolbar.undo.title = "Haal het laatste punt weg";
-              t.draw.handlers.marker.tooltip.start = "Klik op de kaart om een punt te zetten.";
-              t.draw.handlers.polygon.tooltip.start = "Klik om het vlak te beginnen.";
-              t.draw.handlers.polygon.tooltip.cont = "Klik om verder te tekenen.";
-              t.draw.handlers.polygon.tooltip.end = "Klik op het eerste punt om af te sluiten.";
-              t.edit.toolbar.buttons.edit = "Verschuif of verander";
-              t.edit.toolbar.buttons.editDisabled = "Nog niets om te veranderen";
-              t.edit.toolbar.buttons.remove = "Wis";
-              t.edit.toolbar.buttons.removeDisabled = "Nog niets om te wissen";
-              t.edit.toolbar.actions.save.text = "Bewaar";
-              t.edit.toolbar.actions.cancel.text = "Annuleer";
-              t.edit.toolbar.actions.clearAll.text = "Wis alles";
-              var drawn = new L.FeatureGroup().addTo(map);
-              window.{{ this.get_name() }}_drawn = drawn;
-              var options = {
-                position: {{ this.position|tojson }},
-                draw: {{ this.draw_options|tojson }},
-                edit: {featureGroup: drawn}
-              };
-              var control = new L.Control.Draw(options).addTo(map);
-              window.{{ this.get_name() }} = control;
-              function form(layer) {
-                var props = layer.feature.properties;
-                var box = document.createElement("div");
-                box.className = "wijklib-draw-form";
-                var l1 = document.createElement("label");
-                l1.textContent = "Categorie";
-                l1.style.display = "block";
-                var select = document.createElement("select");
-                cats.forEach(function (c) {
-                  var option = document.createElement("option");
-                  option.value = c[0];
-                  option.textContent = c[1];
-                  option.selected = (c[0] === props.categorie);
-                  select.appendChild(option);
-                });
-                select.addEventListener("change", function () { props.categorie = select.value; });
-                var l2 = document.createElement("label");
-                l2.textContent = "Korte tekst (geen namen of adressen)";
-                l2.style.display = "block";
-                var area = document.createElement("textarea");
-                area.rows = 3;
-                area.maxLength = maxText;
-                area.style.width = "220px";
-                area.value = props.tekst || "";
-                area.addEventListener("input", function () { props.tekst = area.value; });
-                box.appendChild(l1); box.appendChild(select);
-                box.appendChild(l2); box.appendChild(area);
-                return box;
-              }
-              map.on(L.Draw.Event.CREATED, function (e) {
-                var layer = e.layer;
-                layer.feature = {type: "Feature", properties: {
-                  categorie: cats[0][0], tekst: "", bron: "getekend op de kaart",
-                  datum: new Date().toISOString().slice(0, 10)}};
-                drawn.addLayer(layer);
-                layer.bindPopup(function () { return form(layer); });
-                layer.openPopup();
-              });
-              var link = document.getElementById("{{ this.get_name() }}_export");
-              link.onclick = function () {
-                var data = drawn.toGeoJSON();
-                link.setAttribute("href", "data:application/geo+json;charset=utf-8,"
-                  + encodeURIComponent(JSON.stringify(data)));
-                link.setAttribute("download", {{ this.filename|tojson }});
-              };
-            })();
-            {% endmacro %}
-            """
-        )
+    class NotesDraw(Draw):
+        # the JavaScript lives in a template file (wijklib/templates/kaart-tekenen.js.j2)
+        _template = Template((TEMPLATES / "kaart-tekenen.js.j2").read_text("utf-8"))
 
     control = NotesDraw(
         export=True,
