@@ -110,3 +110,11 @@ def test_numbers_are_not_stripped_before_parsing(q, written):
     report = info.value.report
     hit = report[(report["rij"] == 2) & (report["kolom"] == "coh_kennen")]
     assert len(hit) == 1 and hit["waarde"].item() == written
+
+
+def test_two_columns_with_the_same_name_are_reported(tmp_path):
+    path = tmp_path / "verhalen.csv"
+    path.write_text("verhaal;verhaal\nEerste;Tweede\n", "utf-8")
+    result = verhalen.read_stories(path)
+    assert result.table["verhaal"].tolist() == ["Eerste"]
+    assert "twee kolommen met de naam 'verhaal'" in " ".join(result.rapport["probleem"])

@@ -523,7 +523,18 @@ def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, list[d
                           "waarde": extra[0], "probleem": "deze rij heeft meer cellen dan "
                           "er kolommen zijn", "gevolg": "extra cellen niet overgenomen"})
         cells.append((row + [""] * width)[:width])
-    frame = pd.DataFrame(cells, columns=table.header, dtype=str)
+    header, seen = [], set()
+    for name in table.header:  # a second column with the same name: said, not merged
+        unique, k = name, 2
+        while unique in seen:
+            unique, k = f"{name} ({k})", k + 1
+        if unique != name:
+            notes.append({"rij": table.header_row, "kolom": unique, "waarde": name,
+                          "probleem": f"er zijn twee kolommen met de naam '{name}'",
+                          "gevolg": f"de tweede heet nu '{unique}' en wordt niet gebruikt"})
+        seen.add(unique)
+        header.append(unique)
+    frame = pd.DataFrame(cells, columns=header, dtype=str)
     frame.attrs["kopregel"] = table.header_row
     return frame, notes
 
