@@ -34,6 +34,7 @@ __all__ = [
     "TABLE",
     "YEAR",
     "ProvenanceError",
+    "entry",
     "indicators",
     "require",
     "row_years",
@@ -191,36 +192,13 @@ def indicators(frame: Any) -> dict[str, dict[str, Any]]:
     """
     if not isinstance(frame, pd.DataFrame):
         return {}
-    attrs = frame.attrs.get("indicators") if isinstance(frame.attrs, Mapping) else None
-    from_attrs = dict(attrs) if isinstance(attrs, Mapping) else {}
-    skip = set(PROVENANCE_COLUMNS)
+    from_attrs = _from_attrs(frame)
+    figures = _figure_names()
     out: dict[str, dict[str, Any]] = {}
     for column in frame.columns:
-        if not isinstance(column, str) or column in skip or column.startswith(
-                tuple(f"{k}_" for k in PROVENANCE_COLUMNS)):
-            continue
-        found = _provenance_columns(frame, column)
-        if found is None or (found[0] in (YEAR,) and column not in from_attrs
-                             and not _is_figure(column)):
-            continue
-        year_col, table_col, source_col = found
-        years = _years(frame, year_col)
-        tables = _values(frame, table_col) if table_col in frame.columns else []
-        sources = _values(frame, source_col) if source_col in frame.columns else []
-        if not sources and source_col != SOURCE and SOURCE in frame.columns:
-            sources = _values(frame, SOURCE)
-        entry: dict[str, Any] = {
-            "year": years[0] if len(years) == 1 else None,
-            "years": years,
-            "table_id": ", ".join(str(t) for t in tables if str(t)),
-            "source": "; ".join(str(s) for s in sources),
-            "available": bool(pd.to_numeric(frame[column], errors="coerce").notna().any()),
-        }
-        old = from_attrs.get(column)
-        if isinstance(old, Mapping) and old.get("year") in (entry["year"], None):
-            # attrs still know the details (the table of an older year, its date)
-            entry = {**old, **{k: v for k, v in entry.items() if v or k == "available"}}
-        out[column] = entry
+        found = _entry(frame, column, from_attrs, figures)
+        if found is not None:
+            out[column] = found
     for column, old in from_attrs.items():
         if column not in out and isinstance(old, Mapping):
             year = old.get("year")
@@ -228,11 +206,64 @@ def indicators(frame: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _is_figure(column: str) -> bool:
-    """A CBS figure of the catalogue (not a name, code or a participant's own column)."""
+def entry(frame: Any, column: str) -> dict[str, Any] | None:
+    """Year, table and source of one figure (one entry of :func:`indicators`), or None.
+
+    Looks at that column only, so it is cheap, and a damaged year column of another
+    figure does not stop it.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        return None
+    from_attrs = _from_attrs(frame)
+    found = (_entry(frame, column, from_attrs, _figure_names())
+             if column in frame.columns else None)
+    if found is None and isinstance(from_attrs.get(column), Mapping):
+        old = from_attrs[column]
+        year = old.get("year")
+        found = {**old, "years": [] if year is None else [int(year)]}
+    return found
+
+
+def _from_attrs(frame: pd.DataFrame) -> dict[str, Any]:
+    attrs = frame.attrs.get("indicators") if isinstance(frame.attrs, Mapping) else None
+    return dict(attrs) if isinstance(attrs, Mapping) else {}
+
+
+def _entry(frame: pd.DataFrame, column: Any, from_attrs: Mapping[str, Any],
+           figures: frozenset[str]) -> dict[str, Any] | None:
+    """The provenance of one column from the provenance columns (and attrs for details)."""
+    if not isinstance(column, str) or column in PROVENANCE_COLUMNS or column.startswith(
+            tuple(f"{k}_" for k in PROVENANCE_COLUMNS)):
+        return None
+    found = _provenance_columns(frame, column)
+    if found is None or (found[0] == YEAR and column not in from_attrs
+                         and column not in figures):
+        return None
+    year_col, table_col, source_col = found
+    years = _years(frame, year_col)
+    tables = _values(frame, table_col) if table_col in frame.columns else []
+    sources = _values(frame, source_col) if source_col in frame.columns else []
+    if not sources and source_col != SOURCE and SOURCE in frame.columns:
+        sources = _values(frame, SOURCE)
+    result: dict[str, Any] = {
+        "year": years[0] if len(years) == 1 else None,
+        "years": years,
+        "table_id": ", ".join(str(t) for t in tables if str(t)),
+        "source": "; ".join(str(s) for s in sources),
+        "available": bool(pd.to_numeric(frame[column], errors="coerce").notna().any()),
+    }
+    old = from_attrs.get(column)
+    if isinstance(old, Mapping) and old.get("year") in (result["year"], None):
+        # attrs still know the details (the table of an older year, its date)
+        result = {**old, **{k: v for k, v in result.items() if v or k == "available"}}
+    return result
+
+
+def _figure_names() -> frozenset[str]:
+    """The CBS figures of the catalogue (not names, codes or a participant's own columns)."""
     from wijklib.data import catalog
 
-    return any(indicator.naam == column for indicator in catalog.catalogue())
+    return frozenset(indicator.naam for indicator in catalog.catalogue())
 
 
 def row_years(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -245,8 +276,7 @@ def row_years(frame: pd.DataFrame, column: str) -> pd.Series:
     if found is not None:
         _years(frame, found[0])  # refuses a summed or averaged year column
         return pd.Series(pd.array(frame[found[0]], dtype="Int64"), index=frame.index)
-    entry = indicators(frame).get(column) or {}
-    year = entry.get("year")
+    year = (entry(frame, column) or {}).get("year")
     return pd.Series(pd.array([year] * len(frame), dtype="Int64"), index=frame.index)
 
 
@@ -263,8 +293,8 @@ def require(frame: Any, column: str) -> dict[str, Any]:
     ProvenanceError
         When no year is known for ``column``.
     """
-    entry = indicators(frame).get(column)
-    if entry is None or not entry.get("years"):
+    found = entry(frame, column)
+    if found is None or not found.get("years"):
         raise ProvenanceError(
             f"Ik weet niet uit welk jaar de cijfers in '{column}' komen, dus laat ik ze "
             "niet zien als actueel cijfer. Houd de kolommen 'jaar', 'tabel' en 'bron' van "
@@ -272,13 +302,13 @@ def require(frame: Any, column: str) -> dict[str, Any]:
             "groepeer er ook op als je groupby gebruikt. Een eigen cijfer voeg je toe met "
             "wijklib.agenda.ringen.add_indicator(..., jaar=..., bron=...)."
         )
-    return entry
+    return found
 
 
-def years_text(entry: Mapping[str, Any]) -> str:
+def years_text(info: Mapping[str, Any]) -> str:
     """The year(s) of one entry of :func:`indicators` in words: ``"2024"``, ``"2023 en 2024"``."""
-    years = [int(y) for y in entry.get("years") or ([entry["year"]] if entry.get("year")
-                                                     is not None else [])]
+    years = [int(y) for y in info.get("years") or ([info["year"]] if info.get("year")
+                                                    is not None else [])]
     if not years:
         raise ProvenanceError("Het jaar van dit cijfer is niet bekend.")
     if len(years) == 1:

@@ -106,8 +106,7 @@ def as_float(values: pd.Series) -> np.ndarray:
 
 def indicator_year(frame: pd.DataFrame, name: str) -> int | None:
     """Year of one indicator column (None when unknown or from several years)."""
-    entry = provenance.indicators(frame).get(name) or {}
-    year = entry.get("year")
+    year = (provenance.entry(frame, name) or {}).get("year")
     try:
         return None if year is None else int(year)
     except (TypeError, ValueError):

@@ -738,7 +738,7 @@ def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
         frame = getattr(result, part, None)
         if _has_rows(frame):
             lines.append(f"{name}: {len(frame)} regels{label if flags[part] else ''}.")
-    info = provenance.indicators(buurten).get("inwoners") or {}
+    info = provenance.entry(buurten, "inwoners") or {}
     table, year = info.get("table_id") or buurten.attrs.get("table_id"), \
         info.get("year") or buurten.attrs.get("year")
     if table or year:
