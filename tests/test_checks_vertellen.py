@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from wijklib.notebook import checks_vertellen as cv
-from wijklib.vertellen import practice, scores, survey, verhalen
+from wijklib.vertellen import krachten, practice, scores, survey, themas, verhalen
 
 BUURTEN = pd.DataFrame({
     "code": ["BU00010001", "BU00010002", "BU00010003", "BU00010004"],
@@ -126,7 +126,7 @@ def suggesties():
                  "De school doet veel voor de ouders.",
                  "Er wordt hard gereden in de straat."):
         stories = verhalen.add_story(stories, "BU00010001", text, "gesprek")
-    return verhalen.suggest_themes(stories)
+    return themas.suggest_themes(stories)
 
 
 def test_theme_decisions_right(suggesties):
@@ -195,8 +195,8 @@ def test_kans_knelpunt_wrong_answers():
 
 
 def test_asset_added():
-    before = verhalen.add_asset(verhalen.new_assets(), "BU00010001", "plekken", "Bibliotheek")
-    after = verhalen.add_asset(before, "BU00010001", "verenigingen",
+    before = krachten.add_asset(krachten.new_assets(), "BU00010001", "plekken", "Bibliotheek")
+    after = krachten.add_asset(before, "BU00010001", "verenigingen",
                                "Moestuinclub achter de flats", "samen tuinieren")
     right = cv.check_asset_added(after, before, BUURTEN["code"])
     assert right.ok is True and "Moestuinclub" in right.message
@@ -204,12 +204,12 @@ def test_asset_added():
 
 
 def test_asset_added_wrong_answers():
-    before = verhalen.add_asset(verhalen.new_assets(), "BU00010001", "plekken", "Bibliotheek")
+    before = krachten.add_asset(krachten.new_assets(), "BU00010001", "plekken", "Bibliotheek")
     same = cv.check_asset_added(before, before, BUURTEN["code"])
     assert same.ok is False and "niets toegevoegd" in same.message
-    shorter = cv.check_asset_added(verhalen.new_assets(), before, BUURTEN["code"])
+    shorter = cv.check_asset_added(krachten.new_assets(), before, BUURTEN["code"])
     assert shorter.ok is False and "korter" in shorter.message
-    elsewhere = verhalen.add_asset(before, "BU09990001", "plekken", "Speeltuin")
+    elsewhere = krachten.add_asset(before, "BU09990001", "plekken", "Speeltuin")
     outside = cv.check_asset_added(elsewhere, before, BUURTEN["code"])
     assert outside.ok is False and "niet in je gebied" in outside.message
     typed = pd.concat([before, pd.DataFrame([{"buurtcode": "BU00010001", "soort": "huizen",

@@ -14,7 +14,7 @@ import shapely
 import wijklib
 from wijklib.errors import InvalidChoiceError
 from wijklib.vertellen import kaartnotities as kn
-from wijklib.vertellen.verhalen import PersonalDataError
+from wijklib.vertellen.records import PersonalDataError
 
 DATA = Path(__file__).parent / "data" / "kaartnotities"
 INJECTED = "<img src=x onerror=alert(1)>"

@@ -175,13 +175,13 @@ def test_none_is_the_default_in_samenvatting(small_default):
 
 
 def test_none_is_the_default_in_verhalen(small_default):
-    from wijklib.vertellen import verhalen as vh
+    from wijklib.vertellen import themas, verhalen
 
-    stories = vh.new_stories()
+    stories = verhalen.new_stories()
     for _ in range(small_default - 1):
-        stories = vh.add_story(stories, "BU03440311", "Mijn woning is vochtig.", "gesprek")
-    coded = vh.confirm_themes(vh.suggest_themes(stories), "alle")
-    counts = vh.count_themes(coded, min_n=None)
+        stories = verhalen.add_story(stories, "BU03440311", "Mijn woning is vochtig.", "gesprek")
+    coded = themas.confirm_themes(themas.suggest_themes(stories), "alle")
+    counts = themas.count_themes(coded, min_n=None)
     assert counts["aantal"].isna().all() and counts.attrs["min_n"] == small_default
 
 
@@ -238,9 +238,9 @@ def test_is_personal_column_keeps_ordinary_columns(name):
 
 
 def test_responses_and_kaartnotities_use_the_one_list():
-    from wijklib.vertellen import kaartnotities, responses, verhalen
+    from wijklib.vertellen import kaartnotities, records, responses
 
-    for module in (responses, kaartnotities, verhalen):
+    for module in (responses, kaartnotities, records):
         source = open(module.__file__, encoding="utf-8").read()
         assert "is_personal_column" in source
     assert not hasattr(responses, "PERSONAL_COLUMNS")
@@ -249,10 +249,10 @@ def test_responses_and_kaartnotities_use_the_one_list():
 
 
 def test_one_masker():
-    from wijklib.vertellen import kaartnotities, responses, verhalen
+    from wijklib.vertellen import kaartnotities, records, responses
 
-    assert not hasattr(verhalen, "mask_personal_data")
-    assert not hasattr(verhalen, "privacy_hints")
-    for module in (responses, kaartnotities, verhalen):
+    assert not hasattr(records, "mask_personal_data")
+    assert not hasattr(records, "privacy_hints")
+    for module in (responses, kaartnotities, records):
         source = open(module.__file__, encoding="utf-8").read()
         assert "mask_personal" in source or "find_personal" in source

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import Workbook
 
 from wijklib.guarantees.reading import FileReadError, read_table
-from wijklib.vertellen import verhalen
+from wijklib.vertellen import records, verhalen
 from wijklib.vertellen.responses import SurveyImportError, read_responses
 from wijklib.vertellen.survey import vragenlijst
 
@@ -65,7 +65,7 @@ def test_unclosed_quote_is_reported_with_its_row(q, tmp_path):
     assert int(report["rij"].item()) == 4
     path = tmp_path / "verhalen.csv"
     path.write_text('verhaal;buurtcode\n"Mooi park;BU03440111\nNog een;BU03440112\n', "utf-8")
-    with pytest.raises(verhalen.TableFileError, match="rij 2.*aanhalingsteken"):
+    with pytest.raises(records.TableFileError, match="rij 2.*aanhalingsteken"):
         verhalen.read_stories(path)
     with pytest.raises(FileReadError) as direct:
         read_table(path.read_bytes())

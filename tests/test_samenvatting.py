@@ -14,7 +14,16 @@ from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees import privacy
 from wijklib.notebook import resultaten
 from wijklib.vertellen import kaartnotities as kn
-from wijklib.vertellen import practice, samenvatting, scores, survey, verhalen
+from wijklib.vertellen import (
+    krachten,
+    practice,
+    samenvatting,
+    scores,
+    survey,
+    themas,
+    verhalen,
+    wijkschouw,
+)
 
 INJECTED = "<img src=x onerror=alert(1)>"
 BUURTEN = pd.DataFrame({
@@ -42,8 +51,8 @@ def make_result(vragen, buurten=BUURTEN, seed=1, text=None, oefendata=True):
         answers.attrs = {}  # as if read from a participant's own file
     notes = kn.new_notes()
     stories = verhalen.new_stories()
-    assets = verhalen.new_assets()
-    schouw = verhalen.new_observations()
+    assets = krachten.new_assets()
+    schouw = wijkschouw.new_observations()
     extra = text or ""
     placed = [("BU00010001", "kans"), ("BU00010001", "knelpunt"), ("BU00010001", "idee"),
               ("BU00010002", "onveilige plek"), ("BU00010003", "favoriete plek")]
@@ -57,13 +66,13 @@ def make_result(vragen, buurten=BUURTEN, seed=1, text=None, oefendata=True):
                         ("BU00010001", "Het buurthuis is de huiskamer van de buurt."),
                         ("BU00010002", "Er wordt veel afval naast de containers gezet.")]:
         stories = verhalen.add_story(stories, code, f"{story} {extra}".strip(), "gesprek")
-    coded = verhalen.confirm_themes(verhalen.suggest_themes(stories), "alle")
-    assets = verhalen.add_asset(assets, "BU00010001", "plekken", f"Bibliotheek {extra}".strip(),
+    coded = themas.confirm_themes(themas.suggest_themes(stories), "alle")
+    assets = krachten.add_asset(assets, "BU00010001", "plekken", f"Bibliotheek {extra}".strip(),
                                 f"taalcafé {extra}".strip())
-    assets = verhalen.add_asset(assets, "BU00010001", "verenigingen", "Voetbalclub")
-    schouw = verhalen.add_observation(schouw, "BU00010001", f"grasveld {extra}".strip(),
+    assets = krachten.add_asset(assets, "BU00010001", "verenigingen", "Voetbalclub")
+    schouw = wijkschouw.add_observation(schouw, "BU00010001", f"grasveld {extra}".strip(),
                                       f"Groot grasveld {extra}".strip(), "kans")
-    schouw = verhalen.add_observation(schouw, "BU00010001", "fietspad",
+    schouw = wijkschouw.add_observation(schouw, "BU00010001", "fietspad",
                                       "Drie lantaarns doen het niet.", "knelpunt", "melden",
                                       "gemeente")
     return resultaten.Vertellen(gemeente="Oefenstad", antwoorden=answers, kaartnotities=notes,
@@ -299,7 +308,7 @@ def test_practice_labels_per_part(vragen):
 def test_empty_parts_say_so(vragen):
     empty = resultaten.Vertellen(gemeente="Oefenstad", antwoorden=pd.DataFrame(),
                                  kaartnotities=kn.new_notes(), verhalen=pd.DataFrame(),
-                                 krachten=verhalen.new_assets())
+                                 krachten=krachten.new_assets())
     page = samenvatting.summary_html(empty, BUURTEN, "Noord", questionnaire=vragen)
     for name in samenvatting.SECTIONS:
         assert f'id="{name}"' in page
@@ -309,7 +318,7 @@ def test_empty_parts_say_so(vragen):
     assert "Nog niets genoteerd." in page
     # stories that nobody has looked at yet do not count
     stories = verhalen.add_story(verhalen.new_stories(), "BU00010001", "Mooi park.", "gesprek")
-    unread = verhalen.confirm_themes(verhalen.suggest_themes(stories), {})
+    unread = themas.confirm_themes(themas.suggest_themes(stories), {})
     empty.verhalen = unread
     assert "geen verhalen bekeken" in samenvatting.summary_html(
         empty, BUURTEN, "Noord", questionnaire=vragen)
@@ -477,7 +486,7 @@ def test_stories_and_notes_without_buurt_on_the_whole_page(vragen):
                                  "Overal in de stad is het park te ver weg.", "gesprek")
     notes = kn.add_note(kn.new_notes(), "idee", "Meer bankjes overal", lat=52.1, lon=5.1)
     notes["buurtcode"] = pd.Series([pd.NA], dtype="str")
-    result.verhalen = verhalen.confirm_themes(verhalen.suggest_themes(stories), "alle")
+    result.verhalen = themas.confirm_themes(themas.suggest_themes(stories), "alle")
     result.kaartnotities = notes
     page = samenvatting.summary_html(result, BUURTEN, questionnaire=vragen, min_n=10)
     assert "park te ver weg" in section(page, "themas")

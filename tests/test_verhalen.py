@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -9,7 +11,7 @@ import pytest
 
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees.privacy import find_personal, mask_personal
-from wijklib.vertellen import verhalen as vh
+from wijklib.vertellen import krachten, practice, records, themas, verhalen, wijkschouw
 
 INJECTED = "<img src=x onerror=alert(1)>"
 
@@ -32,10 +34,10 @@ BUURTEN = pd.DataFrame(
 
 
 def stories_from(texts, sources=None, code="BU03440311") -> pd.DataFrame:
-    stories = vh.new_stories()
+    stories = verhalen.new_stories()
     for i, text in enumerate(texts):
         source = (sources or ["gesprek"])[i % len(sources or ["gesprek"])]
-        stories = vh.add_story(stories, code, text, source)
+        stories = verhalen.add_story(stories, code, text, source)
     return stories
 
 
@@ -58,35 +60,38 @@ def tags(page: str) -> list[str]:
 
 
 def test_new_tables_have_fixed_columns():
-    assert list(vh.new_observations().columns) == vh.OBSERVATION_COLUMNS
-    assert list(vh.new_stories().columns) == vh.STORY_COLUMNS
-    assert list(vh.new_assets().columns) == vh.ASSET_COLUMNS
-    assert vh.new_stories().empty
+    assert list(wijkschouw.new_observations().columns) == wijkschouw.OBSERVATION_COLUMNS
+    assert list(verhalen.new_stories().columns) == verhalen.STORY_COLUMNS
+    assert list(krachten.new_assets().columns) == krachten.ASSET_COLUMNS
+    assert verhalen.new_stories().empty
 
 
 def test_add_helpers_validate_in_dutch():
-    stories = vh.add_story(vh.new_stories(), "bu03440311", "  Fijne   buurt. ", "Gesprekken")
+    stories = verhalen.add_story(verhalen.new_stories(), "bu03440311", "  Fijne   buurt. ",
+                                 "Gesprekken")
     assert stories.iloc[0].tolist() == ["BU03440311", "Fijne buurt.", "gesprek"]
-    assert pd.isna(vh.add_story(stories, None, "Over de hele wijk.", "interview")
+    assert pd.isna(verhalen.add_story(stories, None, "Over de hele wijk.", "interview")
                    .loc[1, "buurtcode"])
     with pytest.raises(InvalidChoiceError, match="Bedoel je 'interview'"):
-        vh.add_story(stories, "BU03440311", "Tekst", "intervieuw")
+        verhalen.add_story(stories, "BU03440311", "Tekst", "intervieuw")
     with pytest.raises(InvalidChoiceError, match="BU met 8 cijfers"):
-        vh.add_story(stories, "Overvecht", "Tekst", "gesprek")
-    with pytest.raises(vh.PersonalDataError, match="telefoonnummer"):
-        vh.add_story(stories, "BU03440311", "Bel me op 06 12345678", "gesprek")
-    obs = vh.add_observation(vh.new_observations(), "BU03440311", "speeltuin", "Hek kapot.",
-                             "knelpunten", "Melden", "gemeente")
+        verhalen.add_story(stories, "Overvecht", "Tekst", "gesprek")
+    with pytest.raises(records.PersonalDataError, match="telefoonnummer"):
+        verhalen.add_story(stories, "BU03440311", "Bel me op 06 12345678", "gesprek")
+    obs = wijkschouw.add_observation(wijkschouw.new_observations(), "BU03440311", "speeltuin",
+                                     "Hek kapot.",
+                                     "knelpunten", "Melden", "gemeente")
     assert obs.loc[0, "soort"] == "knelpunt"
-    with pytest.raises(vh.PersonalDataError, match="rol of organisatie"):
-        vh.add_observation(obs, "BU03440311", "plein", "Leeg.", "kans", wie="Karin de Boer")
+    with pytest.raises(records.PersonalDataError, match="rol of organisatie"):
+        wijkschouw.add_observation(obs, "BU03440311", "plein", "Leeg.", "kans", wie="Karin de Boer")
     with pytest.raises(InvalidChoiceError, match="Kies uit: kans, knelpunt, neutraal"):
-        vh.add_observation(obs, "BU03440311", "plein", "Leeg.", "misschien")
-    assets = vh.add_asset(vh.new_assets(), "BU03440311", "vereniging", "Voetbalclub Blauw-Wit")
+        wijkschouw.add_observation(obs, "BU03440311", "plein", "Leeg.", "misschien")
+    assets = krachten.add_asset(krachten.new_assets(), "BU03440311", "vereniging",
+                                "Voetbalclub Blauw-Wit")
     assert assets.loc[0, "soort"] == "verenigingen"  # names of clubs are fine
-    with pytest.raises(vh.PersonalDataError, match="naam van een persoon"):
-        vh.add_asset(assets, "BU03440311", "mensen", "Fatima El Amrani")
-    people = vh.add_asset(assets, "BU03440311", "mensen", "buurman die fietsen repareert")
+    with pytest.raises(records.PersonalDataError, match="naam van een persoon"):
+        krachten.add_asset(assets, "BU03440311", "mensen", "Fatima El Amrani")
+    people = krachten.add_asset(assets, "BU03440311", "mensen", "buurman die fietsen repareert")
     assert len(people) == 2
 
 
@@ -118,8 +123,8 @@ def test_read_stories_csv_semicolon_windows_encoding(tmp_path):
         ";;;;",
     ]
     path.write_bytes("\r\n".join(rows).encode("cp1252"))
-    stories, rapport = vh.read_stories(path, gebieden=BUURTEN)
-    assert list(stories.columns) == vh.STORY_COLUMNS
+    stories, rapport = verhalen.read_stories(path, gebieden=BUURTEN)
+    assert list(stories.columns) == verhalen.STORY_COLUMNS
     assert len(stories) == 5  # the row without a story is not used; the empty line is no row
     assert stories.loc[0, "buurtcode"] == "BU03440312"  # name turned into a code
     assert stories.loc[0, "verhaal"] == "Het café is de huiskamer van de buurt."  # é survived
@@ -138,7 +143,7 @@ def test_read_stories_csv_semicolon_windows_encoding(tmp_path):
     assert columns["Naam"] == "kolom weggelaten (mogelijk persoonsgegevens)"
     assert columns["Tijdstempel"] == "kolom niet overgenomen"
     assert "Jan" not in rapport.to_string() and "Piet" not in rapport.to_string()
-    assert "5 rijen overgenomen" in vh.read_stories(path, gebieden=BUURTEN).summary()
+    assert "5 rijen overgenomen" in verhalen.read_stories(path, gebieden=BUURTEN).summary()
 
 
 def test_read_stories_excel_and_bad_files(tmp_path):
@@ -146,24 +151,24 @@ def test_read_stories_excel_and_bad_files(tmp_path):
     pd.DataFrame({"buurtcode": ["BU03440311", "BU03440311"],
                   "verhaal": ["De speeltuin is kapot.", "Fijne buren."],
                   "bron_type": ["wijkschouw", "Interviews"]}).to_excel(path, index=False)
-    stories, rapport = vh.read_stories(path)
+    stories, rapport = verhalen.read_stories(path)
     assert stories["bron_type"].tolist() == ["wijkschouw", "interview"] and rapport.empty
     no_story = tmp_path / "zonder.csv"
     no_story.write_text("buurt,bron\nBU03440311,gesprek\n", encoding="utf-8")
-    with pytest.raises(vh.TableFileError, match="geen kolom 'verhaal'"):
-        vh.read_stories(no_story)
+    with pytest.raises(records.TableFileError, match="geen kolom 'verhaal'"):
+        verhalen.read_stories(no_story)
     empty = tmp_path / "leeg.csv"
     empty.write_text("", encoding="utf-8")
-    with pytest.raises(vh.TableFileError, match="leeg"):
-        vh.read_stories(empty)
+    with pytest.raises(records.TableFileError, match="leeg"):
+        verhalen.read_stories(empty)
     (tmp_path / "verhalen.docx").write_bytes(b"PK")
-    with pytest.raises(vh.TableFileError, match="csv- en .xlsx"):
-        vh.read_stories(tmp_path / "verhalen.docx")
-    with pytest.raises(vh.TableFileError, match="bestaat niet"):
-        vh.read_stories(tmp_path / "weg.csv")
+    with pytest.raises(records.TableFileError, match="csv- en .xlsx"):
+        verhalen.read_stories(tmp_path / "verhalen.docx")
+    with pytest.raises(records.TableFileError, match="bestaat niet"):
+        verhalen.read_stories(tmp_path / "weg.csv")
     header_only = tmp_path / "kop.csv"
     header_only.write_text("verhaal,buurtcode\n", encoding="utf-8")
-    stories, rapport = vh.read_stories(header_only)
+    stories, rapport = verhalen.read_stories(header_only)
     assert stories.empty and rapport["kolom"].tolist() == ["", "bron_type"]
     assert "alleen een kopregel" in rapport["probleem"].iloc[0]  # said, not silent
 
@@ -176,7 +181,7 @@ def test_read_observations_and_assets(tmp_path):
         "BU03440311,speeltuin,Nieuw en druk bezocht.,positief,,bewonersgroep\n",
         encoding="utf-8",
     )
-    obs, rapport = vh.read_observations(obs_path)
+    obs, rapport = wijkschouw.read_observations(obs_path)
     assert obs["soort"].tolist() == ["knelpunt", "kans"]
     assert obs.loc[0, "wie"] == "[weggehaald]" and "Karin" not in rapport.to_string()
     assets_path = tmp_path / "krachten.csv"
@@ -186,7 +191,7 @@ def test_read_observations_and_assets(tmp_path):
         "BU03440311;club;Voetbalclub Blauw-Wit;veel jeugdleden\n",
         encoding="utf-8",
     )
-    assets, rapport = vh.read_assets(assets_path)
+    assets, rapport = krachten.read_assets(assets_path)
     assert assets["naam_of_omschrijving"].tolist() == ["[weggehaald]", "Voetbalclub Blauw-Wit"]
     assert assets["soort"].tolist() == ["mensen", "verenigingen"]
     assert rapport["gevolg"].tolist() == ["aangepast"]
@@ -196,7 +201,7 @@ def test_read_observations_and_assets(tmp_path):
 
 
 def test_suggest_themes_on_known_sentences():
-    suggestions = vh.suggest_themes(stories_from(SENTENCES))
+    suggestions = themas.suggest_themes(stories_from(SENTENCES))
     found = suggestions.groupby("verhaal_nr")["thema"].apply(lambda s: set(s.dropna()))
     assert found[0] == {"wonen"}
     words = suggestions.set_index(["verhaal_nr", "thema"])["woorden"]
@@ -210,23 +215,23 @@ def test_suggest_themes_on_known_sentences():
 
 
 def test_themes_list_is_adaptable():
-    themes = vh.load_themes()
+    themes = themas.load_themes()
     assert {"wonen", "veiligheid", "sociaal", "voorzieningen", "leefomgeving", "jeugd",
             "gezondheid", "werk en inkomen"} <= set(themes["thema"])
     assert all(len(words) >= 5 for words in themes["trefwoorden"])
-    own = vh.suggest_themes(stories_from(["Meer stadsgroen graag", "Een boom"]),
+    own = themas.suggest_themes(stories_from(["Meer stadsgroen graag", "Een boom"]),
                             themes={"groen": ["*groen*", "boom"]})
     assert own["thema"].tolist() == ["groen", "groen"]
 
 
 def test_confirmation_is_required_and_recorded():
-    suggestions = vh.suggest_themes(stories_from(SENTENCES))
+    suggestions = themas.suggest_themes(stories_from(SENTENCES))
     with pytest.raises(InvalidChoiceError, match="confirm_themes"):
-        vh.count_themes(suggestions)
-    untouched = vh.confirm_themes(suggestions, {})
+        themas.count_themes(suggestions)
+    untouched = themas.confirm_themes(suggestions, {})
     with pytest.raises(WijklibError, match="nog geen enkel verhaal bekeken"):
-        vh.count_themes(untouched)
-    coded = vh.confirm_themes(suggestions, {0: ["wonen", "gezondheid"], 1: ["jeugd"], 4: []})
+        themas.count_themes(untouched)
+    coded = themas.confirm_themes(suggestions, {0: ["wonen", "gezondheid"], 1: ["jeugd"], 4: []})
     rows = coded.set_index(["verhaal_nr", "thema"])
     assert rows.loc[(0, "wonen"), "besluit"] == "bevestigd"
     assert rows.loc[(0, "gezondheid"), "besluit"] == "toegevoegd"
@@ -235,40 +240,40 @@ def test_confirmation_is_required_and_recorded():
     assert not rows.loc[(1, "veiligheid"), "bevestigd"]
     assert set(coded.loc[coded["verhaal_nr"] == 2, "besluit"]) == {"nog niet bekeken"}
     assert coded.loc[coded["verhaal_nr"] == 4, "besluit"].tolist() == ["geen thema"]
-    counts = vh.count_themes(coded, by=None).set_index("thema")
+    counts = themas.count_themes(coded, by=None).set_index("thema")
     assert counts.loc["wonen", "aantal"] == 1 and counts.loc["jeugd", "aantal"] == 1
     assert "veiligheid" not in counts.index  # rejected: does not count
     assert counts["verhalen"].unique().tolist() == [3]  # stories 0, 1 and 4 were looked at
-    assert vh.count_themes(coded).attrs["niet_bekeken"] == 2
+    assert themas.count_themes(coded).attrs["niet_bekeken"] == 2
     # a second round keeps the first decisions
-    again = vh.confirm_themes(coded, {2: ["voorzieningen"]})
-    assert vh.count_themes(again, by=None)["verhalen"].iloc[0] == 4
+    again = themas.confirm_themes(coded, {2: ["voorzieningen"]})
+    assert themas.count_themes(again, by=None)["verhalen"].iloc[0] == 4
     assert again.loc[again["verhaal_nr"] == 0, "besluit"].tolist() == ["bevestigd", "toegevoegd"]
     with pytest.raises(InvalidChoiceError, match="Bedoel je 'wonen'"):
-        vh.confirm_themes(suggestions, {0: ["wonnen"]})
+        themas.confirm_themes(suggestions, {0: ["wonnen"]})
     with pytest.raises(InvalidChoiceError, match="verhaal_nr"):
-        vh.confirm_themes(suggestions, {99: ["wonen"]})
+        themas.confirm_themes(suggestions, {99: ["wonen"]})
     with pytest.raises(InvalidChoiceError, match="'alle'"):
-        vh.confirm_themes(suggestions, "ja")
-    everything = vh.confirm_themes(suggestions, "alle")
+        themas.confirm_themes(suggestions, "ja")
+    everything = themas.confirm_themes(suggestions, "alle")
     assert everything.loc[everything["voorgesteld"], "bevestigd"].all()
 
 
 def test_count_themes_per_buurt_and_minimum_group_size(monkeypatch):
     stories = pd.concat([stories_from(SENTENCES[:3], code="BU03440311"),
                          stories_from(SENTENCES[:2], code="BU03440312")], ignore_index=True)
-    coded = vh.confirm_themes(vh.suggest_themes(stories), "alle")
-    counts = vh.count_themes(coded).set_index(["buurtcode", "thema"])
+    coded = themas.confirm_themes(themas.suggest_themes(stories), "alle")
+    counts = themas.count_themes(coded).set_index(["buurtcode", "thema"])
     assert counts.loc[("BU03440311", "wonen"), "aantal"] == 1
     assert counts.loc[("BU03440312", "voorzieningen"), "aantal"] == 0  # a real zero
     assert counts.loc[("BU03440312", "wonen"), "verhalen"] == 2
 
-    hidden = vh.count_themes(coded, min_n=3).set_index(["buurtcode", "thema"])
+    hidden = themas.count_themes(coded, min_n=3).set_index(["buurtcode", "thema"])
     assert hidden.loc["BU03440312", "aantal"].isna().all()
     assert hidden.loc["BU03440312", "verhalen"].isna().all()
     assert hidden.loc["BU03440311", "aantal"].notna().all()
     monkeypatch.setenv("WIJKLIB_MIN_GROEP", "4")
-    assert vh.count_themes(coded, min_n="standaard")["aantal"].isna().all()
+    assert themas.count_themes(coded, min_n="standaard")["aantal"].isna().all()
 
 
 def test_pick_quotes_short_diverse_reproducible():
@@ -278,54 +283,56 @@ def test_pick_quotes_short_diverse_reproducible():
              "Vuilnis op straat.", "De containers zijn vol."]
     stories = stories_from(texts, sources=["gesprek", "gesprek", "interview", "gesprek",
                                            "verhalenavond"])
-    coded = vh.confirm_themes(vh.suggest_themes(stories), "alle")
-    picks = vh.pick_quotes(coded, "leefomgeving", k=3, seed=1)
+    coded = themas.confirm_themes(themas.suggest_themes(stories), "alle")
+    picks = themas.pick_quotes(coded, "leefomgeving", k=3, seed=1)
     assert len(picks) == 3 and long not in picks["verhaal"].tolist()  # short ones first
     assert picks["bron_type"].nunique() == 3  # one of each kind of source
-    assert picks.equals(vh.pick_quotes(coded, "leefomgeving", k=3, seed=1))
+    assert picks.equals(themas.pick_quotes(coded, "leefomgeving", k=3, seed=1))
     assert picks.attrs["beschikbaar"] == 5
-    everything = vh.pick_quotes(coded, "leefomgeving", k=10)
+    everything = themas.pick_quotes(coded, "leefomgeving", k=10)
     assert everything["verhaal"].iloc[-1] == long  # long quotes only when needed, unchanged
-    assert vh.pick_quotes(coded, "leefomgeving", buurtcode="BU03440312").empty
+    assert themas.pick_quotes(coded, "leefomgeving", buurtcode="BU03440312").empty
     twice = pd.concat([stories, stories_from(["Vuilnis op straat."], code="BU03440312")],
                       ignore_index=True)
-    twice = vh.confirm_themes(vh.suggest_themes(twice), "alle")
-    assert vh.pick_quotes(twice, "leefomgeving", k=10)["verhaal"].is_unique
-    assert vh.pick_quotes(coded, "jeugd").empty
+    twice = themas.confirm_themes(themas.suggest_themes(twice), "alle")
+    assert themas.pick_quotes(twice, "leefomgeving", k=10)["verhaal"].is_unique
+    assert themas.pick_quotes(coded, "jeugd").empty
     with pytest.raises(InvalidChoiceError, match="Bedoel je 'leefomgeving'"):
-        vh.pick_quotes(coded, "leefomgeveng")
-    unconfirmed = vh.confirm_themes(vh.suggest_themes(stories), {})
-    assert vh.pick_quotes(unconfirmed, "leefomgeving").empty  # never quote unconfirmed
+        themas.pick_quotes(coded, "leefomgeveng")
+    unconfirmed = themas.confirm_themes(themas.suggest_themes(stories), {})
+    assert themas.pick_quotes(unconfirmed, "leefomgeving").empty  # never quote unconfirmed
 
 
 # --------------------------------------------------------------------------- strengths, HTML
 
 
 def test_assets_overview_counts_per_kind():
-    assets = vh.new_assets()
-    assets = vh.add_asset(assets, "BU03440311", "plekken", "buurthuis")
-    assets = vh.add_asset(assets, "BU03440311", "plekken", "park")
-    assets = vh.add_asset(assets, "BU03440312", "economie", "bakker")
-    table = vh.assets_overview(assets).set_index("buurtcode")
-    assert list(table.columns) == [*vh.ASSET_KINDS, "totaal"]
+    assets = krachten.new_assets()
+    assets = krachten.add_asset(assets, "BU03440311", "plekken", "buurthuis")
+    assets = krachten.add_asset(assets, "BU03440311", "plekken", "park")
+    assets = krachten.add_asset(assets, "BU03440312", "economie", "bakker")
+    table = krachten.assets_overview(assets).set_index("buurtcode")
+    assert list(table.columns) == [*krachten.ASSET_KINDS, "totaal"]
     assert table.loc["BU03440311", "plekken"] == 2 and table.loc["BU03440311", "mensen"] == 0
     assert table["totaal"].tolist() == [2, 1]
-    whole = vh.assets_overview(assets, by=None)
+    whole = krachten.assets_overview(assets, by=None)
     assert whole["totaal"].tolist() == [3]
-    assert vh.assets_overview(vh.new_assets())["totaal"].tolist() == []
+    assert krachten.assets_overview(krachten.new_assets())["totaal"].tolist() == []
 
 
 def test_html_tables_escape_resident_text():
     stories = stories_from([INJECTED, "Veel afval op straat."])
-    coded = vh.confirm_themes(vh.suggest_themes(stories), {0: ["leefomgeving"], 1: "leefomgeving"})
-    page = vh.stories_html(coded, k=5)
+    coded = themas.confirm_themes(themas.suggest_themes(stories),
+                                  {0: ["leefomgeving"], 1: "leefomgeving"})
+    page = themas.stories_html(coded, k=5)
     assert INJECTED not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "img" not in tags(page)
     assert "2 van 2" in page and "Leefomgeving" in page
-    assets = vh.add_asset(vh.new_assets(), "BU03440311", "plekken", INJECTED)
-    page = vh.assets_html(assets)
+    assets = krachten.add_asset(krachten.new_assets(), "BU03440311", "plekken", INJECTED)
+    page = krachten.assets_html(assets)
     assert INJECTED not in page and "img" not in tags(page)
-    empty = vh.stories_html(vh.confirm_themes(vh.suggest_themes(vh.new_stories()), {}))
+    unread = themas.confirm_themes(themas.suggest_themes(verhalen.new_stories()), {})
+    empty = themas.stories_html(unread)
     assert "geen bekeken verhalen" in empty
 
 
@@ -333,29 +340,30 @@ def test_html_tables_escape_resident_text():
 
 
 def test_practice_data_reproducible_labelled_and_balanced():
-    stories = vh.practice_stories(BUURTEN, seed=5)
-    assert stories.equals(vh.practice_stories(BUURTEN, seed=5))
-    assert not stories.equals(vh.practice_stories(BUURTEN, seed=6))
+    stories = practice.practice_stories(BUURTEN, seed=5)
+    assert stories.equals(practice.practice_stories(BUURTEN, seed=5))
+    assert not stories.equals(practice.practice_stories(BUURTEN, seed=6))
     assert stories.attrs["oefendata"] is True and INJECTED not in stories["verhaal"].tolist()
     assert not stories.duplicated(["buurtcode", "verhaal"]).any()
     assert stories["verhaal"].str.contains("Tigrisdreef|Taag|Zamenhof|Welgelegen|de buurt").any()
-    obs = vh.practice_observations(BUURTEN)
-    assets = vh.practice_assets(BUURTEN)
+    obs = practice.practice_observations(BUURTEN)
+    assets = practice.practice_assets(BUURTEN)
     assert {"kans", "knelpunt"} <= set(obs["soort"])  # threats and opportunities
-    assert set(assets["soort"]) == set(vh.ASSET_KINDS)
+    assert set(assets["soort"]) == set(krachten.ASSET_KINDS)
     for table in (obs, assets):
         assert table.attrs["oefendata"] is True
         assert set(table["buurtcode"]) <= set(BUURTEN["code"])
-    coded = vh.confirm_themes(vh.suggest_themes(stories), "alle")
-    assert vh.count_themes(coded, by=None)["aantal"].sum() > 0
+    coded = themas.confirm_themes(themas.suggest_themes(stories), "alle")
+    assert themas.count_themes(coded, by=None)["aantal"].sum() > 0
     many = pd.DataFrame({"code": [f"BU0344{i:04d}" for i in range(40)]})
-    picked = vh.practice_stories(many, focus="BU03440039", max_buurten=5)
+    picked = practice.practice_stories(many, focus="BU03440039", max_buurten=5)
     assert picked["buurtcode"].nunique() == 5 and "BU03440039" in set(picked["buurtcode"])
-    same = vh.practice_assets(many, focus="BU03440039", max_buurten=5)
+    same = practice.practice_assets(many, focus="BU03440039", max_buurten=5)
     assert set(same["buurtcode"]) <= set(picked["buurtcode"])  # the same buurten
-    assert vh.practice_stories(["BU03440311"], include_injection=True).loc[0, "verhaal"] == INJECTED
+    injected = practice.practice_stories(["BU03440311"], include_injection=True)
+    assert injected.loc[0, "verhaal"] == INJECTED
     with pytest.raises(InvalidChoiceError, match="buurten"):
-        vh.practice_stories(["Utrecht"])
+        practice.practice_stories(["Utrecht"])
 
 
 def test_row_numbers_match_excel_with_blank_lines(tmp_path):
@@ -367,7 +375,7 @@ def test_row_numbers_match_excel_with_blank_lines(tmp_path):
             "",
             "Te veel afval.;BU99999999;gesprek"]  # row 7
     path.write_text("\n".join(rows), encoding="utf-8")
-    stories, rapport = vh.read_stories(path, gebieden=BUURTEN)
+    stories, rapport = verhalen.read_stories(path, gebieden=BUURTEN)
     assert len(stories) == 2
     by_row = {(int(r.rij), r.kolom): r for r in rapport.dropna(subset=["rij"]).itertuples()}
     assert by_row[(5, "verhaal")].gevolg == "rij niet overgenomen"
@@ -378,27 +386,49 @@ def test_row_numbers_match_excel_with_blank_lines(tmp_path):
                                  "Woningcorporatie Mitros", "Politie Utrecht",
                                  "Stichting Al Amal", "Bewoners Tigrisdreef"])
 def test_organisations_are_allowed_in_wie(wie):
-    table = vh.add_observation(vh.new_observations(), "BU03440311", "fietspad",
+    table = wijkschouw.add_observation(wijkschouw.new_observations(), "BU03440311", "fietspad",
                                "Drie lantaarns doen het niet.", "knelpunt", "melden", wie)
     assert table["wie"].tolist() == [wie]
 
 
 def test_a_person_in_wie_is_still_refused():
-    with pytest.raises(vh.PersonalDataError):
-        vh.add_observation(vh.new_observations(), "BU03440311", "fietspad",
+    with pytest.raises(records.PersonalDataError):
+        wijkschouw.add_observation(wijkschouw.new_observations(), "BU03440311", "fietspad",
                            "Drie lantaarns doen het niet.", "knelpunt", "melden", "Jan de Vries")
 
 
 def test_broken_excel_messages_are_dutch(tmp_path):
     path = tmp_path / "verhalen.xlsx"
     pd.DataFrame({"verhaal": ["Fijne buren."]}).to_excel(path, index=False)
-    with pytest.raises(vh.TableFileError) as info:
-        vh.read_stories(path, sheet="Blad9")
+    with pytest.raises(records.TableFileError) as info:
+        verhalen.read_stories(path, sheet="Blad9")
     message = str(info.value)
     assert "Blad9" in message and "Sheet1" in message and "Worksheet" not in message
     broken = tmp_path / "kapot.xlsx"
     broken.write_bytes(b"PK\x03\x04not really a zip")
-    with pytest.raises(vh.TableFileError) as info:
-        vh.read_stories(broken)
+    with pytest.raises(records.TableFileError) as info:
+        verhalen.read_stories(broken)
     before, _, _ = str(info.value).partition("(technische melding: ")
     assert "beschadigd" in before and "zip" not in before.lower()
+
+
+@pytest.mark.parametrize("text", ["{{ 7 * 7 }} euro", "50{% korting", "{# :-) #} fijn", "{{ }}"])
+def test_html_tables_show_template_syntax_literally(text):
+    stories = stories_from([f"Veel afval op straat. {text}"])
+    coded = themas.confirm_themes(themas.suggest_themes(stories), {0: ["leefomgeving"]})
+    page = themas.stories_html(coded, title=text)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert shown.count(text) == 2 and "49" not in shown
+    assets = krachten.add_asset(krachten.new_assets(), "BU03440311", "plekken", f"park {text}")
+    shown = html.unescape(re.sub(r"<[^>]+>", "", krachten.assets_html(assets, title=text)))
+    assert shown.count(text) == 2 and "49" not in shown
+
+
+def test_the_small_tables_come_from_a_template_a_trainer_can_change(tmp_path, monkeypatch):
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    (own / "tabel.html.j2").write_text("<p class='eigen'>{{ titel }}: {{ rijen | length }}</p>",
+                                       encoding="utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
+    assets = krachten.add_asset(krachten.new_assets(), "BU03440311", "plekken", "park")
+    assert krachten.assets_html(assets) == "<p class='eigen'>Krachten van de buurt: 5</p>"

@@ -154,7 +154,7 @@ def check_theme_decisions(
     has a decision, that each theme exists, and it says what was changed against the
     suggestions.
     """
-    from wijklib.vertellen.verhalen import load_themes
+    from wijklib.vertellen.themas import load_themes
 
     if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
@@ -280,12 +280,12 @@ def check_asset_added(
     ``buurtcodes``: the buurten of the area; the new strength should be in one of them.
     """
     from wijklib.guarantees.privacy import find_personal
-    from wijklib.vertellen.verhalen import ASSET_KINDS
+    from wijklib.vertellen.krachten import ASSET_KINDS
 
     if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     if not isinstance(answer, pd.DataFrame) or "naam_of_omschrijving" not in answer.columns:
-        return feedback(False, "Gebruik verhalen.add_asset(krachten, ...): dat geeft de hele "
+        return feedback(False, "Gebruik krachten.add_asset(krachten_tabel, ...): dat geeft de hele "
                                "tabel terug, met jouw kracht erbij.")
     if len(answer) == len(before):
         return feedback(False, "De tabel is even lang als eerst: er is niets toegevoegd.")

@@ -46,7 +46,7 @@ class ResultsFileError(WijklibError, ValueError):
 
 def _no_observations() -> pd.DataFrame:
     """An empty wijkschouw table with its columns (it can be saved and loaded back)."""
-    from wijklib.vertellen.verhalen import new_observations
+    from wijklib.vertellen.wijkschouw import new_observations
 
     return new_observations()
 
@@ -133,12 +133,12 @@ class Vertellen:
     kaartnotities : geopandas.GeoDataFrame
         Map notes with ``categorie``, ``tekst`` and (after assigning) ``buurtcode``.
     verhalen : pandas.DataFrame
-        Stories with confirmed themes (:func:`wijklib.vertellen.verhalen.confirm_themes`).
+        Stories with confirmed themes (:func:`wijklib.vertellen.themas.confirm_themes`).
     krachten : pandas.DataFrame
         The asset inventory.
     wijkschouw : pandas.DataFrame
         Observations of the neighbourhood walk (default: an empty table with the columns
-        of :func:`wijklib.vertellen.verhalen.new_observations`).
+        of :func:`wijklib.vertellen.wijkschouw.new_observations`).
     oefendata : bool
         True when (part of) it is the fictional practice set.
     extra : dict
@@ -277,14 +277,14 @@ def practice_vertellen(
     focus : str, optional
         A buurt or wijk code to concentrate the map notes and stories on.
     """
-    from wijklib.vertellen import kaartnotities, practice, verhalen
+    from wijklib.vertellen import kaartnotities, practice, themas
 
     antwoorden = practice.practice_responses(buurten, seed=seed)
     notes = kaartnotities.assign_buurt(
         kaartnotities.practice_notes(gebieden, seed=seed, focus=focus), gebieden
     )
-    stories = verhalen.practice_stories(gebieden, seed=seed, focus=focus)
-    coded = verhalen.confirm_themes(verhalen.suggest_themes(stories), "alle")
+    stories = practice.practice_stories(gebieden, seed=seed, focus=focus)
+    coded = themas.confirm_themes(themas.suggest_themes(stories), "alle")
     gemeente = str(buurten["gemeentenaam"].iloc[0]) if "gemeentenaam" in buurten and \
         len(buurten) else ""
     return Vertellen(
@@ -292,8 +292,8 @@ def practice_vertellen(
         antwoorden=antwoorden,
         kaartnotities=notes,
         verhalen=coded,
-        krachten=verhalen.practice_assets(gebieden, seed=seed, focus=focus),
-        wijkschouw=verhalen.practice_observations(gebieden, seed=seed, focus=focus),
+        krachten=practice.practice_assets(gebieden, seed=seed, focus=focus),
+        wijkschouw=practice.practice_observations(gebieden, seed=seed, focus=focus),
         oefendata=True,
         extra={"seed": seed, "afwijkingen": antwoorden.attrs.get("afwijkingen", [])},
     )

@@ -10,8 +10,16 @@ scores
     Scale scores per buurt with their uncertainty.
 kaartnotities
     Participatory maps: points and areas residents put on a map.
+records
+    What stories, wijkschouw and krachten share: checking typed entries, reading files.
 verhalen
-    Wijkschouw, stories, theme coding (``themas.csv``) and the buurt's strengths.
+    Stories and quotes.
+wijkschouw
+    Observations of a wijkschouw: kansen and knelpunten.
+krachten
+    The buurt's strengths ("krachten van de buurt").
+themas
+    Theme coding of stories (``themas.csv``): suggestions, a person's decision, counts.
 practice
     Fictional practice data, always labelled as such.
 samenvatting

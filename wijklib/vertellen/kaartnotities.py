@@ -367,7 +367,7 @@ def _check_geometry(lat: Any, lon: Any, geometry: Any) -> shapely.Geometry:
 
 def _check_text(tekst: Any) -> str:
     from wijklib.guarantees.privacy import find_personal
-    from wijklib.vertellen.verhalen import PersonalDataError
+    from wijklib.vertellen.records import PersonalDataError
 
     if tekst is None or (isinstance(tekst, float) and np.isnan(tekst)):
         raise InvalidChoiceError("Schrijf een korte tekst bij de notitie.")
@@ -499,7 +499,7 @@ def add_note(
 
 def _check_source_text(text: str) -> None:
     from wijklib.guarantees.privacy import find_personal
-    from wijklib.vertellen.verhalen import PersonalDataError
+    from wijklib.vertellen.records import PersonalDataError
 
     hints = find_personal(text)
     if hints:

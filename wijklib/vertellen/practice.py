@@ -18,6 +18,11 @@ with ``OEFEN-`` and ``frame.attrs["oefendata"]`` is True.
 
 :func:`practice_export` writes such data as an export of KoBoToolbox, MS Forms, Google
 Forms or LimeSurvey, so that :func:`wijklib.vertellen.responses.read_responses` can be practised.
+
+:func:`practice_stories`, :func:`practice_observations` and :func:`practice_assets` make
+fictional stories, wijkschouw observations and strengths for real buurten, in the tables
+of :mod:`wijklib.vertellen.verhalen`, :mod:`wijklib.vertellen.wijkschouw` and
+:mod:`wijklib.vertellen.krachten`.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,7 +41,10 @@ import pandas as pd
 
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees.writing import atomic_write, atomic_write_bytes
+from wijklib.vertellen.krachten import ASSET_COLUMNS
 from wijklib.vertellen.survey import Question, Questionnaire, buurt_choices, squash, vragenlijst
+from wijklib.vertellen.verhalen import STORY_COLUMNS
+from wijklib.vertellen.wijkschouw import OBSERVATION_COLUMNS
 
 #: Prefix of practice respondent ids.
 PREFIX = "OEFEN-"
@@ -471,3 +480,263 @@ def practice_export(
     except UnicodeEncodeError:
         payload = text.encode("utf-8-sig")
     return atomic_write_bytes(path, payload)
+
+
+# ---------------------------------------------------------------------------------------
+# Stories, wijkschouw and strengths
+# ---------------------------------------------------------------------------------------
+
+_PRACTICE_STORIES: tuple[tuple[str, str], ...] = (
+    # (tone, text): "+" opportunity or strength, "-" problem or threat, "0" mixed
+    ("+", "Ik woon hier al dertig jaar. De mensen kennen elkaar nog, dat vind je niet overal."),
+    ("+", "Toen mijn man ziek was, kwam de buurvrouw elke dag langs met soep."),
+    ("+", "Het buurthuis is de huiskamer van {buurt}. Daar hoor je alles."),
+    ("+", "Op zaterdag is de markt: dan zie je iedereen en maak je een praatje."),
+    ("+", "Wij hebben samen met de buren een moestuin aangelegd, nu eten we er allemaal van."),
+    ("+", "De jongeren organiseren zelf een voetbaltoernooi. Dat moet je steunen."),
+    ("+", "Er zijn veel mensen die vrijwilligerswerk doen, alleen weet niemand dat."),
+    ("+", "Het park is mooi geworden sinds de nieuwe bomen er staan."),
+    ("+", "Ik voel me hier veilig, ook 's avonds. Vroeger was dat anders."),
+    ("+", "De school doet veel voor de ouders, er is zelfs een taalcafé."),
+    ("+", "In het leegstaande winkelpand zou een buurtkamer kunnen. Ruimte genoeg."),
+    ("-", "Mijn woning is vochtig en er zit schimmel in de badkamer. De corporatie komt niet."),
+    ("-", "De huur gaat elk jaar omhoog, maar er wordt niets aan onderhoud gedaan."),
+    ("-", "Er wordt hard gereden in onze straat, ik ben bang voor de kinderen."),
+    ("-", "Bij de flat wordt gedeald, iedereen weet het, maar er gebeurt niets."),
+    ("-", "Naast de containers ligt altijd afval. Het maakt de buurt vies."),
+    ("-", "Ik ken mijn buren niet meer. Iedereen gaat zijn eigen gang."),
+    ("-", "Sinds de bushalte weg is, kom ik moeilijk bij de huisarts."),
+    ("-", "Voor jongeren is er niets te doen, dus hangen ze rond bij de winkels."),
+    ("-", "Veel gezinnen hier hebben schulden. De energierekening is niet te betalen."),
+    ("-", "We hebben het zo vaak gezegd op de bewonersavond. De gemeente luistert niet."),
+    ("-", "De speeltuin is al een jaar kapot. Waar moeten de kinderen spelen?"),
+    ("-", "Ouderen in de flat zijn eenzaam. Sommigen zie je nooit buiten."),
+    ("-", "Het fietspad langs het water is donker, 's avonds ga ik liever om."),
+    ("0", "De huur van de zaal in het buurthuis is te hoog voor onze club."),
+    ("0", "Er komt nieuwbouw. Fijn voor de buurt, maar kunnen wij hier blijven wonen?"),
+    ("0", "De wijkagent is aardig, maar we zien hem bijna nooit."),
+    ("0", "Er is genoeg groen, maar niemand voelt zich verantwoordelijk voor het onderhoud."),
+    ("0", "De supermarkt is dichtbij, maar de kleine winkels verdwijnen."),
+    ("0", "Ik werk in de zorg en zie veel stress bij gezinnen in {buurt}."),
+)
+_STORY_SOURCES = ("gesprek", "verhalenavond", "interview", "wijkschouw")
+
+_PRACTICE_OBSERVATIONS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("speeltuin bij de school", "Hek kapot en glas in de zandbak.", "knelpunt",
+     "Melden bij de gemeente en samen met de school een opruimochtend plannen.", "gemeente"),
+    ("grasveld achter de flats", "Groot grasveld dat bijna niet gebruikt wordt.", "kans",
+     "Bewoners vragen of ze er een moestuin of speelplek willen.", "bewonersgroep"),
+    ("fietspad langs het water", "Drie lantaarns doen het niet.", "knelpunt",
+     "Melden; over twee weken kijken of het gemaakt is.", "gemeente"),
+    ("winkelstrip", "Twee panden staan leeg, de rest loopt goed.", "kans",
+     "Met de eigenaar praten over tijdelijk gebruik als buurtkamer.", "opbouwwerk"),
+    ("containers bij de portiekflats", "Afval naast de containers, vooral grofvuil.",
+     "knelpunt", "Afvalcoach inzetten en een grofvuildag organiseren.", "woningcorporatie"),
+    ("buurthuis", "Veel activiteiten, maar vooral voor ouderen.", "neutraal",
+     "Jongeren vragen wat zij er zouden willen doen.", "jongerenwerk"),
+    ("kruising bij de basisschool", "Auto's rijden hard, geen zebrapad.", "knelpunt",
+     "Verkeersbeleving meten met ouders; voorstel voor een zebrapad.", "gemeente"),
+    ("plein bij de moskee", "Veel mensen ontmoeten elkaar hier na het vrijdaggebed.", "kans",
+     "Bankjes en schaduw voorstellen.", "bewonersgroep"),
+    ("portiek", "Schoon en netjes, bewoners houden het zelf bij.", "kans",
+     "Laten zien als voorbeeld voor andere portieken.", "woningcorporatie"),
+    ("tunnel onder het spoor", "Donker en vol graffiti.", "knelpunt",
+     "Kunstproject met jongeren en betere verlichting voorstellen.", "gemeente"),
+)
+
+_PRACTICE_ASSETS: tuple[tuple[str, str, str], ...] = (
+    ("mensen", "buurvrouw die Arabisch en Nederlands spreekt en vaak helpt met brieven",
+     "tolkt voor buren"),
+    ("mensen", "gepensioneerde timmerman die graag klust", "repareert speeltoestellen"),
+    ("mensen", "groep moeders die samen koken op woensdag", "bereikt nieuwe gezinnen"),
+    ("mensen", "jongeren die een voetbaltoernooi organiseren", "brengen de buurt samen"),
+    ("verenigingen", "Buurtvereniging De Linde (verzonnen)", "organiseert het buurtfeest"),
+    ("verenigingen", "Voetbalclub Blauw-Wit (verzonnen)", "veel jeugdleden"),
+    ("verenigingen", "Moestuinclub achter de flat", "twintig vaste tuinders"),
+    ("plekken", "buurthuis", "open vijf dagen per week"),
+    ("plekken", "speeltuin bij de school", "ontmoetingsplek voor ouders"),
+    ("plekken", "park met vijver", "veel gebruikt in de zomer"),
+    ("plekken", "bibliotheek", "taalcafé en hulp bij formulieren"),
+    ("organisaties", "basisschool", "wil het schoolplein openstellen"),
+    ("organisaties", "huisartsenpraktijk", "kent veel gezinnen"),
+    ("organisaties", "moskee", "actief met voedselhulp"),
+    ("organisaties", "welzijnsorganisatie", "opbouwwerker in de wijk"),
+    ("economie", "bakker op de hoek", "prikbord voor buurtberichten"),
+    ("economie", "weekmarkt", "goedkope boodschappen en ontmoeting"),
+    ("economie", "fietsenmaker", "leerwerkplek voor jongeren"),
+)
+
+
+def _buurten(gebieden_or_buurten: Any) -> pd.DataFrame:
+    """Accept a gebieden/kerncijfers table, a list of codes or a Series; return code, naam."""
+    if isinstance(gebieden_or_buurten, pd.DataFrame):
+        if "code" not in gebieden_or_buurten.columns:
+            raise InvalidChoiceError(
+                "Geef de buurten als tabel met een kolom 'code' (wijklib.gebieden(...)) of "
+                "als lijst met buurtcodes."
+            )
+        frame = gebieden_or_buurten
+        if "water" in frame.columns:
+            frame = frame[~frame["water"].fillna(False).astype(bool)]
+        codes = frame["code"].astype("str")
+        names = frame["naam"].astype("str") if "naam" in frame.columns else codes * 0 + ""
+        out = pd.DataFrame({"code": codes.to_numpy(), "naam": names.to_numpy()})
+    elif isinstance(gebieden_or_buurten, (list, tuple, pd.Series, pd.Index, np.ndarray)):
+        codes = [str(c) for c in gebieden_or_buurten]
+        out = pd.DataFrame({"code": codes, "naam": [""] * len(codes)})
+    else:
+        raise InvalidChoiceError(
+            "Geef de buurten als tabel (wijklib.gebieden(...)) of als lijst met buurtcodes."
+        )
+    out = out[out["code"].str.match(r"^BU\d{8}$")].drop_duplicates("code")
+    out = out.sort_values("code", ignore_index=True)
+    if out.empty:
+        raise InvalidChoiceError("Er staan geen buurten (codes BU…) in wat je meegaf.")
+    return out
+
+
+def _pick_buurten(buurten: pd.DataFrame, max_buurten: int, focus: Any,
+                  seed: int) -> pd.DataFrame:
+    """The same reproducible choice of buurten for stories, observations and assets."""
+    rng = np.random.default_rng(seed)
+    focus_codes = [] if focus is None else ([focus] if isinstance(focus, str) else list(focus))
+    keep = buurten[buurten["code"].isin(focus_codes)]
+    rest = buurten[~buurten["code"].isin(focus_codes)]
+    room = max(0, max_buurten - len(keep))
+    if len(rest) > room:
+        rest = rest.iloc[np.sort(rng.choice(len(rest), size=room, replace=False))]
+    return pd.concat([keep, rest]).sort_values("code", ignore_index=True)
+
+
+def _fill(text: str, name: str) -> str:
+    return text.replace("{buurt}", name or "de buurt")
+
+
+def practice_stories(
+    gebieden_or_buurten: Any,
+    seed: int = 2026,
+    *,
+    per_buurt: int = 6,
+    max_buurten: int = 8,
+    focus: str | Sequence[str] | None = None,
+    include_injection: bool = False,
+) -> pd.DataFrame:
+    """Fictional stories and quotes for real buurten (practice data, clearly labelled).
+
+    The texts span worries and strengths; each buurt gets its own balance. The same
+    input and ``seed`` always give the same table.
+
+    Parameters
+    ----------
+    gebieden_or_buurten : DataFrame or list of str
+        :func:`wijklib.gebieden` (or kerncijfers) of a gemeente, or buurtcodes.
+    seed : int, default 2026
+    per_buurt : int, default 6
+        Stories per buurt (on average).
+    max_buurten : int, default 8
+        When more buurten are given, a reproducible choice of this many (plus ``focus``).
+    focus : str or list, optional
+        Buurtcodes that are always included.
+    include_injection : bool, default False
+        Make the first story ``<img src=x onerror=alert(1)>`` (for tests of escaping).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`STORY_COLUMNS`, ``attrs["oefendata"] = True``.
+    """
+    rng = np.random.default_rng(seed)
+    buurten = _pick_buurten(_buurten(gebieden_or_buurten), max_buurten, focus, seed)
+    positive = [t for tone, t in _PRACTICE_STORIES if tone == "+"]
+    negative = [t for tone, t in _PRACTICE_STORIES if tone == "-"]
+    mixed = [t for tone, t in _PRACTICE_STORIES if tone == "0"]
+    rows = []
+    for code, name in zip(buurten["code"], buurten["naam"], strict=True):
+        share = rng.beta(2, 2)
+        n = max(1, int(rng.poisson(per_buurt)))
+        used: set[str] = set()
+        for _ in range(n):
+            for _attempt in range(10):  # no identical story twice in one buurt
+                r = rng.random()
+                pool = mixed if r < 0.2 else (positive if r < 0.2 + 0.8 * share else negative)
+                text = _fill(pool[int(rng.integers(len(pool)))], name)
+                if text not in used:
+                    break
+            if text in used:
+                continue
+            used.add(text)
+            source = _STORY_SOURCES[int(rng.integers(len(_STORY_SOURCES)))]
+            rows.append({"buurtcode": code, "verhaal": text, "bron_type": source})
+    if include_injection and rows:
+        from wijklib.vertellen.kaartnotities import INJECTION
+
+        rows[0]["verhaal"] = INJECTION
+    out = pd.DataFrame(rows, columns=STORY_COLUMNS).astype("str")
+    out.attrs = {"oefendata": True, "bron": "Verzonnen oefendata van wijklib (niet echt).",
+                 "seed": seed}
+    return out
+
+
+def practice_observations(
+    gebieden_or_buurten: Any,
+    seed: int = 2026,
+    *,
+    per_buurt: int = 4,
+    max_buurten: int = 8,
+    focus: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Fictional wijkschouw observations (kansen and knelpunten) for real buurten.
+
+    Parameters and reproducibility as in :func:`practice_stories`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`OBSERVATION_COLUMNS`, ``attrs["oefendata"] = True``.
+    """
+    rng = np.random.default_rng(seed + 1)
+    buurten = _pick_buurten(_buurten(gebieden_or_buurten), max_buurten, focus, seed)
+    rows = []
+    for code in buurten["code"]:
+        n = min(len(_PRACTICE_OBSERVATIONS), max(1, int(rng.poisson(per_buurt))))
+        for j in rng.choice(len(_PRACTICE_OBSERVATIONS), size=n, replace=False):
+            plek, waarneming, soort, actie, wie = _PRACTICE_OBSERVATIONS[int(j)]
+            rows.append({"buurtcode": code, "plek": plek, "waarneming": waarneming,
+                         "soort": soort, "actie": actie, "wie": wie})
+    out = pd.DataFrame(rows, columns=OBSERVATION_COLUMNS).astype("str")
+    out.attrs = {"oefendata": True, "bron": "Verzonnen oefendata van wijklib (niet echt).",
+                 "seed": seed}
+    return out
+
+
+def practice_assets(
+    gebieden_or_buurten: Any,
+    seed: int = 2026,
+    *,
+    per_buurt: int = 6,
+    max_buurten: int = 8,
+    focus: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A fictional inventory of strengths ("krachten van de buurt") for real buurten.
+
+    People are described by what they do, never by name; club names are made up and
+    marked "(verzonnen)". Parameters as in :func:`practice_stories`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ASSET_COLUMNS`, ``attrs["oefendata"] = True``.
+    """
+    rng = np.random.default_rng(seed + 2)
+    buurten = _pick_buurten(_buurten(gebieden_or_buurten), max_buurten, focus, seed)
+    rows = []
+    for code in buurten["code"]:
+        n = min(len(_PRACTICE_ASSETS), max(1, int(rng.poisson(per_buurt))))
+        for j in rng.choice(len(_PRACTICE_ASSETS), size=n, replace=False):
+            soort, naam, kort = _PRACTICE_ASSETS[int(j)]
+            rows.append({"buurtcode": code, "soort": soort, "naam_of_omschrijving": naam,
+                         "kort": kort})
+    out = pd.DataFrame(rows, columns=ASSET_COLUMNS).astype("str")
+    out.attrs = {"oefendata": True, "bron": "Verzonnen oefendata van wijklib (niet echt).",
+                 "seed": seed}
+    return out

@@ -644,7 +644,7 @@ def _chances_section(notes: pd.DataFrame | None, schouw: pd.DataFrame | None) ->
 
 def _themes_section(stories: pd.DataFrame | None, codes: list[str], one: bool,
                     max_themes: int, quotes: int, seed: int, elsewhere: bool = False) -> str:
-    from wijklib.vertellen.verhalen import count_themes, load_themes, pick_quotes
+    from wijklib.vertellen.themas import count_themes, load_themes, pick_quotes
 
     head = '<section id="themas"><h2>Wat vertellen bewoners? Thema\'s en citaten</h2>'
     if (stories is None or stories.empty) and elsewhere:
@@ -682,7 +682,7 @@ def _themes_section(stories: pd.DataFrame | None, codes: list[str], one: bool,
 
 
 def _assets_section(assets: pd.DataFrame | None) -> str:
-    from wijklib.vertellen.verhalen import ASSET_KINDS
+    from wijklib.vertellen.krachten import ASSET_KINDS
 
     head = ('<section id="krachten"><h2>Krachten van de buurt</h2>'
             "<p>Mensen, verenigingen, plekken, organisaties en de lokale economie waar de "
@@ -771,7 +771,7 @@ def summary_html(
     result : wijklib.notebook.resultaten.Vertellen
         What residents said: ``antwoorden`` (survey), ``kaartnotities`` (with
         ``buurtcode``, see :func:`wijklib.vertellen.kaartnotities.assign_buurt`), ``verhalen``
-        (coded with :func:`wijklib.vertellen.verhalen.confirm_themes`), ``krachten``,
+        (coded with :func:`wijklib.vertellen.themas.confirm_themes`), ``krachten``,
         ``wijkschouw``.
         Practice parts are labelled: from ``result.extra["oefendata_delen"]`` (a dict part
         -> bool), else the tables' ``attrs["oefendata"]``, else ``result.oefendata``.
