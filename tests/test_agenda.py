@@ -169,13 +169,14 @@ def test_validate_names_the_missing_pieces():
                              onderbouwing=[ag.Onderbouwing("verhaal", "Leeg", "avond", 2025)]))
     problems = ag.validate(agenda)
     text = "\n".join(problems)
-    assert "Ambitie 3 (wonen: 'Zonder bewijs'): er staat geen onderbouwing bij" in text
-    assert "Ambitie 4 (wonen: 'Zonder jaar'): het jaar van de nulmeting (basisjaar)" in text
-    assert "Ambitie 5 (wonen: 'Zonder evaluatie'): er is geen evaluatiemoment" in text
-    assert "Ambitie 6 (wonen: 'Doel te vroeg'): het doeljaar (2020) moet na" in text
-    assert "Ambitie 7 (wonen: 'Actie zonder wie'), actie 1: vul in wie het doet" in text
-    assert "Ambitie 8 (wonen: 'Cijfer zonder jaar'), onderbouwing 1: het jaar" in text
-    assert "Tip: Ambitie 9 (wonen: 'Alleen verhalen') steunt alleen op verhalen" in text
+    # numbered as in the export: the ambitions follow the vote (wonen 6 dots, sociaal 4)
+    assert "Ambitie 2 (wonen: 'Zonder bewijs'): er staat geen onderbouwing bij" in text
+    assert "Ambitie 3 (wonen: 'Zonder jaar'): het jaar van de nulmeting (basisjaar)" in text
+    assert "Ambitie 4 (wonen: 'Zonder evaluatie'): er is geen evaluatiemoment" in text
+    assert "Ambitie 5 (wonen: 'Doel te vroeg'): het doeljaar (2020) moet na" in text
+    assert "Ambitie 6 (wonen: 'Actie zonder wie'), actie 1: vul in wie het doet" in text
+    assert "Ambitie 7 (wonen: 'Cijfer zonder jaar'), onderbouwing 1: het jaar" in text
+    assert "Tip: Ambitie 8 (wonen: 'Alleen verhalen') steunt alleen op verhalen" in text
 
 
 def test_validate_empty_agenda():
@@ -447,3 +448,54 @@ def test_new_agenda_stores_codes_and_shows_names():
     old = ag.from_dict({k: v for k, v in ag.to_dict(agenda).items() if k != "buurtnamen"}
                        | {"buurten": ["Taagdreef"]})
     assert old.buurten == ["Taagdreef"] and old.buurt_labels() == ["Taagdreef"]
+
+
+# ------------------------------------------------------- an agenda of decisions only
+
+
+def test_an_example_ambition_is_refused_with_a_dutch_reason():
+    agenda = complete_agenda()
+    example = complete_item(ambitie="Voorbeeld: meer groen", voorbeeld=True)
+    with pytest.raises(ag.ExampleError, match="is een voorbeeld.*voorbeeld=False"):
+        agenda.add(example)
+    assert example not in agenda.items
+    # made one's own, it goes in
+    agenda.add(complete_item(ambitie="Meer groen aan de Kerkstraat"))
+    assert agenda.items[-1].ambitie == "Meer groen aan de Kerkstraat"
+
+
+def test_decided_items_follow_the_vote_and_skip_examples():
+    agenda = complete_agenda()  # wonen first, then sociaal
+    agenda.items.append(complete_item(thema="sociaal", ambitie="Voorbeeld", voorbeeld=True))
+    assert [i.thema for i in ag.decided_items(agenda)] == ["wonen", "sociaal"]
+    agenda.priorities = ag.dot_vote({"sociaal": 7, "wonen": 1})
+    decided = ag.decided_items(agenda)
+    assert [i.thema for i in decided] == ["sociaal", "wonen"]
+    assert all(not i.voorbeeld for i in decided)
+    # validate numbers the ambitions in the same order and names the example
+    agenda.items[1].evaluatie = ""
+    text = "\n".join(ag.validate(agenda))
+    assert "is een voorbeeld" in text
+    assert "Ambitie 1 (sociaal: 'Meer ontmoeting'): er is geen evaluatiemoment" in text
+
+
+def test_validate_names_a_top_theme_without_ambition_and_an_unvoted_theme():
+    agenda = complete_agenda()
+    agenda.priorities = ag.dot_vote({"groen": 5, "wonen": 3, "sociaal": 0})
+    text = "\n".join(ag.validate(agenda))
+    assert "Het thema 'groen' (5 stippen, plaats 1) heeft nog geen ambitie" in text
+    assert "hoort bij 'sociaal', maar dat thema kreeg geen stippen" in text
+    assert "'wonen' (3 stippen" not in text
+
+
+def test_the_example_flag_survives_saving_and_is_checked(tmp_path):
+    agenda = complete_agenda()
+    agenda.items.append(complete_item(ambitie="Voorbeeld", voorbeeld=True))
+    path = ag.save_state(agenda, tmp_path / "agenda.json")
+    back = ag.load_state(path)
+    assert [i.voorbeeld for i in back.items] == [False, False, True]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["agenda"]["items"][0]["voorbeeld"] = "ja"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(WijklibError, match="voorbeeld"):
+        ag.load_state(path)

@@ -104,6 +104,18 @@ class StateConflictError(AgendaError):
     """The state file was changed by someone else since this agenda was loaded or saved."""
 
 
+class ExampleError(AgendaError, ValueError):
+    """An example ambition was put in an agenda; only what the group decided goes in."""
+
+
+def example_message(item: Ambitie) -> str:
+    """The Dutch explanation why an example ambition stays out of the agenda."""
+    return (f"De ambitie '{' '.join(str(item.ambitie).split())[:60]}' ({item.thema}) is een "
+            "voorbeeld. Die komt niet in je agenda en niet in de export: niemand heeft haar "
+            "besloten. Wil je haar gebruiken? Maak haar jullie eigen (pas de tekst, het doel "
+            "en de acties aan) en zet voorbeeld=False.")
+
+
 class MigrationWarning(UserWarning):
     """An older state file was converted to the current version."""
 
@@ -205,6 +217,9 @@ class Ambitie:
         The figures and stories it rests on.
     id : str
         Stable identifier (made automatically).
+    voorbeeld : bool
+        True for an example shown in the notebook: it is never put in an agenda or in an
+        export, because nobody decided it. Make it your own and set it to False to use it.
     """
 
     thema: str
@@ -222,6 +237,7 @@ class Ambitie:
     evaluatie: str = ""
     onderbouwing: list[Onderbouwing] = field(default_factory=list)
     id: str = field(default_factory=_new_id)
+    voorbeeld: bool = False
 
 
 #: The brief's name for an agenda item.
@@ -340,9 +356,18 @@ class Agenda:
         return out
 
     def add(self, item: Ambitie) -> Ambitie:
-        """Add an ambition and return it."""
+        """Add an ambition and return it.
+
+        Raises
+        ------
+        ExampleError
+            When the ambition is an example (``voorbeeld=True``): an agenda holds only
+            what the group decided.
+        """
         if not isinstance(item, Ambitie):
             raise InvalidChoiceError("Voeg een Ambitie(...) toe aan de agenda.")
+        if item.voorbeeld:
+            raise ExampleError(example_message(item))
         self.items.append(item)
         return item
 
@@ -846,15 +871,37 @@ def _direction_tip(item: Ambitie, name: str) -> str | None:
             f"({format_number(base)}). Kies een doel dat beter is dan nu.")
 
 
+def decided_items(agenda: Agenda) -> list[Ambitie]:
+    """The ambitions the group decided, in the order of the vote.
+
+    Examples (``voorbeeld=True``) are left out. Ambitions follow the rank of their theme
+    in :attr:`Agenda.priorities` (ties and themes without a rank keep the order in which
+    they were added, after the ranked ones), so re-voting reorders the whole export.
+
+    Returns
+    -------
+    list of Ambitie
+    """
+    if not isinstance(agenda, Agenda):
+        raise InvalidChoiceError("Geef een Agenda(...) mee.")
+    rank = {p.thema: p.rang for p in agenda.priorities}
+    items = [item for item in agenda.items if not item.voorbeeld]
+    last = max(rank.values(), default=0) + 1
+    return sorted(items, key=lambda item: rank.get(item.thema, last))
+
+
 def validate(agenda: Agenda) -> list[str]:
     """What is still missing in the agenda, in Dutch (empty list = complete).
 
     Checks: gemeente, buurt, priorities and at least one ambition; per ambition the
     ambition text, a measurable indicator, a baseline value *and* year, a target and target
     year, actions with who and when, partners, a link to policy, a review moment and
-    evidence (with source, and a year for figures). Lines that start with "Tip:" are
-    advice, not gaps: e.g. a target that is not better than the baseline in the
-    indicator's direction (see :func:`direction`).
+    evidence (with source, and a year for figures); that each of the three themes with
+    the most dots has an ambition. Ambitions are numbered as in the export
+    (:func:`decided_items`); examples are named as left out. Lines that start with
+    "Tip:" are advice, not gaps: e.g. a target that is not better than the baseline in the
+    indicator's direction (see :func:`direction`), or an ambition for a theme that got no
+    dots.
 
     Returns
     -------
@@ -872,10 +919,21 @@ def validate(agenda: Agenda) -> list[str]:
             "Er zijn nog geen prioriteiten. Verdeel de stippen (dot_vote) of geef gewichten "
             "(weigh)."
         )
-    if not agenda.items:
+    items = decided_items(agenda)
+    for item in agenda.items:
+        if item.voorbeeld:
+            problems.append(example_message(item))
+    if not items:
         problems.append("Er staat nog geen ambitie in de agenda. Voeg er minstens één toe.")
-    priority_themes = {p.thema for p in agenda.priorities}
-    for number, item in enumerate(agenda.items, start=1):
+    with_items = {item.thema for item in items}
+    for p in agenda.priorities:
+        voted = p.stemmen is None or p.stemmen > 0
+        if p.rang <= 3 and voted and p.thema not in with_items:
+            votes = f"{p.stemmen} stippen, " if p.stemmen is not None else ""
+            problems.append(f"Het thema '{p.thema}' ({votes}plaats {p.rang}) heeft nog geen "
+                            "ambitie. Schrijf er een, of bespreek waarom niet.")
+    voted_themes = {p.thema for p in agenda.priorities if p.stemmen is None or p.stemmen > 0}
+    for number, item in enumerate(items, start=1):
         name = f"Ambitie {number} ({item.thema or 'geen thema'}: '{_short(item.ambitie)}')"
         if not str(item.thema).strip():
             problems.append(f"{name}: kies een thema.")
@@ -934,9 +992,10 @@ def validate(agenda: Agenda) -> list[str]:
         tip = _direction_tip(item, name)
         if tip:
             problems.append(tip)
-        if agenda.priorities and item.thema and item.thema not in priority_themes:
-            problems.append(f"Tip: {name} hoort bij '{item.thema}', maar dat thema staat niet "
-                            "bij de prioriteiten.")
+        if agenda.priorities and item.thema and item.thema not in voted_themes:
+            problems.append(f"Tip: {name} hoort bij '{item.thema}', maar dat thema kreeg geen "
+                            "stippen en staat niet bij de prioriteiten. Past de ambitie bij "
+                            "wat de groep koos?")
     return problems
 
 
@@ -1098,7 +1157,16 @@ class _Reader:
                                                  f"{place}.onderbouwing"), start=1)
             ],
             id=self.text(d, "id", place) or _new_id(),
+            voorbeeld=self.flag(d, "voorbeeld", place),
         )
+
+    def flag(self, data: Mapping[str, Any], key: str, place: str) -> bool:
+        value = data.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.fail(f"{place}.{key}", "true of false")
+        return value
 
     def agenda(self, value: Any) -> Agenda:
         d = self.mapping(value, "agenda", Agenda)
