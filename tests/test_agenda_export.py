@@ -339,9 +339,98 @@ def test_the_agenda_page_comes_from_a_template_a_trainer_can_replace(tmp_path, m
     agenda.gemeente = "{{ 7*7 }}"
     monkeypatch.delenv("WIJKLIB_SJABLONEN", raising=False)
     page = ex.to_html(agenda, charts=False)
-    assert "<strong>Gemeente:</strong> {{ 7*7 }}" in page and "<main>" in page
+    assert "<strong>Gemeente:</strong> &#123;&#123; 7*7 &#125;&#125;" in page and "<main>" in page
     own = tmp_path / "sjablonen"
     own.mkdir()
     (own / "buurtagenda.html.j2").write_text("<h1>{{ titel }}</h1>{{ gemeente }}", "utf-8")
     monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
-    assert ex.to_html(agenda, charts=False).endswith("</h1>{{ 7*7 }}")
+    assert ex.to_html(agenda, charts=False).endswith("</h1>&#123;&#123; 7*7 &#125;&#125;")
+
+
+# ------------------------------------------------------- an agenda of decisions only
+
+
+def test_an_example_ambition_never_reaches_the_export():
+    agenda = make_agenda()
+    agenda.items.append(ag.Ambitie(
+        thema="veiligheid", ambitie="Voorbeeld: veilig over straat bij de Tigrisdreef",
+        indicator="onveiligheid", bron="enquete", basiswaarde=30.0, basisjaar=2025,
+        doel=20.0, doeljaar=2028, evaluatie="voorjaar 2027", partners=["wijkagent"],
+        acties=[ag.Actie("Schouw met de wijkagent", "wijkagent", "mei 2026")],
+        onderbouwing=[ag.Onderbouwing("verhaal", "Donker pad langs het water",
+                                      "groepsgesprek", 2026)],
+        voorbeeld=True))
+    page = ex.to_html(agenda, make_rings())
+    text = ex.to_markdown(agenda, make_rings())
+    for out in (page, text):
+        for piece in ("Tigrisdreef", "Donker pad", "groepsgesprek", "wijkagent",
+                      "voorjaar 2027"):
+            assert piece not in out, piece
+    assert "<li>Ambities: 2</li>" in page and "- Ambities: 2" in text
+    assert page.count('<article class="item"') == 2
+    assert _section(page, "monitoring").count("<tr>") == 1 + 2
+
+
+def test_a_new_vote_changes_every_part_of_the_export():
+    agenda = make_agenda()  # wonen 6, sociaal 4, veiligheid 1
+    before = ex.to_html(agenda, make_rings(), charts=False)
+    assert re.search(r"1\. Minder lege woningen.*2\. Meer ontmoeting", before, re.S)
+    agenda.priorities = ag.dot_vote({"sociaal": 5, "wonen": 2})
+    page = ex.to_html(agenda, make_rings(), charts=False)
+    text = ex.to_markdown(agenda, make_rings())
+    items = _section(page, "ambities")
+    assert items.index("1. Meer ontmoeting") < items.index("2. Minder lege woningen")
+    assert "Prioriteiten: 1. sociaal, 2. wonen" in _section(page, "samenvatting")
+    monitoring = _section(page, "monitoring")
+    assert monitoring.index("<td>1</td><td>Meer ontmoeting") < monitoring.index(
+        "<td>2</td><td>Minder lege woningen")
+    prios = _section(page, "prioriteiten")
+    assert prios.index("sociaal") < prios.index("wonen") and "veiligheid" not in prios
+    assert "### 1\\. Meer ontmoeting" in text or "### 1. Meer ontmoeting" in text
+    assert "| 1 | Meer ontmoeting |" in text and "| 2 | Minder lege woningen |" in text
+    assert "- Prioriteiten: 1\\. sociaal, 2. wonen" in text
+    assert "5 stippen" in prios and "2 stippen" in prios
+
+
+def test_a_top_voted_theme_without_ambition_is_named_as_open():
+    agenda = make_agenda()
+    agenda.priorities = ag.dot_vote({"groen": 7, "wonen": 3, "sociaal": 1})
+    page = ex.to_html(agenda, charts=False)
+    summary = _section(page, "samenvatting")
+    assert "Nog aan te vullen" in summary
+    assert "Het thema &#x27;groen&#x27; (7 stippen, plaats 1) heeft nog geen ambitie" in summary
+    assert "1 stip," not in summary  # sociaal has an ambition: not named
+    text = ex.to_markdown(agenda)
+    assert "Het thema 'groen' (7 stippen, plaats 1) heeft nog geen ambitie" in text
+
+
+def test_the_survey_name_and_year_travel_into_the_rings_table_and_chart():
+    agenda = make_agenda()
+    agenda.enquete = ag.Enquete(naam="oefenenquête (verzonnen)", jaar=2026, n=120)
+    page = ex.to_html(agenda, make_rings())
+    buurt = _section(page, "buurt")
+    assert "beleving (100 = alle deelnemers; oefenenquête (verzonnen), 2026)" in buurt
+    assert "rondje = beleving (oefenenquête (verzonnen), 2026" in buurt
+    text = ex.to_markdown(agenda, make_rings())
+    assert "oefenenquête (verzonnen), 2026)" in text and "jaar onbekend" not in text
+    # the chart in the export names the same survey and year
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    fig = ex.chart(agenda, make_rings())
+    shown = " ".join(t.get_text() for t in fig.findobj(Text))
+    plt.close(fig)
+    assert "oefenenquête (verzonnen) 2026" in shown and "jaar onbekend" not in shown
+
+
+def test_a_trainer_can_adapt_the_markdown_template_and_values_stay_escaped(tmp_path,
+                                                                          monkeypatch):
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    (own / "buurtagenda.md.j2").write_text(
+        "# {{ titel }}\n{% for a in ambities %}- {{ a.ambitie }}\n{% endfor %}", "utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
+    agenda = make_agenda("{{ 7*7 }} [x](javascript:alert(1)) <b>")
+    text = ex.to_markdown(agenda)
+    assert "49" not in text and "<b>" not in text and "[x](" not in text
+    assert text.startswith("# Buurtagenda Kerkbuurt\\{\\{ 7\\*7 \\}\\}")

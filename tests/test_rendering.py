@@ -229,8 +229,9 @@ def test_paper_form_from_a_template_shows_template_syntax_literally(tmp_path, mo
     q = dataclasses.replace(q, questions=(changed, *q.questions[1:]))
     buurten = pd.DataFrame({"code": ["BU03440111"], "naam": ["Buurt {{ 6*7 }}"]})
     page = survey.printable_html(q, buurten, titel="Titel {{ 1+1 }}", inleiding="{% raw %}")
-    assert "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {# :-) 50{% korting" in page
-    assert "Buurt {{ 6*7 }}" in page and "Titel {{ 1+1 }}" in page and "{% raw %}" in page
+    assert str(escape(attack)) in page  # as text, braces as character references
+    for text in ("Buurt {{ 6*7 }}", "Titel {{ 1+1 }}", "{% raw %}"):
+        assert str(escape(text)) in page
     assert "49" not in page and "42" not in page and "xxx" not in page
     # a trainer's own version wins; a mistake in it gives a Dutch message with the line
     own = tmp_path / "sjablonen"

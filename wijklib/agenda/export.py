@@ -7,11 +7,14 @@ and source, the target, the actions (wat, wie, wanneer), the policy link, the re
 moment and its evidence with sources and years, so each item traces back to the figures
 and stories it rests on.
 
-Safety: every text that comes from people (agenda texts, buurt names, quotes) is
-escaped through :mod:`wijklib.guarantees.rendering`. In HTML braces are escaped too; in
-Markdown raw HTML is neutralised (``<``, ``>`` and ``&`` become entities) and Markdown
-syntax is backslash-escaped, so a text such as ``<img src=x onerror=alert(1)>`` shows as
-text wherever the Markdown is rendered.
+Only what the group decided goes in: example ambitions (``voorbeeld=True``) are left
+out, the ambitions follow the vote, and priorities, counts and open points are worked out
+at export time (:func:`document`), so a re-vote changes every part.
+
+The documents come from two templates a trainer can adapt, ``buurtagenda.html.j2`` and
+``buurtagenda.md.j2`` (:func:`wijklib.guarantees.rendering.render`): every value is
+escaped there, for HTML or for Markdown, and never parsed as a template. A text such as
+``<img src=x onerror=alert(1)>`` or ``{{ 7*7 }}`` shows as text.
 
 The HTML needs no JavaScript and no internet: charts are embedded as PNG images. Print it
 from the browser (Ctrl+P, "Opslaan als PDF") for an A4 PDF.
@@ -23,15 +26,12 @@ import base64
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
 from wijklib.agenda import state as ag
 from wijklib.errors import InvalidChoiceError
-from wijklib.guarantees.rendering import escape, escape_markdown, render
+from wijklib.guarantees.rendering import render
 from wijklib.guarantees.writing import atomic_write_text
 from wijklib.notebook.session import file_stem
 from wijklib.tellen.compare import format_number
@@ -197,7 +197,7 @@ def _survey_n(agenda: ag.Agenda, rings: Any) -> int | None:
 def _survey_credit(agenda: ag.Agenda, rings: Any) -> str | None:
     n = _survey_n(agenda, rings)
     uses_survey = rings is not None or agenda.enquete is not None or any(
-        ev.soort == "enquete" for item in agenda.items for ev in item.onderbouwing
+        ev.soort == "enquete" for item in ag.decided_items(agenda) for ev in item.onderbouwing
     )
     if not uses_survey:
         return None
@@ -213,7 +213,7 @@ def _survey_credit(agenda: ag.Agenda, rings: Any) -> str | None:
 def _all_sources(agenda: ag.Agenda, rings: Any) -> list[str]:
     """Every source named in the agenda and the rings, with years, without duplicates."""
     seen: dict[str, None] = {}
-    for item in agenda.items:
+    for item in ag.decided_items(agenda):
         for ev in item.onderbouwing:
             _, where = _evidence_text(ev)
             seen.setdefault(where)
@@ -232,17 +232,41 @@ def _all_sources(agenda: ag.Agenda, rings: Any) -> list[str]:
     return [s for s in seen if s and s != "bron onbekend"]
 
 
-def _chart_png(rows: Any) -> str | None:
-    """A dumbbell chart of the agenda's buurten as a base64 PNG (None when empty)."""
+def chart(agenda: ag.Agenda, rings: Any) -> Any:
+    """The dumbbell chart of the agenda's buurten, as it appears in the export.
+
+    Parameters
+    ----------
+    agenda : Agenda
+    rings : pandas.DataFrame or None
+        See :func:`to_html`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        None when the agenda's buurten have no score. The legend and caption name the
+        survey with its year (e.g. the practice data's label).
+    """
+    from wijklib.agenda import ringen
+
+    rows = _flagged(_ring_rows(agenda, rings))
     if rows is None or len(rows) == 0:
         return None
     if not (rows["cijfers"].notna() | rows["beleving"].notna()).any():
         return None
+    survey = agenda.enquete
+    return ringen.dumbbell(rows, buurten=list(dict.fromkeys(rows["buurtcode"])),
+                           enquete=survey.naam if survey is not None else None,
+                           enquete_jaar=survey.jaar if survey is not None else None)
+
+
+def _chart_png(agenda: ag.Agenda, rings: Any) -> str | None:
+    """:func:`chart` as a base64 PNG (None when there is nothing to draw)."""
     import matplotlib.pyplot as plt
 
-    from wijklib.agenda import ringen
-
-    fig = ringen.dumbbell(rows, buurten=list(dict.fromkeys(rows["buurtcode"])))
+    fig = chart(agenda, rings)
+    if fig is None:
+        return None
     try:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=130)
@@ -251,268 +275,174 @@ def _chart_png(rows: Any) -> str | None:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _ordered_open_points(agenda: ag.Agenda) -> list[str]:
-    return [p for p in ag.validate(agenda) if not p.startswith("Tip:")]
+# ------------------------------------------------------------------------ document
 
 
-# ---------------------------------------------------------------------------- HTML
+def _open_points(agenda: ag.Agenda) -> list[str]:
+    """What is still missing, without tips and without the examples' own texts."""
+    examples = {ag.example_message(item) for item in agenda.items if item.voorbeeld}
+    return [p for p in ag.validate(agenda)
+            if not p.startswith("Tip:") and p not in examples]
 
 
-def _todo_html(value: str | None) -> str:
-    return escape(value) if value else f'<span class="leeg">{_TODO}</span>'
-
-
-def _link_html(text: str) -> str:
-    text = str(text).strip()
-    if not text:
-        return _todo_html(None)
-    if _URL.match(text):
-        return f'<a href="{escape(text)}">{escape(text)}</a>'
-    return escape(text)
-
-
-def _paragraphs_html(text: str) -> str:
+def _paragraphs(text: str) -> list[list[str]]:
+    """Paragraphs (separated by an empty line), each as its lines."""
     blocks = [b.strip() for b in re.split(r"\n\s*\n", str(text or "")) if b.strip()]
-    return "".join(f"<p>{escape(b).replace(chr(10), '<br>')}</p>" for b in blocks)
+    return [b.splitlines() for b in blocks]
 
 
-def _section(section_id: str, body: str) -> str:
-    title = dict(SECTIONS)[section_id]
-    return f'<section id="{section_id}">\n<h2>{escape(title)}</h2>\n{body}\n</section>'
+def _survey_title(agenda: ag.Agenda) -> str:
+    """The survey by name and year, e.g. "oefenenquête (verzonnen), 2026"."""
+    if agenda.enquete is None:
+        return "eigen enquête"
+    name, year = agenda.enquete.naam, agenda.enquete.jaar
+    return f"{name}, {year}" if year else f"{name} (jaar onbekend)"
 
 
-def _summary_html(agenda: ag.Agenda) -> str:
-    parts = [_paragraphs_html(agenda.samenvatting) or (
-        '<p class="leeg">Schrijf hier in een paar zinnen waar de buurt voor staat en wat '
-        "jullie samen gaan doen.</p>"
-    )]
-    facts = []
-    if agenda.priorities:
-        order = ", ".join(f"{p.rang}. {p.thema}" for p in agenda.priorities)
-        facts.append(f"<li>Prioriteiten: {escape(order)}</li>")
-    facts.append(f"<li>Ambities: {len(agenda.items)}</li>")
-    facts.append(f"<li>Krachten van de buurt: {len(agenda.krachten)}</li>")
-    parts.append(f"<ul>{''.join(facts)}</ul>")
-    open_points = _ordered_open_points(agenda)
-    if open_points:
-        items = "".join(f"<li>{escape(p)}</li>" for p in open_points)
-        parts.append(
-            '<div class="open"><strong>Nog aan te vullen</strong> (deze agenda is een '
-            f"concept):<ul>{items}</ul></div>"
-        )
-    return "".join(parts)
-
-
-def _buurt_html(agenda: ag.Agenda, rings: Any, charts: bool) -> str:
+def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
+    """The rings part of the document: per buurt the two scores side by side."""
     from wijklib.agenda import ringen
 
     rows = _flagged(_ring_rows(agenda, rings))
-    parts = []
-    if rows is None:
-        parts.append('<p class="klein">Er zijn geen cijfers en beleving meegegeven '
-                     "(to_html(agenda, rings=...)).</p>")
-    elif len(rows) == 0:
-        parts.append('<p class="klein">De buurten van deze agenda staan niet in de tabel met '
-                     "cijfers en beleving.</p>")
-    else:
-        parts.append(
-            "<p>Per thema twee scores naast elkaar: wat de "
-            '<span class="cijfers">cijfers</span> zeggen en wat '
-            '<span class="beleving">bewoners</span> zeggen. '
-            f"{escape(ringen.RULE)}</p>"
-        )
-        for code, group in rows.groupby("buurtcode", sort=False):
-            name = group["buurtnaam"].iloc[0]
-            parts.append(f"<h3>{escape(name)} <span class='klein'>({escape(code)})</span></h3>")
-            body = []
-            for row in group.itertuples(index=False):
-                c = (f'<span class="cijfers">{escape(format_number(row.cijfers, 0))}</span> '
-                     f"{escape(ringen.words(row.cijfers))}") if not _missing(row.cijfers) else (
-                    '<span class="leeg">geen gegevens</span>')
-                if not _missing(row.beleving):
-                    extra = []
-                    if not _missing(row.beleving_onder):
-                        extra.append(f"marge {format_number(row.beleving_onder, 0)} tot "
-                                     f"{format_number(row.beleving_boven, 0)}")
-                    if not _missing(row.n):
-                        extra.append(f"n = {int(row.n)}")
-                    b = (f'<span class="beleving">{escape(format_number(row.beleving, 0))}</span> '
-                         f"{escape(ringen.words(row.beleving))}"
-                         f"<br><span class='klein'>{escape('; '.join(extra))}</span>")
-                else:
-                    b = '<span class="leeg">{}</span>'.format(
-                        "verborgen (te weinig deelnemers)" if row.verborgen else "geen gegevens"
-                    )
-                remark = (f'<div class="vraag">{escape(row.vraag)}</div>' if row.vraag
-                          else escape(row.signaal))
-                basis = escape(row.indicatoren) if row.indicatoren else ""
-                body.append(
-                    f"<tr><td>{escape(str(row.thema).capitalize())}</td><td>{c}"
-                    f"<br><span class='klein'>{basis}</span></td><td>{b}</td>"
-                    f"<td>{remark}</td></tr>"
-                )
-            parts.append(
-                "<table><thead><tr><th>thema</th><th>cijfers (100 = gemeente)</th>"
-                "<th>beleving (100 = alle deelnemers)</th><th>wat valt op?</th></tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table>"
-            )
-        if charts:
-            png = _chart_png(rows)
-            if png:
-                parts.append(
-                    f'<figure><img alt="Twee ringen per thema: cijfers en beleving" '
-                    f'src="data:image/png;base64,{png}"><figcaption>Vierkantje = cijfers, '
-                    "rondje = beleving (met de 95%-marge). Een dikke lijn met ! is een groot "
-                    "verschil: een gesprekspunt.</figcaption></figure>"
-                )
-    if agenda.verhalen:
-        parts.append("<h3>Wat bewoners vertellen</h3>")
-        for ev in agenda.verhalen:
-            text, where = _evidence_text(ev)
-            parts.append(
-                f"<blockquote>{escape(text)}<br><span class='klein'>"
-                f"{escape(_EVIDENCE_NAMES.get(ev.soort, ev.soort))} · {escape(where)}</span>"
-                "</blockquote>"
-            )
-    elif rows is not None:
-        parts.append('<p class="klein">Er zijn nog geen verhalen of citaten toegevoegd.</p>')
-    return "".join(parts)
+    survey = _survey_title(agenda)
+    view: dict[str, Any] = {
+        "gegeven": rows is not None, "buurten": [], "regel": ringen.RULE,
+        "kop_cijfers": "cijfers (100 = gemeente)",
+        "kop_beleving": f"beleving (100 = alle deelnemers; {survey})",
+        "grafiek": None,
+        "bijschrift": (f"Vierkantje = cijfers, rondje = beleving ({survey}, met de "
+                       "95%-marge). Een dikke lijn met ! is een groot verschil: een "
+                       "gesprekspunt."),
+    }
+    if rows is None or len(rows) == 0:
+        return view
+    for code, group in rows.groupby("buurtcode", sort=False):
+        lines = []
+        for row in group.itertuples(index=False):
+            extra = []
+            if not _missing(row.beleving) and not _missing(row.beleving_onder):
+                extra.append(f"marge {format_number(row.beleving_onder, 0)} tot "
+                             f"{format_number(row.beleving_boven, 0)}")
+            if not _missing(row.beleving) and not _missing(row.n):
+                extra.append(f"n = {int(row.n)}")
+            lines.append({
+                "thema": str(row.thema).capitalize(),
+                "cijfers": None if _missing(row.cijfers) else format_number(row.cijfers, 0),
+                "cijfers_woorden": "" if _missing(row.cijfers) else ringen.words(row.cijfers),
+                "indicatoren": str(row.indicatoren or ""),
+                "beleving": None if _missing(row.beleving) else format_number(row.beleving, 0),
+                "beleving_woorden": ("" if _missing(row.beleving)
+                                     else ringen.words(row.beleving)),
+                "beleving_extra": "; ".join(extra),
+                "leeg": ("verborgen (te weinig deelnemers)" if bool(row.verborgen)
+                         else "geen gegevens"),
+                "vraag": str(row.vraag or ""),
+                "signaal": str(row.signaal or ""),
+            })
+        view["buurten"].append({"naam": str(group["buurtnaam"].iloc[0]), "code": str(code),
+                                "rijen": lines})
+    if charts:
+        view["grafiek"] = _chart_png(agenda, rings)
+    return view
 
 
-def _priorities_html(agenda: ag.Agenda) -> str:
-    if not agenda.priorities:
-        return f'<p class="leeg">{_TODO}: verdeel de stippen of geef gewichten.</p>'
-    rows = []
-    for p in agenda.priorities:
-        votes = f"{p.stemmen} stippen" if p.stemmen is not None else "gewicht"
-        rows.append(
-            f"<tr><td class='getal'>{p.rang}</td><td>{escape(p.thema)}</td>"
-            f"<td class='getal'>{escape(votes)}</td>"
-            f"<td class='getal'>{escape(format_number(100 * p.gewicht, 0))}%</td>"
-            f"<td>{escape(p.toelichting)}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>rang</th><th>thema</th><th>stemmen</th><th>aandeel</th>"
-        f"<th>waarom</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+def _evidence_view(ev: ag.Onderbouwing) -> dict[str, str]:
+    text, where = _evidence_text(ev)
+    return {"soort": _EVIDENCE_NAMES.get(ev.soort, ev.soort), "tekst": text, "waar": where}
 
 
-def _item_html(number: int, item: ag.Ambitie, survey: str = "eigen enquête") -> str:
-    label = _indicator_label(item)
-    source = _source_name(item.bron, survey) or "bron onbekend"
-    indicator = (f"{escape(label)} <span class='klein'>({escape(item.indicator)}; "
-                 f"{escape(source)})</span>") if label else _todo_html(None)
-    if item.acties:
-        actions = "".join(
-            f"<tr><td>{_todo_html(a.wat)}</td><td>{_todo_html(a.wie)}</td>"
-            f"<td>{_todo_html(a.wanneer)}</td></tr>"
-            for a in item.acties
-        )
-        actions = (f"<table><thead><tr><th>wat</th><th>wie</th><th>wanneer</th></tr></thead>"
-                   f"<tbody>{actions}</tbody></table>")
-    else:
-        actions = _todo_html(None)
-    if item.onderbouwing:
-        evidence = "".join(
-            f"<li><span class='label'>{escape(_EVIDENCE_NAMES.get(ev.soort, ev.soort))}</span> "
-            f"{escape(_evidence_text(ev)[0])} <span class='klein'>— "
-            f"{escape(_evidence_text(ev)[1])}</span></li>"
-            for ev in item.onderbouwing
-        )
-        evidence = f"<ul class='onderbouwing'>{evidence}</ul>"
-    else:
-        evidence = _todo_html(None)
-    partners = ", ".join(item.partners)
-    return f"""<article class="item" id="ambitie-{escape(item.id)}">
-<h3>{number}. {_todo_html(item.ambitie)} <span class="label">{escape(item.thema)}</span></h3>
-<dl>
-<dt>Indicator</dt><dd>{indicator}</dd>
-<dt>Nulmeting</dt><dd>{_todo_html(_baseline_text(item, survey))}</dd>
-<dt>Doel</dt><dd>{_todo_html(_target_text(item))}</dd>
-<dt>Acties</dt><dd>{actions}</dd>
-<dt>Partners</dt><dd>{_todo_html(partners)}</dd>
-<dt>Beleid</dt><dd>{_link_html(item.beleid)}</dd>
-<dt>Evaluatie</dt><dd>{_todo_html(item.evaluatie)}</dd>
-<dt>Onderbouwing</dt><dd>{evidence}</dd>
-</dl>
-</article>"""
-
-
-def _items_html(agenda: ag.Agenda) -> str:
-    if not agenda.items:
-        return f'<p class="leeg">{_TODO}: nog geen ambities.</p>'
-    survey = _survey_label(agenda)
-    return "\n".join(_item_html(i, item, survey) for i, item in enumerate(agenda.items, start=1))
-
-
-def _assets_html(agenda: ag.Agenda) -> str:
-    if not agenda.krachten:
-        return ('<p class="leeg">Nog geen krachten genoteerd. Wie en wat is er al in de buurt '
-                "(mensen, verenigingen, instellingen, plekken, bedrijven)?</p>")
-    rows = "".join(
-        f"<tr><td>{escape(k.wat)}</td><td>{escape(k.soort)}</td><td>{escape(k.thema)}</td>"
-        f"<td>{escape(k.toelichting)}</td><td>{escape(k.bron)}</td></tr>"
-        for k in agenda.krachten
-    )
-    return (
-        "<p>Wat de buurt al heeft: mensen, verenigingen, instellingen, plekken en bedrijven "
-        "die kunnen helpen bij de aanpak.</p>"
-        "<table><thead><tr><th>wat</th><th>soort</th><th>thema</th><th>toelichting</th>"
-        f"<th>bron</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-
-
-def _monitoring_rows(agenda: ag.Agenda) -> list[list[str]]:
-    rows = []
-    for i, item in enumerate(agenda.items, start=1):
-        rows.append([
-            str(i),
-            str(item.ambitie),
-            _indicator_label(item) or _TODO,
-            _source_name(item.bron, _survey_label(agenda)) or _TODO,
-            _baseline_text(item, _survey_label(agenda)) or _TODO,
-            _target_text(item) or _TODO,
-            str(item.evaluatie) or _TODO,
-        ])
-    return rows
+def _item_view(number: int, item: ag.Ambitie, survey: str) -> dict[str, Any]:
+    beleid = str(item.beleid).strip()
+    return {
+        "nr": number, "id": item.id, "ambitie": str(item.ambitie), "thema": str(item.thema),
+        "indicator_label": _indicator_label(item), "indicator": str(item.indicator),
+        "bron": _source_name(item.bron, survey) or "bron onbekend",
+        "nulmeting": _baseline_text(item, survey), "doel": _target_text(item),
+        "acties": [{"wat": a.wat, "wie": a.wie, "wanneer": a.wanneer} for a in item.acties],
+        "partners": ", ".join(item.partners), "beleid": beleid,
+        "beleid_url": beleid if _URL.match(beleid) else None,
+        "evaluatie": str(item.evaluatie),
+        "onderbouwing": [_evidence_view(ev) for ev in item.onderbouwing],
+    }
 
 
 _MONITOR_HEAD = ("nr", "ambitie", "indicator", "bron", "nulmeting (jaar)", "doel",
                  "evaluatie", "nieuwe meting (jaar)", "opmerking")
 
 
-def _monitoring_html(agenda: ag.Agenda) -> str:
-    if not agenda.items:
-        return f'<p class="leeg">{_TODO}: eerst ambities toevoegen.</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in _MONITOR_HEAD)
-    body = "".join(
-        "<tr>" + "".join(
-            f"<td>{_todo_html(None) if cell == _TODO else escape(cell)}</td>" for cell in row
-        ) + "<td class='invul'></td><td class='invul'></td></tr>"
-        for row in _monitoring_rows(agenda)
-    )
-    return (
-        "<p>Meet volgend jaar dezelfde indicatoren op dezelfde manier (zelfde bron, zelfde "
-        "buurtindeling, zelfde vragen) en vul de laatste twee kolommen in.</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
+def document(
+    agenda: ag.Agenda,
+    rings: Any = None,
+    charts: bool = True,
+    made_on: dt.date | None = None,
+) -> dict[str, Any]:
+    """Everything the agenda documents show, as plain values for the templates.
 
+    Only what the group decided is in it: the ambitions of
+    :func:`wijklib.agenda.state.decided_items` (examples are left out), in the order of
+    the vote; the priorities, counts and open points are worked out now, so re-voting
+    changes every part. Texts are not escaped here: the templates do that
+    (:func:`wijklib.guarantees.rendering.render`).
 
-def _sources_html(agenda: ag.Agenda, rings: Any) -> str:
+    Parameters
+    ----------
+    agenda : Agenda
+    rings : pandas.DataFrame, optional
+        See :func:`to_html`.
+    charts : bool
+        Add the dumbbell chart as a base64 PNG (key ``ringen["grafiek"]``).
+    made_on : datetime.date, optional
+        Date printed in the header (default today).
+
+    Returns
+    -------
+    dict
+        The template context: ``titel``, ``gemeente``, ``buurten``, ``versie``,
+        ``begonnen``, ``afgedrukt``, ``nog_invullen``, ``onderdelen`` (section id →
+        title), ``samenvatting`` (paragraphs, each a list of lines), ``prioriteiten_kort``,
+        ``aantal_ambities``, ``aantal_krachten``, ``open_punten``, ``ringen``,
+        ``verhalen``, ``prioriteiten``, ``ambities``, ``krachten``, ``monitoring_kop``,
+        ``monitoring`` (rows; None = still to fill in), ``bronnen``, ``regel``,
+        ``werkwijze``, ``wijklib_versie``, ``bronvermelding``.
+    """
     from wijklib import __version__
     from wijklib.agenda import ringen
 
-    items = [f"<li>{escape(CBS_CREDIT)}</li>"]
-    survey = _survey_credit(agenda, rings)
-    if survey:
-        items.append(f"<li>{escape(survey)}</li>")
-    items.extend(f"<li>{escape(s)}</li>" for s in _all_sources(agenda, rings))
-    return (
-        f"<ul>{''.join(items)}</ul>"
-        f"<p class='klein'>Twee ringen: {escape(ringen.RULE)}</p>"
-        f"<p class='klein'>{escape(GUIDE_CREDIT)} Gemaakt met het werkboek Wijkprofiel &amp; "
-        f"buurtagenda (wijklib {escape(__version__)}).</p>"
-    )
+    if not isinstance(agenda, ag.Agenda):
+        raise InvalidChoiceError("Geef een Agenda(...) mee, bijvoorbeeld uit load_state(...).")
+    made_on = made_on or dt.date.today()
+    survey = _survey_label(agenda)
+    items = [_item_view(i, item, survey)
+             for i, item in enumerate(ag.decided_items(agenda), start=1)]
+    return {
+        "titel": agenda.titel or (
+            f"Buurtagenda {', '.join(_buurt_names(agenda)) or agenda.gemeente}"),
+        "gemeente": agenda.gemeente, "buurten": ", ".join(agenda.buurt_labels()),
+        "versie": agenda.version, "begonnen": str(agenda.made_at)[:10],
+        "afgedrukt": made_on.isoformat(), "nog_invullen": _TODO,
+        "onderdelen": dict(SECTIONS),
+        "samenvatting": _paragraphs(agenda.samenvatting),
+        "prioriteiten_kort": ", ".join(f"{p.rang}. {p.thema}" for p in agenda.priorities),
+        "aantal_ambities": len(items), "aantal_krachten": len(agenda.krachten),
+        "open_punten": _open_points(agenda),
+        "ringen": _ring_view(agenda, rings, charts),
+        "verhalen": [_evidence_view(ev) for ev in agenda.verhalen],
+        "prioriteiten": [
+            {"rang": p.rang, "thema": p.thema,
+             "stemmen": ag.dots_text(p.stemmen) if p.stemmen is not None else "gewicht",
+             "aandeel": f"{format_number(100 * p.gewicht, 0)}%", "toelichting": p.toelichting}
+            for p in agenda.priorities],
+        "ambities": items,
+        "krachten": [{"wat": k.wat, "soort": k.soort, "thema": k.thema,
+                      "toelichting": k.toelichting, "bron": k.bron} for k in agenda.krachten],
+        "monitoring_kop": list(_MONITOR_HEAD),
+        "monitoring": [[str(a["nr"]), a["ambitie"], a["indicator_label"] or None, a["bron"],
+                        a["nulmeting"], a["doel"], a["evaluatie"] or None] for a in items],
+        "bronnen": [s for s in (CBS_CREDIT, _survey_credit(agenda, rings)) if s]
+        + _all_sources(agenda, rings),
+        "regel": ringen.RULE, "werkwijze": GUIDE_CREDIT, "wijklib_versie": __version__,
+        "bronvermelding": CBS_CREDIT,
+    }
 
 
 def to_html(
@@ -538,209 +468,20 @@ def to_html(
     Returns
     -------
     str
-        A complete HTML document without scripts; each section has an id from
-        :data:`SECTIONS`.
+        A complete HTML document without scripts, from the template
+        ``buurtagenda.html.j2``; each section has an id from :data:`SECTIONS`. Only what
+        the group decided is in it (see :func:`document`).
     """
-    if not isinstance(agenda, ag.Agenda):
-        raise InvalidChoiceError("Geef een Agenda(...) mee, bijvoorbeeld uit load_state(...).")
-    made_on = made_on or dt.date.today()
-    title = agenda.titel or f"Buurtagenda {', '.join(_buurt_names(agenda)) or agenda.gemeente}"
-    sections = [
-        _section("samenvatting", _summary_html(agenda)),
-        _section("buurt", _buurt_html(agenda, rings, charts)),
-        _section("prioriteiten", _priorities_html(agenda)),
-        _section("ambities", _items_html(agenda)),
-        _section("krachten", _assets_html(agenda)),
-        _section("monitoring", _monitoring_html(agenda)),
-        _section("bronnen", _sources_html(agenda, rings)),
-    ]
-    return render(
-        "buurtagenda.html.j2", titel=title, gemeente=agenda.gemeente,
-        buurten=", ".join(agenda.buurt_labels()), nog_invullen=_TODO,
-        versie=agenda.version, begonnen=str(agenda.made_at)[:10],
-        afgedrukt=made_on.isoformat(), onderdelen=[Markup(part) for part in sections],
-        bronvermelding=CBS_CREDIT,
-    )
-
-
-# ------------------------------------------------------------------------ Markdown
-
-
-def _md_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    head = list(head)
-    lines = ["| " + " | ".join(escape_markdown(h) for h in head) + " |",
-             "|" + "|".join("---" for _ in head) + "|"]
-    for row in rows:
-        lines.append("| " + " | ".join(escape_markdown(c) or " " for c in row) + " |")
-    return "\n".join(lines)
-
-
-def _md_or_todo(value: str | None) -> str:
-    return escape_markdown(value) if value else f"*{_TODO}*"
+    return render("buurtagenda.html.j2", **document(agenda, rings, charts, made_on))
 
 
 def to_markdown(agenda: ag.Agenda, rings: Any = None, made_on: dt.date | None = None) -> str:
     """The buurtagenda as Markdown, with the same sections and content as :func:`to_html`.
 
-    Every text from the agenda is escaped with :func:`escape_markdown` (raw HTML neutralised).
+    From the template ``buurtagenda.md.j2``; every value is escaped for Markdown (raw HTML
+    neutralised, Markdown syntax and braces backslash-escaped).
     """
-    from wijklib import __version__
-    from wijklib.agenda import ringen
-
-    if not isinstance(agenda, ag.Agenda):
-        raise InvalidChoiceError("Geef een Agenda(...) mee, bijvoorbeeld uit load_state(...).")
-    made_on = made_on or dt.date.today()
-    title = agenda.titel or f"Buurtagenda {', '.join(_buurt_names(agenda)) or agenda.gemeente}"
-    titles = dict(SECTIONS)
-    out = [
-        f"# {escape_markdown(title)}",
-        "",
-        f"**Gemeente:** {_md_or_todo(agenda.gemeente)} · **Buurt:** "
-        f"{_md_or_todo(', '.join(agenda.buurt_labels()))}  ",
-        f"Versie {escape_markdown(agenda.version)} · "
-        f"begonnen {escape_markdown(str(agenda.made_at)[:10])} · "
-        f"afgedrukt {made_on.isoformat()}",
-        "",
-    ]
-
-    def section(key: str) -> None:
-        out.extend([f'<a id="{key}"></a>', "", f"## {titles[key]}", ""])
-
-    section("samenvatting")
-    out.append(escape_markdown(agenda.samenvatting, inline=False) or f"*{_TODO}*")
-    out.append("")
-    if agenda.priorities:
-        order = ", ".join(f"{p.rang}. {p.thema}" for p in agenda.priorities)
-        out.append(f"- Prioriteiten: {escape_markdown(order)}")
-    out.append(f"- Ambities: {len(agenda.items)}")
-    out.append(f"- Krachten van de buurt: {len(agenda.krachten)}")
-    open_points = _ordered_open_points(agenda)
-    if open_points:
-        out.extend(["", "**Nog aan te vullen** (deze agenda is een concept):", ""])
-        out.extend(f"- {escape_markdown(p)}" for p in open_points)
-    out.append("")
-
-    section("buurt")
-    rows = _flagged(_ring_rows(agenda, rings))
-    if rows is None:
-        out.append("*Er zijn geen cijfers en beleving meegegeven.*")
-    elif len(rows) == 0:
-        out.append("*De buurten van deze agenda staan niet in de tabel met cijfers en beleving.*")
-    else:
-        out.extend([escape_markdown(ringen.RULE), ""])
-        for code, group in rows.groupby("buurtcode", sort=False):
-            name = escape_markdown(group["buurtnaam"].iloc[0])
-            out.extend([f"### {name} ({escape_markdown(code)})", ""])
-            table = []
-            for row in group.itertuples(index=False):
-                c = (f"{format_number(row.cijfers, 0)} {ringen.words(row.cijfers)}"
-                     if not _missing(row.cijfers) else "geen gegevens")
-                if row.indicatoren:
-                    c += f" ({row.indicatoren})"
-                if not _missing(row.beleving):
-                    b = f"{format_number(row.beleving, 0)} {ringen.words(row.beleving)}"
-                    if not _missing(row.beleving_onder):
-                        b += (f"; marge {format_number(row.beleving_onder, 0)} tot "
-                              f"{format_number(row.beleving_boven, 0)}")
-                    if not _missing(row.n):
-                        b += f"; n = {int(row.n)}"
-                else:
-                    b = "verborgen (te weinig deelnemers)" if row.verborgen else "geen gegevens"
-                table.append([str(row.thema).capitalize(), c, b, row.vraag or row.signaal])
-            out.extend([_md_table(("thema", "cijfers (100 = gemeente)",
-                                   "beleving (100 = alle deelnemers)", "wat valt op?"), table),
-                        ""])
-    if agenda.verhalen:
-        out.extend(["### Wat bewoners vertellen", ""])
-        for ev in agenda.verhalen:
-            text, where = _evidence_text(ev)
-            out.append(f"> {escape_markdown(text)}  ")
-            out.append(f"> *{escape_markdown(_EVIDENCE_NAMES.get(ev.soort, ev.soort))} · "
-                       f"{escape_markdown(where)}*")
-            out.append("")
-    out.append("")
-
-    section("prioriteiten")
-    if agenda.priorities:
-        out.append(_md_table(
-            ("rang", "thema", "stemmen", "aandeel", "waarom"),
-            ([str(p.rang), p.thema,
-              f"{p.stemmen} stippen" if p.stemmen is not None else "gewicht",
-              f"{format_number(100 * p.gewicht, 0)}%", p.toelichting]
-             for p in agenda.priorities),
-        ))
-    else:
-        out.append(f"*{_TODO}: verdeel de stippen of geef gewichten.*")
-    out.append("")
-
-    section("ambities")
-    if not agenda.items:
-        out.append(f"*{_TODO}: nog geen ambities.*")
-    for i, item in enumerate(agenda.items, start=1):
-        label = _indicator_label(item)
-        source = _source_name(item.bron, _survey_label(agenda)) or "bron onbekend"
-        indicator = (f"{escape_markdown(label)} ({escape_markdown(item.indicator)}; "
-                     f"{escape_markdown(source)})") if label else f"*{_TODO}*"
-        out.extend([
-            f"### {i}. {_md_or_todo(item.ambitie)} ({escape_markdown(item.thema)})",
-            "",
-            f"- **Indicator:** {indicator}",
-            f"- **Nulmeting:** {_md_or_todo(_baseline_text(item, _survey_label(agenda)))}",
-            f"- **Doel:** {_md_or_todo(_target_text(item))}",
-            f"- **Partners:** {_md_or_todo(', '.join(item.partners))}",
-            f"- **Beleid:** {_md_or_todo(item.beleid)}",
-            f"- **Evaluatie:** {_md_or_todo(item.evaluatie)}",
-            "",
-            "**Acties**",
-            "",
-        ])
-        if item.acties:
-            out.append(_md_table(("wat", "wie", "wanneer"),
-                                 ([a.wat or _TODO, a.wie or _TODO, a.wanneer or _TODO]
-                                  for a in item.acties)))
-        else:
-            out.append(f"*{_TODO}*")
-        out.extend(["", "**Onderbouwing**", ""])
-        if item.onderbouwing:
-            for ev in item.onderbouwing:
-                text, where = _evidence_text(ev)
-                out.append(f"- *{escape_markdown(_EVIDENCE_NAMES.get(ev.soort, ev.soort))}:* "
-                           f"{escape_markdown(text)} — {escape_markdown(where)}")
-        else:
-            out.append(f"*{_TODO}*")
-        out.append("")
-
-    section("krachten")
-    if agenda.krachten:
-        out.append(_md_table(("wat", "soort", "thema", "toelichting", "bron"),
-                             ([k.wat, k.soort, k.thema, k.toelichting, k.bron]
-                              for k in agenda.krachten)))
-    else:
-        out.append("*Nog geen krachten genoteerd.*")
-    out.append("")
-
-    section("monitoring")
-    if agenda.items:
-        out.append("Meet volgend jaar dezelfde indicatoren op dezelfde manier en vul de laatste "
-                   "twee kolommen in.")
-        out.append("")
-        out.append(_md_table(_MONITOR_HEAD, ([*row, "", ""] for row in
-                                             _monitoring_rows(agenda))))
-    else:
-        out.append(f"*{_TODO}: eerst ambities toevoegen.*")
-    out.append("")
-
-    section("bronnen")
-    out.append(f"- {escape_markdown(CBS_CREDIT)}")
-    survey = _survey_credit(agenda, rings)
-    if survey:
-        out.append(f"- {escape_markdown(survey)}")
-    out.extend(f"- {escape_markdown(s)}" for s in _all_sources(agenda, rings))
-    out.extend(["", f"Twee ringen: {escape_markdown(ringen.RULE)}", "",
-                f"{escape_markdown(GUIDE_CREDIT)} Gemaakt met het werkboek "
-                "Wijkprofiel & buurtagenda "
-                f"(wijklib {__version__}).", ""])
-    return "\n".join(out)
+    return render("buurtagenda.md.j2", **document(agenda, rings, False, made_on))
 
 
 # -------------------------------------------------------------------------- saving

@@ -435,6 +435,11 @@ def _ranked(values: dict[str, float], votes: bool) -> list[Prioriteit]:
     return out
 
 
+def dots_text(n: int) -> str:
+    """A number of dots in Dutch: "1 stip", "3 stippen"."""
+    return f"{n} stip" if n == 1 else f"{n} stippen"
+
+
 def dot_vote(votes: Mapping[str, int]) -> list[Prioriteit]:
     """Priorities from dot voting: the theme with the most dots comes first.
 
@@ -929,7 +934,7 @@ def validate(agenda: Agenda) -> list[str]:
     for p in agenda.priorities:
         voted = p.stemmen is None or p.stemmen > 0
         if p.rang <= 3 and voted and p.thema not in with_items:
-            votes = f"{p.stemmen} stippen, " if p.stemmen is not None else ""
+            votes = f"{dots_text(p.stemmen)}, " if p.stemmen is not None else ""
             problems.append(f"Het thema '{p.thema}' ({votes}plaats {p.rang}) heeft nog geen "
                             "ambitie. Schrijf er een, of bespreek waarom niet.")
     voted_themes = {p.thema for p in agenda.priorities if p.stemmen is None or p.stemmen > 0}

@@ -21,10 +21,18 @@ map: branca's own ``Element(html)`` parses its text as a template; this one neve
 Printable documents
 -------------------
 :func:`render` fills a document template from ``wijklib/templates/`` (Jinja2 with
-autoescape, in a sandbox). The values are never parsed as a template, so a resident's
-``{{ 7*7 }}`` is printed as written. A trainer adapts a document by copying its template
-into a folder and naming that folder in ``WIJKLIB_SJABLONEN``: a file there wins over
-the workbook's own.
+autoescape, in a sandbox). The values are never parsed as a template, and every printed
+value goes through :func:`escape`, so a resident's ``{{ 7*7 }}`` shows as written (its
+braces as character references, as on the maps). A trainer adapts a document by copying
+its template into a folder and naming that folder in ``WIJKLIB_SJABLONEN``: a file there
+wins over the workbook's own.
+
+A template whose name ends in ``.md.j2`` is a Markdown document: there every value is
+escaped with :func:`escape_markdown` instead (one line; the filter ``tekstblok`` keeps
+the lines of a longer text), so a value can neither start a list or a link nor carry raw
+HTML. Jinja2 has no autoescape for Markdown; it is built from ``finalize``, which sees
+every printed value, and :class:`markupsafe.Markup`, which marks what is already escaped
+(the output of macros and of ``tekstblok``) so that it is not escaped twice.
 """
 
 from __future__ import annotations
@@ -168,15 +176,43 @@ def template_folders() -> list[Path]:
     return ([Path(own).expanduser()] if own else []) + [TEMPLATES]
 
 
+def _html_value(value: Any) -> Any:
+    """Escape a printed value with :func:`escape` (braces too) unless it is Markup."""
+    if hasattr(value, "__html__"):
+        return value
+    return escape(value)
+
+
+def _markdown_value(value: Any) -> Any:
+    """Escape a printed value for Markdown unless it is already escaped (Markup)."""
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(escape_markdown(value))
+
+
+def _markdown_block(value: Any) -> Markup:
+    """The ``tekstblok`` filter: a longer text with its lines kept, escaped for Markdown."""
+    return Markup(escape_markdown(value, inline=False))
+
+
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[str, ...]) -> Any:
+def _environment(folders: tuple[str, ...], markdown: bool = False) -> Any:
     # A sandbox because a trainer's template may come from anywhere; StrictUndefined so
     # that a typo in a template is an error, not an empty spot on the page.
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(loader=FileSystemLoader(list(folders)), autoescape=True,
-                                undefined=StrictUndefined, keep_trailing_newline=True)
+    loader = FileSystemLoader(list(folders))
+    if not markdown:
+        # finalize: one rule for every page, braces written as character references too
+        return SandboxedEnvironment(loader=loader, autoescape=True, finalize=_html_value,
+                                    undefined=StrictUndefined, keep_trailing_newline=True)
+    # autoescape=True only makes macros return Markup; the escaping itself is finalize's.
+    env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                               keep_trailing_newline=True, trim_blocks=True,
+                               lstrip_blocks=True, finalize=_markdown_value)
+    env.filters["tekstblok"] = _markdown_block
+    return env
 
 
 def render(name: str, **context: Any) -> str:
@@ -185,7 +221,8 @@ def render(name: str, **context: Any) -> str:
     Parameters
     ----------
     name : str
-        File name in ``wijklib/templates/`` (or in the ``WIJKLIB_SJABLONEN`` folder).
+        File name in ``wijklib/templates/`` (or in the ``WIJKLIB_SJABLONEN`` folder);
+        ``*.md.j2`` is escaped for Markdown, anything else for HTML.
     **context
         The values the template uses.
 
@@ -203,7 +240,8 @@ def render(name: str, **context: Any) -> str:
 
     folders = tuple(str(f) for f in template_folders())
     try:
-        return _environment(folders).get_template(name).render(**context)
+        env = _environment(folders, markdown=name.endswith(".md.j2"))
+        return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound:
         raise TemplateError(
             f"Het sjabloon {name} bestaat niet in {', '.join(folders)}. Kopieer het uit "
