@@ -456,9 +456,12 @@ def test_new_agenda_stores_codes_and_shows_names():
 def test_an_example_ambition_is_refused_with_a_dutch_reason():
     agenda = complete_agenda()
     example = complete_item(ambitie="Voorbeeld: meer groen", voorbeeld=True)
-    with pytest.raises(ag.ExampleError, match="is een voorbeeld.*voorbeeld=False"):
+    with pytest.raises(ag.ExampleError, match="is een voorbeeld.*voorbeeld op False"):
         agenda.add(example)
     assert example not in agenda.items
+    example.voorbeeld = ...  # a participant's unfilled answer is not a decision either
+    with pytest.raises(ag.ExampleError):
+        agenda.add(example)
     # made one's own, it goes in
     agenda.add(complete_item(ambitie="Meer groen aan de Kerkstraat"))
     assert agenda.items[-1].ambitie == "Meer groen aan de Kerkstraat"

@@ -251,8 +251,9 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
     damaged = '{"schema": "wijklib-buurtagenda", "schema_version": 1, "agenda": {'
     old.write_text(damaged, "utf-8")  # an earlier, damaged agenda: must be kept
 
+    votes = {"wonen": 6, "veiligheid": 0, "sociaal": 4, "voorzieningen": 2, "leefomgeving": 3}
     nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
-              tmp_path / "nb3_saved.ipynb", {}, notebook=PARTICIPANT)
+              tmp_path / "nb3_saved.ipynb", {"STEMMEN": votes}, notebook=PARTICIPANT)
     _assert_clean_run(nb, expected="Nog niet ingevuld")  # runs without answers, no errors
     text = _text(nb)
     assert "Bewaarde keuzes van notebook 1 gevonden: Utrecht, gebied BU03440311" in text
@@ -265,11 +266,24 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
     assert len(backups) == 1 and backups[0].read_text("utf-8") == damaged
     assert "Er stond al een andere agenda" in text
 
+    # an untouched participant notebook: the examples were shown, nothing was decided
+    assert "Ambitie 1: De ambitie 'Minder bewoners voelen zich onveilig" in text
+    assert "Ambitie 3: De ambitie 'Minder woningen staan leeg.' (wonen) is een voorbeeld" in text
     agenda = ag.load_state(old)
-    assert [item.id for item in agenda.items] == ["ambitie-1", "ambitie-3"]
+    assert agenda.items == [] and agenda.samenvatting == ""
+    assert [p.thema for p in agenda.priorities][:2] == ["wonen", "sociaal"]
+    assert "veiligheid" not in [p.thema for p in agenda.priorities]  # 0 dots
+    assert not [v for v in agenda.verhalen if v.bron == "groepsgesprek"]
+    page = next(export.glob("buurtagenda-*.html")).read_text("utf-8")
+    document = next(export.glob("buurtagenda-*.md")).read_text("utf-8")
+    for out in (page, document):
+        assert "groepsgesprek" not in out and "onveilig in hun eigen buurt" not in out
+        assert "Minder woningen staan leeg" not in out
+    assert "nog geen ambities" in page and "Nog aan te vullen" in page
+    assert "Het thema &#x27;wonen&#x27; (6 stippen, plaats 1) heeft nog geen ambitie" in page
     kracht = next(k for k in agenda.krachten if k.wat == "Testtuin achter de flat")
     assert "oefendata" not in kracht.bron  # the strengths were not practice data
-    assert agenda.enquete.jaar == 2025 and agenda.items[0].basisjaar == 2025
+    assert agenda.enquete.jaar == 2025
     assert "ik weet niet in welk jaar" not in text  # notebook 2 saved the year
     assert "(oefendata, verzonnen)" in agenda.enquete.naam
     names = set(zipfile.ZipFile(export / "buurtagenda-alles.zip").namelist())

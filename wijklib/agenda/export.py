@@ -280,7 +280,8 @@ def _chart_png(agenda: ag.Agenda, rings: Any) -> str | None:
 
 def _open_points(agenda: ag.Agenda) -> list[str]:
     """What is still missing, without tips and without the examples' own texts."""
-    examples = {ag.example_message(item) for item in agenda.items if item.voorbeeld}
+    examples = {ag.example_message(item) for item in agenda.items
+                if item.voorbeeld is not False}
     return [p for p in ag.validate(agenda)
             if not p.startswith("Tip:") and p not in examples]
 

@@ -113,7 +113,7 @@ def example_message(item: Ambitie) -> str:
     return (f"De ambitie '{' '.join(str(item.ambitie).split())[:60]}' ({item.thema}) is een "
             "voorbeeld. Die komt niet in je agenda en niet in de export: niemand heeft haar "
             "besloten. Wil je haar gebruiken? Maak haar jullie eigen (pas de tekst, het doel "
-            "en de acties aan) en zet voorbeeld=False.")
+            "en de acties aan) en zet voorbeeld op False.")
 
 
 class MigrationWarning(UserWarning):
@@ -366,7 +366,7 @@ class Agenda:
         """
         if not isinstance(item, Ambitie):
             raise InvalidChoiceError("Voeg een Ambitie(...) toe aan de agenda.")
-        if item.voorbeeld:
+        if item.voorbeeld is not False:  # anything but a clear False is not a decision
             raise ExampleError(example_message(item))
         self.items.append(item)
         return item
@@ -890,7 +890,7 @@ def decided_items(agenda: Agenda) -> list[Ambitie]:
     if not isinstance(agenda, Agenda):
         raise InvalidChoiceError("Geef een Agenda(...) mee.")
     rank = {p.thema: p.rang for p in agenda.priorities}
-    items = [item for item in agenda.items if not item.voorbeeld]
+    items = [item for item in agenda.items if item.voorbeeld is False]
     last = max(rank.values(), default=0) + 1
     return sorted(items, key=lambda item: rank.get(item.thema, last))
 
@@ -926,7 +926,7 @@ def validate(agenda: Agenda) -> list[str]:
         )
     items = decided_items(agenda)
     for item in agenda.items:
-        if item.voorbeeld:
+        if item.voorbeeld is not False:
             problems.append(example_message(item))
     if not items:
         problems.append("Er staat nog geen ambitie in de agenda. Voeg er minstens één toe.")
