@@ -434,3 +434,18 @@ def test_a_trainer_can_adapt_the_markdown_template_and_values_stay_escaped(tmp_p
     text = ex.to_markdown(agenda)
     assert "49" not in text and "<b>" not in text and "[x](" not in text
     assert text.startswith("# Buurtagenda Kerkbuurt\\{\\{ 7\\*7 \\}\\}")
+
+
+def test_the_reflection_is_saved_and_exported(tmp_path):
+    agenda = make_agenda()
+    agenda.reflectie = ("Ik zag de buurt anders na het gesprek.\n\n"
+                        f"Volgende keer meer jongeren.{INJECTED}")
+    paths = ex.save_export(agenda, tmp_path, charts=False)
+    assert ag.load_state(paths["state"]).reflectie == agenda.reflectie
+    summary = _section(paths["html"].read_text("utf-8"), "samenvatting")
+    assert "Reflectie: wat we meenemen" in summary
+    assert "<p>Ik zag de buurt anders na het gesprek.</p>" in summary
+    assert "Volgende keer meer jongeren.&lt;img" in summary
+    text = paths["markdown"].read_text("utf-8")
+    assert "### Reflectie: wat we meenemen" in text
+    assert "Volgende keer meer jongeren.&lt;img" in text

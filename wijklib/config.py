@@ -13,9 +13,14 @@ variable               meaning                                     default
 ``WIJKLIB_TIMEOUT``    seconds before a request is given up        ``30``
 ``WIJKLIB_RETRIES``    attempts for a failing request              ``4``
 ``WIJKLIB_BACKOFF``    first wait between attempts, in seconds     ``1``
+``WIJKLIB_GROEP``      shared folder with the participants' saved  ``data/groep`` beside the
+                       agendas, for the group mode                 export folder
+``WIJKLIB_SJABLONEN``  folder with a trainer's own templates       none (the workbook's own)
 =====================  ==========================================  =========================
 
-Settings are read each time :func:`settings` is called, so a notebook or a test can change
+``WIJKLIB_GROEP`` is read by :func:`wijklib.agenda.groep.group_folder` and
+``WIJKLIB_SJABLONEN`` by :func:`wijklib.guarantees.rendering.template_folders`. Settings are
+read each time :func:`settings` is called, so a notebook or a test can change
 an environment variable without re-importing anything.
 """
 

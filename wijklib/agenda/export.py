@@ -400,7 +400,8 @@ def document(
     dict
         The template context: ``titel``, ``gemeente``, ``buurten``, ``versie``,
         ``begonnen``, ``afgedrukt``, ``nog_invullen``, ``onderdelen`` (section id →
-        title), ``samenvatting`` (paragraphs, each a list of lines), ``prioriteiten_kort``,
+        title), ``samenvatting`` and ``reflectie`` (paragraphs, each a list of lines),
+        ``prioriteiten_kort``,
         ``aantal_ambities``, ``aantal_krachten``, ``open_punten``, ``ringen``,
         ``verhalen``, ``prioriteiten``, ``ambities``, ``krachten``, ``monitoring_kop``,
         ``monitoring`` (rows; None = still to fill in), ``bronnen``, ``regel``,
@@ -423,6 +424,7 @@ def document(
         "afgedrukt": made_on.isoformat(), "nog_invullen": _TODO,
         "onderdelen": dict(SECTIONS),
         "samenvatting": _paragraphs(agenda.samenvatting),
+        "reflectie": _paragraphs(agenda.reflectie),
         "prioriteiten_kort": ", ".join(f"{p.rang}. {p.thema}" for p in agenda.priorities),
         "aantal_ambities": len(items), "aantal_krachten": len(agenda.krachten),
         "open_punten": _open_points(agenda),

@@ -327,6 +327,9 @@ class Agenda:
     buurtnamen : dict of str to str
         Name per buurtcode, for display (:meth:`buurt_labels`). Codes keep two buurten
         with the same name apart.
+    reflectie : str
+        What the participant (or the group) takes away from the session, in their own
+        words; shown in the export and collected by the group mode.
     revision : str, optional
         Fingerprint of the state file this agenda was last loaded from or saved to (not
         saved itself). :func:`save_state` uses it to notice that another notebook changed
@@ -345,6 +348,7 @@ class Agenda:
     verhalen: list[Onderbouwing] = field(default_factory=list)
     enquete: Enquete | None = None
     buurtnamen: dict[str, str] = field(default_factory=dict)
+    reflectie: str = ""
     revision: str | None = field(default=None, compare=False, repr=False)
 
     def buurt_labels(self) -> list[str]:
@@ -1191,6 +1195,7 @@ class _Reader:
             made_at=self.text(d, "made_at", "agenda") or _now(),
             version=self.integer(d, "version", "agenda") or 1,
             samenvatting=self.text(d, "samenvatting", "agenda"),
+            reflectie=self.text(d, "reflectie", "agenda"),
             priorities=[
                 Prioriteit(
                     thema=self.text(self.mapping(p, f"prioriteit {i}"), "thema", "prioriteit"),
@@ -1338,6 +1343,29 @@ def _parse(text: str, name: str) -> tuple[Agenda, int]:
             f"'{data.get('schema')}'). {_RESCUE}"
         )
     return from_dict(data.get("agenda"), where=f"het bestand {name}"), original
+
+
+def read_state_text(text: str, name: str) -> Agenda:
+    """An agenda from the text of a state file (e.g. a member of a zip).
+
+    Parameters
+    ----------
+    text : str
+        The file's content.
+    name : str
+        How the file is named in messages.
+
+    Returns
+    -------
+    Agenda
+        Older versions are converted (without a warning: nothing is written here).
+
+    Raises
+    ------
+    StateFileError
+        Damaged, empty, not an agenda, or of a newer version (Dutch, with what to do).
+    """
+    return _parse(text, name)[0]
 
 
 def load_state(path: str | Path) -> Agenda:
