@@ -402,3 +402,49 @@ def test_small_groups_placed_to_invite_subtraction_stay_hidden(
         assert total - sum(shown.values()) == sum(counts[c] for c in hidden_in_wijk)
         assert len(hidden_in_wijk) >= 2 and sum(counts[c] for c in hidden_in_wijk) >= 10
     assert "maar 3" not in _text(nb)
+
+
+@pytest.mark.notebook
+def test_resident_texts_with_template_syntax_stay_text_in_notebook_3(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    """Notes, stories and strengths of notebook 2 that hold template syntax reach notebook 3's
+    gap map, evidence and exported agenda as text: nothing is evaluated, nothing breaks."""
+    from conftest import point_wijklib_at
+    from test_rendering import ATTACKS, EVALUATED
+
+    export = tmp_path / "export"
+    target = tmp_path / "pwned"
+    shell = "{{ cycler.__init__.__globals__.os.popen('touch " + str(target) + "').read() }}"
+    texts = [*ATTACKS, shell]
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+        buurten, kaart = wijklib.kerncijfers("Utrecht"), wijklib.gebieden("Utrecht")
+        work = resultaten.practice_vertellen(buurten, kaart, seed=2026, focus=FOCUS)
+    notes = work.kaartnotities
+    mine = notes.index[notes["buurtcode"] == FOCUS][: len(texts)]
+    assert len(mine) >= 3
+    notes.loc[mine, "tekst"] = texts[: len(mine)]
+    notes.loc[mine, "categorie"] = "onveilige plek"  # so they become evidence too
+    stories = work.verhalen
+    stories.loc[stories.index[: len(texts)], "verhaal"] = [
+        f"{t} — een verhaal" for t in texts[: min(len(texts), len(stories))]]
+    assets = work.krachten
+    assets.loc[assets.index[assets["buurtcode"] == FOCUS][:2], "naam_of_omschrijving"] = (
+        texts[:2])
+    work.extra |= {"enquete_jaar": 2025}
+    resultaten.save_vertellen(work, folder=export)
+
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+              tmp_path / "nb3_sjabloon.ipynb", {})
+    _assert_clean_run(nb)
+    assert not target.exists(), "a resident text ran a shell command in the kernel"
+    shown = json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
+    assert EVALUATED not in shown
+    page = next(export.glob("buurtagenda-*.html")).read_text("utf-8")
+    document = next(export.glob("buurtagenda-*.md")).read_text("utf-8")
+    assert EVALUATED not in page and EVALUATED not in document
+    agenda = ag.load_state(export / "buurtagenda.json")
+    evidence = [ev.tekst for ev in agenda.items[0].onderbouwing if ev.soort == "kaartnotitie"]
+    assert any("{{" in text or "{%" in text or "{#" in text for text in evidence), evidence
+    assert "&#123;&#123;" in page  # the braces are in the page, as text
