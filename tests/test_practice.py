@@ -117,6 +117,31 @@ def test_planted_disagreements_are_visible(utrecht, q):
         scores.loc[(AREA_CODE, "verloedering"), "bovengrens"]
 
 
+def test_planted_texts_tell_the_buurts_own_figures(utrecht):
+    """The practice text says what notebook 1 shows: the buurt's own numbers, never a
+    judgement that its figures contradict."""
+    from wijklib.tellen.compare import format_number
+
+    rows = utrecht.set_index("code")
+    weights = pd.to_numeric(utrecht["inwoners"], errors="coerce").fillna(0)
+    for planted in practice_responses(utrecht, seed=2026).attrs["afwijkingen"]:
+        text, row = planted["wat"], rows.loc[planted["buurtcode"]]
+        for column, name in (("bijstand_per_1000", "bijstand"), ("woz_waarde", "WOZ-waarde")):
+            values = pd.to_numeric(utrecht[column], errors="coerce")
+            known = values.notna() & (weights > 0)
+            mean = np.average(values[known], weights=weights[known])
+            if pd.notna(row[column]):
+                assert f"{name} {format_number(row[column], 0)} " in text, text
+                assert f"gemiddeld {format_number(mean, 0)} " in text, text
+                better = (row[column] < mean) if column.startswith("bijstand") else (
+                    row[column] > mean)
+                if "gunstiger dan gemiddeld" in text:
+                    assert better or column != "bijstand_per_1000", text
+                if "minder gunstig" in text:
+                    assert not better or column != "bijstand_per_1000", text
+        assert ", maar " in text and "weinig bijstand" not in text
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_round_trip_through_every_export(utrecht, q, tmp_path, style):
     subset = utrecht[utrecht["wijkcode"].isin(["WK034401", "WK034402"])]

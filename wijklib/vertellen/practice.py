@@ -72,30 +72,36 @@ _STRENGTH = {"rapportcijfer": 0.45, "cohesie": 0.35, "onveiligheid": 0.6, "verlo
 _AGE = {"65_plus": {"cohesie": 0.35, "betrokkenheid": 0.2, "onveiligheid": 0.2},
         "18_34": {"cohesie": -0.25, "betrokkenheid": -0.15}}
 
-# Planted disagreements: which buurt (by figures index), which scales move, and how.
+# Planted disagreements: which buurt (by figures index), which scales move, and how. The
+# first half of the sentence ("what the figures say") is written from the buurt's own
+# figures (:func:`_figures_words`), so it never contradicts what notebook 1 shows.
 _PLANTED = (
     {
         "kies": "hoog",
         "schaal": "onveiligheid",
         "effect": {"onveiligheid": 3.2, "overlast": 1.0},
-        "wat": "De cijfers zijn gunstig (weinig bijstand, hoge WOZ-waarde), maar veel "
-               "bewoners voelen zich onveilig in hun buurt.",
+        "bewoners": "veel bewoners voelen zich onveilig in hun buurt.",
     },
     {
         "kies": "laag",
         "schaal": "cohesie",
         "effect": {"cohesie": 1.9, "betrokkenheid": 1.3},
-        "wat": "De cijfers zijn zwak (veel bijstand, lage WOZ-waarde), maar de sociale "
-               "samenhang en de betrokkenheid zijn juist sterk.",
+        "bewoners": "de sociale samenhang en de betrokkenheid zijn juist sterk.",
     },
     {
         "kies": "midden",
         "schaal": "verloedering",
         "effect": {"verloedering": 1.9, "rapportcijfer": -0.8},
-        "wat": "De cijfers zijn gemiddeld, maar bewoners zien veel rommel, vernieling en "
-               "graffiti en geven een lager rapportcijfer.",
+        "bewoners": "bewoners zien veel rommel, vernieling en graffiti en geven een lager "
+                    "rapportcijfer.",
     },
 )
+# How the figures of the index are named in the practice texts.
+_FIGURE_NAMES = {
+    "bijstand_per_1000": ("bijstand", "per 1 000 inwoners", 0),
+    "woz_waarde": ("WOZ-waarde", "duizend euro", 0),
+    "pct_koopwoningen": ("koopwoningen", "%", 0),
+}
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
@@ -125,6 +131,35 @@ def figures_index(buurten: pd.DataFrame) -> pd.Series:
     if not parts:
         return pd.Series(0.0, index=buurten.index)
     return pd.concat(parts, axis=1).mean(axis=1, skipna=True).fillna(0.0).clip(-2.5, 2.5)
+
+
+def _figures_words(frame: pd.DataFrame, row: int, index: float) -> str:
+    """What the CBS figures of one buurt say, with its own numbers and the average buurt.
+
+    The average is weighted by inhabitants, so it is close to the gemeente's own figure
+    that notebook 1 compares with. The judgement follows the figures index of the buurt.
+    """
+    from wijklib.tellen.compare import format_number
+
+    weights = _weights(frame)
+    parts = []
+    for column, (name, unit, digits) in _FIGURE_NAMES.items():
+        if column not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        own = values.iloc[row]
+        known = values.notna().to_numpy() & (weights > 0)
+        if not np.isfinite(own) or not known.any():
+            continue
+        mean = float(np.average(values[known], weights=weights[known]))
+        parts.append(f"{name} {format_number(own, digits)} {unit}, gemiddeld "
+                     f"{format_number(mean, digits)} {unit}")
+        if len(parts) == 2:
+            break
+    word = ("gunstiger dan gemiddeld" if index > 0.3 else
+            "minder gunstig dan gemiddeld" if index < -0.3 else "ongeveer gemiddeld")
+    details = f" ({'; '.join(parts)})" if parts else ""
+    return f"De cijfers zijn {word} in de gemeente{details}"
 
 
 def _weights(buurten: pd.DataFrame) -> np.ndarray:
@@ -261,8 +296,11 @@ def practice_responses(
         if code is None:
             continue
         planted[code] = plan["effect"]
-        afwijkingen.append({"buurtcode": code, "buurtnaam": names[codes.index(code)],
-                            "schaal": plan["schaal"], "wat": plan["wat"]})
+        row = codes.index(code)
+        afwijkingen.append({"buurtcode": code, "buurtnaam": names[row],
+                            "schaal": plan["schaal"],
+                            "wat": f"{_figures_words(frame, row, float(index.iloc[row]))}, "
+                                   f"maar {plan['bewoners']}"})
 
     buurt_of = np.repeat(np.arange(len(frame)), counts)
     rng.shuffle(buurt_of)
