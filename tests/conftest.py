@@ -13,7 +13,7 @@ from loopback import CbsODataServer, LoopbackServer, PdokServer
 # Loopback servers (tests/loopback.py) standing in for CBS StatLine and PDOK
 # ---------------------------------------------------------------------------------------
 
-_SERVER_FIXTURES = ("cbs_server", "pdok_server")
+_SERVER_FIXTURES = ("cbs_server", "pdok_server", "cbs_server_2017", "pdok_server_2017")
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +111,52 @@ def services(
     """wijklib talks to the loopback servers, with an empty cache of its own."""
     point_wijklib_at(monkeypatch, cbs_server.url, pdok_server.url, tmp_path / "cache")
     return cbs_server, pdok_server
+
+
+@pytest.fixture(scope="session")
+def world_2017(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Fixture folders with a 2017 table and map of Zaanstad next to 2023/2024 (tests/kwb2017.py).
+
+    Returns
+    -------
+    Path
+        A folder with ``cbs-odata/`` and ``pdok/``, built once per session from ``shared``.
+    """
+    from kwb2017 import build_cbs, build_pdok
+
+    _fixture_folder(shared_dir, "cbs-odata")
+    if not (shared_dir / "data" / "kwb-2017-metadata").is_dir():
+        pytest.skip("the 2017 metadata is not in the shared folder")
+    root = tmp_path_factory.mktemp("world-2017")
+    build_cbs(shared_dir, root / "cbs-odata")
+    build_pdok(shared_dir, root / "pdok")
+    return root
+
+
+@pytest.fixture(scope="session")
+def cbs_server_2017(world_2017: Path) -> Iterator[CbsODataServer]:
+    """CBS loopback server whose catalogue has the 2017, 2023 and 2024 tables."""
+    with CbsODataServer(world_2017 / "cbs-odata", page_size=1000) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pdok_server_2017(world_2017: Path) -> Iterator[PdokServer]:
+    """PDOK loopback server with the 2017 map of Zaanstad and the 2024 fixtures."""
+    with PdokServer(world_2017 / "pdok", max_limit=1000) as server:
+        yield server
+
+
+@pytest.fixture
+def services_2017(
+    cbs_server_2017: CbsODataServer,
+    pdok_server_2017: PdokServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[CbsODataServer, PdokServer]:
+    """wijklib talks to the 2017 world, with an empty cache of its own."""
+    point_wijklib_at(monkeypatch, cbs_server_2017.url, pdok_server_2017.url, tmp_path / "cache")
+    return cbs_server_2017, pdok_server_2017
 
 
 @pytest.fixture(scope="session")

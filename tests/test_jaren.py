@@ -1,0 +1,112 @@
+"""Every year 2017–2025: the year fall-back is bounded in years, says when a row mixes
+years, and never carries a figure across a boundary change (loopback servers, real
+cbsodata client)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import point_wijklib_at
+from loopback import CbsODataServer
+
+import wijklib
+from wijklib.guarantees import provenance
+from wijklib.tellen import pitfalls
+
+
+def test_fall_back_is_bounded_in_years_not_tables(services_2017):
+    cbs, _ = services_2017
+    assert {"83765NED", "85618NED", "85984NED"} <= set(cbs.tables)
+    df = wijklib.kerncijfers("Zaanstad", niveau="wijk")
+    assert df.attrs["year"] == 2024
+    # 2024 has inhabitants but no households for Zaanstad; 2023 has no Zaanstad rows, and
+    # 2017 is seven years older: no households, and so no 2024/2017 household size
+    assert df["inwoners"].notna().all()
+    assert df["huishoudens"].isna().all() and df["huishoudensgrootte"].isna().all()
+    info = provenance.indicators(df)
+    assert all(entry["years"] != [2017] for entry in info.values())
+    assert "jaar_huishoudens" not in df.columns
+    assert "niet in" in df.attrs["missing"]["huishoudens"] or "nog niet" in \
+        df.attrs["missing"]["huishoudens"]
+
+
+def test_newest_table_with_rows_is_named_in_a_note(services_2017, shared_dir):
+    df = wijklib.kerncijfers("Zaanstad", niveau="buurt")
+    assert df.attrs["year"] == 2017 and df.attrs["table_id"] == "83765NED"
+    assert len(df) == 50 and (df["jaar"] == 2017).all()
+    assert any("van 2017" in n and "2024" in n for n in df.attrs["notes"]), df.attrs["notes"]
+    # the kaart's figures in the table's unit, under the real 2017 keys
+    kaart = json.loads((shared_dir / "data" / "znstd-shiny-pilot" / "buurt_zaanstad.geojson")
+                       .read_text("utf-8"))
+    first = kaart["features"][0]["properties"]
+    row = df.set_index("code").loc[first["bu_code"]]
+    assert row["inwoners"] == first["aant_inw"] and row["huishoudens"] == first["aantal_hh"]
+    assert df["leeftijd_0_15"].isna().all()  # the kaart has % where the table has counts
+    reasons = pitfalls.missing_overview(df).set_index("indicator")["reden"]
+    assert reasons["opleiding_laag"] == "niet in de tabel van 2017"
+    assert reasons["woz_waarde"].startswith("nog niet gepubliceerd")
+    assert reasons["inwoners"] == ""
+
+
+def test_a_row_that_mixes_years_says_so(services):
+    df = wijklib.kerncijfers("Utrecht", niveau="buurt")
+    notes = " ".join(df.attrs["notes"])
+    assert "mengt jaren" in notes and "2023" in notes and "2024" in notes
+    assert (df["jaar_woz_waarde"] == 2023).all() and (df["jaar"] == 2024).all()
+    assert provenance.require(df, "woz_waarde")["year"] == 2023
+    assert provenance.require(df[["code", "woz_waarde", "jaar", "tabel", "bron",
+                                  "jaar_woz_waarde", "tabel_woz_waarde"]],
+                              "woz_waarde")["year"] == 2023
+    # an explicit year never mixes
+    only = wijklib.kerncijfers("Utrecht", jaar=2024, niveau="buurt")
+    assert not any("mengt" in n for n in only.attrs["notes"])
+    assert not [c for c in only.columns if c.startswith("jaar_")]
+
+
+def test_missing_overview_says_why(services):
+    df = wijklib.kerncijfers("Utrecht", niveau="buurt")
+    out = pitfalls.missing_overview(df).set_index("indicator")
+    assert "nog niet gepubliceerd" in out.loc["elektriciteit", "reden"]
+    assert "2023" in out.loc["elektriciteit", "reden"]  # the older table was looked at
+    partly = out[out["status"] == pitfalls.STATUS_PARTLY]
+    assert not partly.empty and partly["reden"].str.contains("geheim").all()
+
+
+# ------------------------------------------------------------------- boundary changes
+
+CHANGED, RECODED = "BU03440111", "BU03440112"
+
+
+@pytest.fixture(scope="module")
+def boundary_server(shared_dir, tmp_path_factory):
+    """2023 as is; 2024 with Utrecht's rows only, one buurt changed (3), one recoded (2)."""
+    root = tmp_path_factory.mktemp("indeling")
+    source = shared_dir / "fixtures" / "cbs-odata"
+    (root / "85618NED").symlink_to(source / "85618NED", target_is_directory=True)
+    folder = root / "85984NED"
+    shutil.copytree(source / "85984NED", folder,
+                    ignore=shutil.ignore_patterns("TypedDataSet.json", "UntypedDataSet.json"))
+    data = json.loads((source / "85984NED" / "TypedDataSet.json").read_text("utf-8"))
+    rows = [r for r in data["value"] if r["Codering_3"].strip()[2:6] == "0344"]
+    for row in rows:
+        code = row["Codering_3"].strip()
+        if code in (CHANGED, RECODED):
+            row["IndelingswijzigingGemeenteWijkBuurt_4"] = "3" if code == CHANGED else "2"
+    (folder / "TypedDataSet.json").write_text(json.dumps({**data, "value": rows}), "utf-8")
+    with CbsODataServer(root, page_size=1000) as server:
+        yield server
+
+
+def test_no_older_figure_across_a_boundary_change(boundary_server, pdok_server, tmp_path,
+                                                  monkeypatch):
+    point_wijklib_at(monkeypatch, boundary_server.url, pdok_server.url, tmp_path / "cache")
+    df = wijklib.kerncijfers("Utrecht", niveau="buurt").set_index("code")
+    assert df.loc[CHANGED, "indelingswijziging"] == "3"
+    # the 2023 WOZ value is about another area (or another code) for these two buurten
+    assert df.loc[[CHANGED, RECODED], "woz_waarde"].isna().all()
+    unchanged = df.drop(index=[CHANGED, RECODED])
+    assert unchanged["woz_waarde"].notna().sum() > 90
+    notes = " ".join(df.attrs["notes"])
+    assert "andere indeling" in notes and CHANGED in notes and RECODED in notes
