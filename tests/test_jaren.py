@@ -12,6 +12,7 @@ from conftest import point_wijklib_at
 from loopback import CbsODataServer
 
 import wijklib
+from wijklib.errors import DataNotAvailableError
 from wijklib.guarantees import provenance
 from wijklib.tellen import pitfalls
 
@@ -110,3 +111,43 @@ def test_no_older_figure_across_a_boundary_change(boundary_server, pdok_server, 
     assert unchanged["woz_waarde"].notna().sum() > 90
     notes = " ".join(df.attrs["notes"])
     assert "andere indeling" in notes and CHANGED in notes and RECODED in notes
+
+
+# ------------------------------------------------------------- geometry follows the year
+
+
+def test_map_of_the_figures_year_or_the_nearest_with_the_same_codes(services):
+    cijfers = wijklib.kerncijfers("Utrecht", jaar=2023, niveau="buurt")
+    kaart = wijklib.gebieden("Utrecht", jaar=2023, niveau="buurt", codes=cijfers["code"])
+    # PDOK (the fixture) has no 2023 map; 2024 has the same 111 buurt codes
+    assert kaart.attrs["year"] == 2024 and kaart.attrs["jaar_gevraagd"] == 2023
+    assert set(kaart["code"]) == set(cijfers["code"])
+    notes = " ".join(kaart.attrs["notes"])
+    assert "De kaart is van 2024" in notes and "2023" in notes and "dezelfde" in notes
+    # the newest year asked gives that year's map without a note
+    same = wijklib.gebieden("Utrecht", jaar=2024, niveau="buurt")
+    assert same.attrs["year"] == 2024 and same.attrs["notes"] == []
+
+
+def test_codes_not_on_any_map_are_named(services):
+    codes = [*wijklib.gebieden("Utrecht", niveau="buurt")["code"], "BU03449999"]
+    kaart = wijklib.gebieden("Utrecht", niveau="buurt", codes=codes)
+    assert kaart.attrs["year"] == 2024
+    assert any("BU03449999" in n and "niet op de kaart" in n for n in kaart.attrs["notes"])
+
+
+def test_zaanstad_buurten_get_the_2017_map(services_2017):
+    cijfers = wijklib.kerncijfers("Zaanstad", niveau="buurt")
+    kaart = wijklib.gebieden("Zaanstad", jaar=cijfers.attrs["year"], niveau="buurt",
+                             codes=cijfers["code"])
+    assert kaart.attrs["year"] == 2017 and kaart.attrs["notes"] == []
+    assert set(kaart["code"]) == set(cijfers["code"]) and len(kaart) == 50
+    minx, miny, maxx, maxy = kaart.total_bounds  # reprojected to lon/lat around Zaanstad
+    assert 4.6 < minx < maxx < 5.0 and 52.4 < miny < maxy < 52.6
+    # asked for 2024 with the figures' codes: the nearest year whose codes match, said
+    later = wijklib.gebieden("Zaanstad", jaar=2024, niveau="buurt", codes=cijfers["code"])
+    assert later.attrs["year"] == 2017 and "De kaart is van 2017" in later.attrs["notes"][0]
+    # without codes to check, a map seven years off is not taken silently
+    with pytest.raises(DataNotAvailableError) as err:
+        wijklib.gebieden("Zaanstad", jaar=2024, niveau="buurt")
+    assert "2024" in str(err.value)
