@@ -13,7 +13,9 @@ from loopback import CbsODataServer, LoopbackServer, PdokServer
 # Loopback servers (tests/loopback.py) standing in for CBS StatLine and PDOK
 # ---------------------------------------------------------------------------------------
 
-_SERVER_FIXTURES = ("cbs_server", "pdok_server", "cbs_server_2017", "pdok_server_2017")
+_SERVER_FIXTURES = (
+    "cbs_server", "pdok_server", "cbs_server_2017", "pdok_server_2017", "politie_server"
+)
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +65,30 @@ def pdok_server(shared_dir: Path) -> Iterator[PdokServer]:
     """
     with PdokServer(_fixture_folder(shared_dir, "pdok"), max_limit=1000) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def politie_server(shared_dir: Path) -> Iterator[CbsODataServer]:
+    """Loopback stand-in for ``dataderden.cbs.nl`` serving the police table 47018NED.
+
+    Yields
+    ------
+    CbsODataServer
+        The running server (same OData v3 protocol as opendata.cbs.nl).
+    """
+    with CbsODataServer(_fixture_folder(shared_dir, "cbs-dataderden"), page_size=100) as server:
+        yield server
+
+
+@pytest.fixture
+def politie(
+    services: tuple[CbsODataServer, PdokServer],
+    politie_server: CbsODataServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> CbsODataServer:
+    """wijklib talks to the loopback CBS, PDOK and police servers (empty cache)."""
+    monkeypatch.setenv("WIJKLIB_POLITIE_URL", politie_server.url)
+    return politie_server
 
 
 @pytest.fixture(autouse=True)

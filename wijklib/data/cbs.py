@@ -100,20 +100,31 @@ class _Call:
     failure: Offline | None = None
 
 
+def odata_client(url: str):
+    """Point ``cbsodata`` at another CBS OData v3 service (e.g. ``dataderden.cbs.nl``).
+
+    A context manager that yields the keyword arguments for ``cbsodata`` calls
+    (``catalog_url``, ``timeout``, ``proxies``), with the same scheme handling as the
+    KWB downloads.
+    """
+    return _client(url)
+
+
 @contextmanager
-def _client() -> Iterator[dict[str, Any]]:
-    """Point ``cbsodata`` at ``WIJKLIB_CBS_URL`` for the duration of a request."""
+def _client(url: str | None = None) -> Iterator[dict[str, Any]]:
+    """Point ``cbsodata`` at ``url`` (default ``WIJKLIB_CBS_URL``) for a request."""
     import cbsodata
 
     cfg = settings()
-    parts = urlsplit(cfg.cbs_url)
+    base = url or cfg.cbs_url
+    parts = urlsplit(base)
     catalog_url = (parts.netloc + parts.path).rstrip("/")
     with _CLIENT_LOCK:
         old = cbsodata.options.use_https
         cbsodata.options.use_https = parts.scheme != "http"
         try:
             # cbsodata copies http_proxy at import and ignores no_proxy; decide per URL.
-            proxies = requests.utils.get_environ_proxies(cfg.cbs_url)
+            proxies = requests.utils.get_environ_proxies(base)
             yield {"catalog_url": catalog_url, "timeout": cfg.timeout, "proxies": proxies}
         finally:
             cbsodata.options.use_https = old
