@@ -151,3 +151,17 @@ def test_zaanstad_buurten_get_the_2017_map(services_2017):
     with pytest.raises(DataNotAvailableError) as err:
         wijklib.gebieden("Zaanstad", jaar=2024, niveau="buurt")
     assert "2024" in str(err.value)
+
+
+def test_prefetch_fetches_the_map_of_the_figures_year(services_2017, monkeypatch):
+    from wijklib.data.download import prefetch
+
+    problems = prefetch(["Zaanstad"], progress=False)
+    assert not [p for p in problems if "kaart per buurt" in p[0]], problems
+    # offline, the notebook's call is answered from the cache
+    monkeypatch.setenv("WIJKLIB_CBS_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("WIJKLIB_PDOK_URL", "http://127.0.0.1:9")
+    cijfers = wijklib.kerncijfers("Zaanstad", niveau="buurt")
+    kaart = wijklib.gebieden("Zaanstad", jaar=cijfers.attrs["year"], niveau="buurt",
+                             codes=cijfers["code"])
+    assert kaart.attrs["year"] == 2017 and len(kaart) == 50
