@@ -80,9 +80,8 @@ def test_missing_overview_says_why(services):
 CHANGED, RECODED = "BU03440111", "BU03440112"
 
 
-@pytest.fixture(scope="module")
-def boundary_server(shared_dir, tmp_path_factory):
-    """2023 as is; 2024 with Utrecht's rows only, one buurt changed (3), one recoded (2)."""
+def utrecht_only_2024(shared_dir, tmp_path_factory, flag):
+    """2023 as is; 2024 with Utrecht's rows only, its boundary flags set by ``flag``."""
     root = tmp_path_factory.mktemp("indeling")
     source = shared_dir / "fixtures" / "cbs-odata"
     (root / "85618NED").symlink_to(source / "85618NED", target_is_directory=True)
@@ -92,12 +91,28 @@ def boundary_server(shared_dir, tmp_path_factory):
     data = json.loads((source / "85984NED" / "TypedDataSet.json").read_text("utf-8"))
     rows = [r for r in data["value"] if r["Codering_3"].strip()[2:6] == "0344"]
     for row in rows:
-        code = row["Codering_3"].strip()
-        if code in (CHANGED, RECODED):
-            row["IndelingswijzigingGemeenteWijkBuurt_4"] = "3" if code == CHANGED else "2"
+        row["IndelingswijzigingGemeenteWijkBuurt_4"] = flag(row["Codering_3"].strip())
     (folder / "TypedDataSet.json").write_text(json.dumps({**data, "value": rows}), "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def boundary_server(shared_dir, tmp_path_factory):
+    """One buurt changed (3), one recoded (2) in 2024."""
+    changes = {CHANGED: "3", RECODED: "2"}
+    root = utrecht_only_2024(shared_dir, tmp_path_factory, lambda code: changes.get(code, "1"))
     with CbsODataServer(root, page_size=1000) as server:
         yield server
+
+
+def test_unknown_boundary_flags_are_said(shared_dir, tmp_path_factory, pdok_server, tmp_path,
+                                         monkeypatch):
+    root = utrecht_only_2024(shared_dir, tmp_path_factory, lambda code: None)
+    with CbsODataServer(root, page_size=1000) as server:
+        point_wijklib_at(monkeypatch, server.url, pdok_server.url, tmp_path / "cache")
+        df = wijklib.kerncijfers("Utrecht", niveau="wijk")
+    assert (df["jaar_woz_waarde"] == 2023).all() and df["woz_waarde"].notna().all()
+    assert any("kan ik niet" in n and "2024" in n for n in df.attrs["notes"]), df.attrs["notes"]
 
 
 def test_no_older_figure_across_a_boundary_change(boundary_server, pdok_server, tmp_path,
@@ -165,3 +180,47 @@ def test_prefetch_fetches_the_map_of_the_figures_year(services_2017, monkeypatch
     kaart = wijklib.gebieden("Zaanstad", jaar=cijfers.attrs["year"], niveau="buurt",
                              codes=cijfers["code"])
     assert kaart.attrs["year"] == 2017 and len(kaart) == 50
+
+
+@pytest.fixture(scope="module")
+def euro_server(shared_dir, tmp_path_factory):
+    """The 2023 table with the WOZ value in euro instead of x 1 000 euro (values × 1 000)
+    and the 0-15 age group in % (another figure)."""
+    root = tmp_path_factory.mktemp("euro")
+    source = shared_dir / "fixtures" / "cbs-odata"
+    (root / "85984NED").symlink_to(source / "85984NED", target_is_directory=True)
+    folder = root / "85618NED"
+    shutil.copytree(source / "85618NED", folder)
+    props_path = folder / "DataProperties.json"
+    props = json.loads(props_path.read_text("utf-8"))
+    woz = kind = None
+    for prop in props["value"]:
+        if prop.get("Title") == "Gemiddelde WOZ-waarde van woningen":
+            prop["Unit"], woz = "euro", prop["Key"]
+        if prop.get("Title") == "0 tot 15 jaar":
+            prop["Unit"], kind = "%", prop["Key"]
+    data_path = folder / "TypedDataSet.json"
+    data = json.loads(data_path.read_text("utf-8"))
+    for row in data["value"]:
+        if row.get(woz) is not None:
+            row[woz] = row[woz] * 1000
+    for path in (props_path, data_path):
+        path.chmod(0o644)
+    props_path.write_text(json.dumps(props), "utf-8")
+    data_path.write_text(json.dumps(data), "utf-8")
+    with CbsODataServer(root, page_size=1000) as server:
+        yield server, kind
+
+
+def test_exact_unit_conversion_only(euro_server, services, tmp_path, monkeypatch):
+    server, kind_key = euro_server
+    plain = wijklib.kerncijfers("Utrecht", jaar=2023, niveau="wijk").set_index("code")
+    point_wijklib_at(monkeypatch, server.url, services[1].url, tmp_path / "other-cache")
+    euro = wijklib.kerncijfers("Utrecht", jaar=2023, niveau="wijk").set_index("code")
+    assert euro["woz_waarde"].tolist() == pytest.approx(plain["woz_waarde"].tolist())
+    assert euro.attrs["indicators"]["woz_waarde"]["factor"] == 0.001
+    assert euro["leeftijd_0_15"].isna().all()  # % is not a count: left out, with why
+    assert "andere eenheid (%)" in euro.attrs["missing"]["leeftijd_0_15"]
+    # the converted figure falls back like any other
+    newest = wijklib.kerncijfers("Utrecht", niveau="wijk").set_index("code")
+    assert newest["woz_waarde"].tolist() == pytest.approx(plain["woz_waarde"].tolist())

@@ -636,7 +636,7 @@ def _fall_back(
         (r for r in refs if base_year - MAX_FALLBACK_YEARS <= r.year < base_year),
         key=lambda r: base_year - r.year,
     )
-    changes: dict[int, pd.Series] = {base_year: _changes(base)}
+    changes: dict[int, pd.Series | None] = {base_year: _changes(base)}
     filled: dict[int, list[str]] = {}
     tried: list[int] = []
     for ref in older:
@@ -655,11 +655,12 @@ def _fall_back(
         changes[ref.year] = _changes(older_frame)
         # every year after ref.year up to base_year must say "unchanged" for the row
         between = range(ref.year + 1, base_year + 1)
-        unknown_years = [y for y in between if y not in changes]
+        unknown_years = [y for y in between if changes.get(y) is None]
         changed = pd.Series(False, index=base.index)
         for year in between:
-            if year in changes:
-                flags = base["code"].map(changes[year])
+            flags_of_year = changes.get(year)
+            if flags_of_year is not None:
+                flags = base["code"].map(flags_of_year)
                 changed |= flags.notna() & (flags != UNCHANGED)
         lookup = older_frame.drop_duplicates("code").set_index("code")
         absent = ~base["code"].isin(lookup.index)
@@ -689,8 +690,8 @@ def _fall_back(
         if unknown_years:
             notes.append(
                 f"Of de indeling in {_years_text(unknown_years)} gelijk bleef, kan ik niet "
-                f"nagaan (die tabel was er niet). Vergelijk de cijfers uit {ref.year} dus "
-                "voorzichtig."
+                "nagaan (die tabel was er niet, of zegt het niet). Vergelijk de cijfers uit "
+                f"{ref.year} dus voorzichtig."
             )
     if filled:
         parts = []
@@ -708,10 +709,13 @@ def _fall_back(
     return tried
 
 
-def _changes(frame: pd.DataFrame) -> pd.Series:
-    """Code -> ``Indelingswijziging`` value ("1", "2", "3" or missing) of one table."""
-    if "indelingswijziging" not in frame or frame.empty:
-        return pd.Series(dtype="object")
+def _changes(frame: pd.DataFrame) -> pd.Series | None:
+    """Code -> ``Indelingswijziging`` value ("1", "2", "3" or missing) of one table.
+
+    None when the table does not say (no such column, or no value at all).
+    """
+    if "indelingswijziging" not in frame or frame["indelingswijziging"].isna().all():
+        return None
     values = frame["indelingswijziging"].astype("object").where(
         frame["indelingswijziging"].notna(), None)
     return pd.Series(values.to_numpy(), index=frame["code"].to_numpy()).groupby(level=0).first()
