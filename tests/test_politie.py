@@ -115,6 +115,12 @@ def test_kinds_and_years_say_what_to_choose(politie):
     with pytest.raises(DataNotAvailableError) as err:  # a kind the request got no rows for
         wijklib.misdrijven("Utrecht", soort="1.1.1")
     assert "Diefstal/inbraak woning" in str(err.value)
+    with pytest.raises(DataNotAvailableError):  # keys are padded as CBS pads them
+        wijklib.misdrijven("Utrecht", soort="2.6.10")
+    assert any("SoortMisdrijf eq '2.6.10' and" in r for r in politie.requests)
+    with pytest.raises(InvalidChoiceError) as err:
+        wijklib.misdrijven("Utrecht", soort="diefstal")  # fits many kinds
+    assert "past bij meer soorten" in str(err.value)
     with pytest.raises(DataNotAvailableError) as err:
         wijklib.misdrijven("Utrecht", jaar=2019)
     assert "2019" in str(err.value) and "2023" in str(err.value)

@@ -99,19 +99,19 @@ def soorten() -> pd.DataFrame:
     )
 
 
-def _resolve_kind(soort: str, meta: dict[str, Any] | None) -> tuple[str, str]:
+def _resolve_kind(soort: str, meta: dict[str, Any]) -> tuple[str, str, str]:
+    """``(code, name, key)`` of a kind; ``key`` is the dimension key as CBS pads it."""
     given = str(soort).strip()
-    if given.lower() in ("totaal", "", TOTAL):
-        return TOTAL, "Totaal misdrijven"
-    if meta is None:
-        meta = _metadata()
-    kinds = {str(r["Key"]).strip(): str(r["Title"]).strip() for r in meta["SoortMisdrijf"]}
+    kinds = {str(r["Key"]).strip(): (str(r["Title"]).strip(), str(r["Key"]))
+             for r in meta["SoortMisdrijf"]}
+    if given.lower() in ("totaal", ""):
+        given = TOTAL
     if given in kinds:
-        return given, kinds[given]
-    hits = [k for k, title in kinds.items() if given.casefold() in title.casefold()]
+        return given, *kinds[given]
+    hits = [k for k, (title, _) in kinds.items() if given.casefold() in title.casefold()]
     if len(hits) == 1:
-        return hits[0], kinds[hits[0]]
-    shown = ", ".join(f"'{kinds[k]}'" for k in hits[:6])
+        return hits[0], *kinds[hits[0]]
+    shown = ", ".join(f"'{kinds[k][0]}'" for k in hits[:6])
     raise InvalidChoiceError(
         f"De soort misdrijf '{given}' " + (f"past bij meer soorten: {shown}. " if hits else
                                             "staat niet in de tabel. ")
@@ -120,7 +120,8 @@ def _resolve_kind(soort: str, meta: dict[str, Any] | None) -> tuple[str, str]:
     )
 
 
-def _rows(code: str, niveau: str, kind: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _rows(code: str, niveau: str, kind: str, kind_key: str
+          ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The raw rows (every year) of one kind for a gemeente and level; cached."""
     key = f"politie/{TABLE}/{niveau}-{code}-{kind}"
     cached = cache.get_frame(key)
@@ -131,7 +132,7 @@ def _rows(code: str, niveau: str, kind: str) -> tuple[pd.DataFrame, dict[str, An
     prefix = cbs.LEVELS[niveau][1] + code[2:]
     region = (f"WijkenEnBuurten eq '{code:<10}'" if niveau == "gemeente"
               else f"substringof('{prefix}',WijkenEnBuurten)")
-    filters = f"SoortMisdrijf eq '{kind} ' and {region}"
+    filters = f"SoortMisdrijf eq '{kind_key}' and {region}"
 
     def fetch() -> list[dict[str, Any]]:
         with cbs.odata_client(settings().politie_url) as kw:
@@ -250,8 +251,8 @@ def misdrijven(
     code, naam = cbs.resolve_gemeente(gemeente)
     try:
         meta = _metadata()
-        kind, kind_name = _resolve_kind(soort, meta)
-        rows, provenance = _rows(code, niveau, kind)
+        kind, kind_name, kind_key = _resolve_kind(soort, meta)
+        rows, provenance = _rows(code, niveau, kind, kind_key)
     except Offline as err:
         if err.status is not None:  # the service answered, with passing errors only
             raise ServiceError(SERVICE, f"HTTP {err.status}") from err
