@@ -13,7 +13,9 @@ from loopback import CbsODataServer, LoopbackServer, PdokServer
 # Loopback servers (tests/loopback.py) standing in for CBS StatLine and PDOK
 # ---------------------------------------------------------------------------------------
 
-_SERVER_FIXTURES = ("cbs_server", "pdok_server")
+_SERVER_FIXTURES = (
+    "cbs_server", "pdok_server", "cbs_server_2017", "pdok_server_2017", "politie_server"
+)
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +67,30 @@ def pdok_server(shared_dir: Path) -> Iterator[PdokServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def politie_server(shared_dir: Path) -> Iterator[CbsODataServer]:
+    """Loopback stand-in for ``dataderden.cbs.nl`` serving the police table 47018NED.
+
+    Yields
+    ------
+    CbsODataServer
+        The running server (same OData v3 protocol as opendata.cbs.nl).
+    """
+    with CbsODataServer(_fixture_folder(shared_dir, "cbs-dataderden"), page_size=100) as server:
+        yield server
+
+
+@pytest.fixture
+def politie(
+    services: tuple[CbsODataServer, PdokServer],
+    politie_server: CbsODataServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> CbsODataServer:
+    """wijklib talks to the loopback CBS, PDOK and police servers (empty cache)."""
+    monkeypatch.setenv("WIJKLIB_POLITIE_URL", politie_server.url)
+    return politie_server
+
+
 @pytest.fixture(autouse=True)
 def _reset_loopback_servers(request: pytest.FixtureRequest) -> Iterator[None]:
     """Give each test that uses a loopback server a clean request log and no faults.
@@ -111,6 +137,52 @@ def services(
     """wijklib talks to the loopback servers, with an empty cache of its own."""
     point_wijklib_at(monkeypatch, cbs_server.url, pdok_server.url, tmp_path / "cache")
     return cbs_server, pdok_server
+
+
+@pytest.fixture(scope="session")
+def world_2017(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Fixture folders with a 2017 table and map of Zaanstad next to 2023/2024 (tests/kwb2017.py).
+
+    Returns
+    -------
+    Path
+        A folder with ``cbs-odata/`` and ``pdok/``, built once per session from ``shared``.
+    """
+    from kwb2017 import build_cbs, build_pdok
+
+    _fixture_folder(shared_dir, "cbs-odata")
+    if not (shared_dir / "data" / "kwb-2017-metadata").is_dir():
+        pytest.skip("the 2017 metadata is not in the shared folder")
+    root = tmp_path_factory.mktemp("world-2017")
+    build_cbs(shared_dir, root / "cbs-odata")
+    build_pdok(shared_dir, root / "pdok")
+    return root
+
+
+@pytest.fixture(scope="session")
+def cbs_server_2017(world_2017: Path) -> Iterator[CbsODataServer]:
+    """CBS loopback server whose catalogue has the 2017, 2023 and 2024 tables."""
+    with CbsODataServer(world_2017 / "cbs-odata", page_size=1000) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pdok_server_2017(world_2017: Path) -> Iterator[PdokServer]:
+    """PDOK loopback server with the 2017 map of Zaanstad and the 2024 fixtures."""
+    with PdokServer(world_2017 / "pdok", max_limit=1000) as server:
+        yield server
+
+
+@pytest.fixture
+def services_2017(
+    cbs_server_2017: CbsODataServer,
+    pdok_server_2017: PdokServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[CbsODataServer, PdokServer]:
+    """wijklib talks to the 2017 world, with an empty cache of its own."""
+    point_wijklib_at(monkeypatch, cbs_server_2017.url, pdok_server_2017.url, tmp_path / "cache")
+    return cbs_server_2017, pdok_server_2017
 
 
 @pytest.fixture(scope="session")

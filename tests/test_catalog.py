@@ -123,3 +123,65 @@ def test_get_suggests_names():
     assert catalog.get("woz_waarde").label.startswith("Gemiddelde WOZ")
     with pytest.raises(KeyError, match="woz_waarde"):
         catalog.get("woz_waard")
+
+
+# ------------------------------------------------------------------- every year 2017–2025
+
+
+def properties_2017(shared_dir):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from kwb2017 import _properties
+
+    return _properties(shared_dir)
+
+
+def test_real_2017_metadata_maps_its_other_titles(shared_dir):
+    found = catalog.match_properties(properties_2017(shared_dir))
+    assert found["woz_waarde"]["title"] == "Gemiddelde woningwaarde"
+    assert found["woz_waarde"]["key"] == "GemiddeldeWoningwaarde_35"
+    assert found["elektriciteit"]["title"] == "Gemiddeld elektriciteitsverbruik totaal"
+    assert found["arbeidsparticipatie"]["title"] == "Actieven 15-75 jaar"
+    assert found["pct_onbewoond"]["key"] == "PercentageOnbewoond_39"
+    assert found["inwoners"]["key"] == "AantalInwoners_5"
+    # nothing is matched twice and every 2017 hit has the catalogue's unit, unconverted
+    assert len({hit["key"] for hit in found.values()}) == len(found)
+    assert all(hit["factor"] == 1.0 for hit in found.values())
+
+
+def test_2017_says_why_a_figure_is_missing(shared_dir):
+    props = properties_2017(shared_dir)
+    found = catalog.match_properties(props)
+    for naam in ("opleiding_laag", "pct_zelfstandigen", "mediaan_vermogen", "wmo_clienten"):
+        assert naam not in found
+        assert catalog.missing_reason(naam, props, 2017) == "niet in de tabel van 2017"
+    reason = catalog.missing_reason("pct_opleiding_hoog", props, 2017)
+    assert "niet in de tabel van 2017" in reason and "hoogste opleiding" in reason
+    # the origin groups and crime rates of 2017 are not mapped, and say why
+    titles = {p["Title"].strip() for p in props if p["Type"] == "Topic"}
+    for title in ("Westers totaal", "Niet-westers totaal", "Gewelds- en seksuele misdrijven"):
+        assert title in titles and title in catalog.NOT_MAPPED
+    assert "misdrijven" in catalog.NOT_MAPPED["Gewelds- en seksuele misdrijven"][1]
+
+
+def test_other_unit_is_converted_only_when_exact():
+    props = [
+        {"Type": "Topic", "Key": "Woz_1", "Title": "Gemiddelde WOZ-waarde van woningen",
+         "Unit": "euro"},
+        {"Type": "Topic", "Key": "Kind_2", "Title": "0 tot 15 jaar", "Unit": "%"},
+        {"Type": "Topic", "Key": "Opp_3", "Title": "Oppervlakte totaal", "Unit": "km²"},
+    ]
+    found = catalog.match_properties(props)
+    assert found["woz_waarde"]["factor"] == 0.001  # euro -> x 1 000 euro is exact
+    assert found["oppervlakte_totaal"]["factor"] == 100  # km² -> ha
+    assert "leeftijd_0_15" not in found  # a percentage is not a count
+    reason = catalog.missing_reason("leeftijd_0_15", props, 2019)
+    assert "andere eenheid (%)" in reason and "niet exact" in reason
+
+
+def test_title_history_names_catalogue_indicators():
+    names = {i.naam for i in catalog.catalogue()}
+    for naam, years, text in catalog.TITLE_HISTORY:
+        assert naam in names and years and text

@@ -108,6 +108,23 @@ def test_notebook_1_other_gemeente_at_wijk_level(warm, map_assets, monkeypatch, 
 
 
 @pytest.mark.notebook
+def test_notebook_1_zaanstad_at_buurt_level(services_2017, map_assets, monkeypatch, tmp_path):
+    # the 2017 world (tests/kwb2017.py): Zaanstad's buurten are only in the 2017 table and
+    # on the 2017 map; the gemeente and Nederland come from 2024
+    monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))
+    nb = run_notebook(
+        SOLUTIONS / "01_tellen_gebiedsanalyse.ipynb",
+        tmp_path / "nb1_zaanstad_buurt.ipynb",
+        {"GEMEENTE": "Zaanstad", "NIVEAU": "buurt", "FOCUS": "Poelenburg"},
+    )
+    assert outputs(nb, "error") == []
+    assert outputs(nb, "stderr") == []
+    text = json.dumps(nb, ensure_ascii=False)
+    assert "De cijfers zijn van 2017, de kaart is van 2017." in text
+    assert "BU04791210" in text  # the buurt Poelenburg
+
+
+@pytest.mark.notebook
 def test_notebook_1_participant_version_runs_without_answers(warm, map_assets, monkeypatch,
                                                              tmp_path):
     monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))

@@ -10,6 +10,9 @@ kerncijfers, kerncijfers_nederland, gemeenten, tables
     CBS Kerncijfers wijken en buurten (:mod:`wijklib.data.cbs`).
 gebieden
     Boundaries from PDOK (:mod:`wijklib.data.pdok`).
+misdrijven
+    Police-registered crimes per wijk and buurt, per 1 000 inhabitants
+    (:mod:`wijklib.data.politie`).
 indicatoren
     The indicator catalogue (:mod:`wijklib.data.catalog`).
 
@@ -47,6 +50,7 @@ _EXPORTS = {
     "gemeenten": "wijklib.data.cbs",
     "tables": "wijklib.data.cbs",
     "gebieden": "wijklib.data.pdok",
+    "misdrijven": "wijklib.data.politie",
     "indicatoren": "wijklib.data.catalog",
     "settings": "wijklib.config",
     "WijklibError": "wijklib.errors",

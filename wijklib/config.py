@@ -5,6 +5,8 @@ variable               meaning                                     default
 =====================  ==========================================  =========================
 ``WIJKLIB_CBS_URL``    base URL of CBS open data (OData v3)        ``https://opendata.cbs.nl``
 ``WIJKLIB_PDOK_URL``   base URL of the PDOK OGC API                ``https://api.pdok.nl``
+``WIJKLIB_POLITIE_URL`` base URL of CBS open data for third        ``https://dataderden.cbs.nl``
+                       parties (police registrations, OData v3)
 ``WIJKLIB_CACHE``      folder for downloaded data                  ``data/cache`` in a checkout,
                                                                    else ``~/.cache/wijklib``
 ``WIJKLIB_EXPORT``     folder for what participants make           ``data/export`` in a
@@ -32,6 +34,7 @@ from pathlib import Path
 
 DEFAULT_CBS_URL = "https://opendata.cbs.nl"
 DEFAULT_PDOK_URL = "https://api.pdok.nl"
+DEFAULT_POLITIE_URL = "https://dataderden.cbs.nl"
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class Settings:
 
     Attributes
     ----------
-    cbs_url, pdok_url : str
+    cbs_url, pdok_url, politie_url : str
         Base URLs without a trailing slash.
     cache_dir : Path
         Folder that holds every download.
@@ -61,6 +64,7 @@ class Settings:
     timeout: float
     retries: int
     backoff: float
+    politie_url: str = DEFAULT_POLITIE_URL
 
 
 def repo_root() -> Path | None:
@@ -116,4 +120,6 @@ def settings() -> Settings:
         timeout=_number("WIJKLIB_TIMEOUT", 30.0),
         retries=max(1, int(_number("WIJKLIB_RETRIES", 4))),
         backoff=max(0.0, _number("WIJKLIB_BACKOFF", 1.0)),
+        politie_url=(os.environ.get("WIJKLIB_POLITIE_URL", "").strip()
+                     or DEFAULT_POLITIE_URL).rstrip("/"),
     )

@@ -6,6 +6,8 @@ cbs
     CBS Kerncijfers wijken en buurten through ``cbsodata``.
 pdok
     Boundaries from the PDOK OGC API Features.
+politie
+    Police registrations per wijk and buurt (table 47018NED on dataderden.cbs.nl).
 catalog
     Stable Dutch names for CBS variables (``indicatoren.csv``).
 gemeenten

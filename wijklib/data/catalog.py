@@ -8,6 +8,20 @@ counts of the same table, so a rate never mixes years.
 
 The catalogue lives in ``indicatoren.csv`` next to this module: a trainer changes the
 indicator set in that one place.
+
+Every year 2017–2025
+--------------------
+The titles are checked against CBS's own ``DataProperties`` of 2017 (83765NED), 2023
+(85618NED, reconstructed) and 2024 (85984NED). For 2018–2022 the titles follow CBS's
+documentation and public code that reads those tables; what is *assumed* there is listed
+in :data:`TITLE_HISTORY` (one line per change, with the years). Matching is by title and
+unit in whatever table is read, so a table that turns out to use the other title of a
+pair still matches. A figure that a year gives in another unit is converted only where
+the conversion is exact (:data:`EXACT_CONVERSIONS`, e.g. euro to x 1 000 euro); a figure
+in a unit that cannot be converted exactly (a percentage where a count is expected) is
+left out, and :func:`missing_reason` says why. CBS variables of a year that the
+catalogue deliberately does not map (another classification, or a figure that now has
+its own source) are in :data:`NOT_MAPPED`.
 """
 
 from __future__ import annotations
@@ -41,6 +55,54 @@ DIRECTIONS = ("gunstig", "ongunstig", "neutraal")
 
 #: Kinds whose values are codes, not quantities (kept as text).
 TEXT_KINDS = frozenset({"tekst"})
+
+
+#: How CBS titles changed between the KWB tables of 2017–2025 (``naam``, years, note).
+#: 2017 is CBS's real metadata (83765NED); 2023 and 2024 are the fixture tables; the
+#: other years are *assumed* from CBS's documentation and public code that reads those
+#: tables (e.g. ``GemiddeldeWoningwaarde_35`` in 84286NED/84583NED).
+TITLE_HISTORY: tuple[tuple[str, str, str], ...] = (
+    ("woz_waarde", "2017–2019", "'Gemiddelde woningwaarde' (x 1 000 euro); vanaf 2020 "
+     "'Gemiddelde WOZ-waarde van woningen' (aangenomen voor 2018–2022)"),
+    ("elektriciteit", "2017–2019", "'Gemiddeld elektriciteitsverbruik totaal' (kWh); "
+     "later 'Gemiddelde elektriciteitslevering totaal' (aangenomen voor 2018–2022)"),
+    ("arbeidsparticipatie", "2017–2018", "'Actieven 15-75 jaar' (% van de inwoners van 15 "
+     "tot 75 jaar met betaald werk); vanaf 2019 'Nettoarbeidsparticipatie'. CBS noemt "
+     "beide het deel van de bevolking van 15-75 jaar met betaald werk; aangenomen is dat "
+     "ze vergelijkbaar zijn"),
+    ("opleiding_laag", "2019–2021", "'Opleidingsniveau laag'; vanaf 2022 'Basisonderwijs, "
+     "vmbo, mbo1'; niet in de tabellen van 2017 en 2018"),
+    ("opleiding_middelbaar", "2019–2021", "'Opleidingsniveau middelbaar'; vanaf 2022 "
+     "'Havo, vwo, mbo2-4'; niet in de tabellen van 2017 en 2018"),
+    ("opleiding_hoog", "2019–2021", "'Opleidingsniveau hoog'; vanaf 2022 'Hbo, wo'; niet in "
+     "de tabellen van 2017 en 2018"),
+    ("pct_onbewoond", "2017–2023", "'Percentage onbewoond'; in 2024 'Onbewoonde woningen'"),
+)
+
+#: CBS variables the catalogue does not map on purpose: title -> (years, reason in Dutch).
+NOT_MAPPED: dict[str, tuple[str, str]] = {
+    "Westers totaal": ("2017–2021", "een indeling naar herkomst (westers/niet-westers) die "
+                       "CBS niet meer gebruikt; niet om te rekenen naar de latere indeling"),
+    "Niet-westers totaal": ("2017–2021", "een indeling naar herkomst (westers/niet-westers) "
+                            "die CBS niet meer gebruikt; niet om te rekenen naar de latere "
+                            "indeling"),
+    "Totaal diefstal uit woning/schuur/e.d.": (
+        "2017–2018", "misdrijven per 1 000 inwoners: gebruik wijklib.misdrijven (politie, "
+        "via CBS) voor elk jaar"),
+    "Vernieling, misdrijf tegen openbare orde": (
+        "2017–2018", "misdrijven per 1 000 inwoners: gebruik wijklib.misdrijven"),
+    "Gewelds- en seksuele misdrijven": (
+        "2017–2018", "misdrijven per 1 000 inwoners: gebruik wijklib.misdrijven"),
+}
+
+#: Exact conversions between CBS units (normalised): (from, to) -> factor.
+EXACT_CONVERSIONS: dict[tuple[str, str], float] = {
+    ("euro", "x1000euro"): 0.001,
+    ("x1000euro", "euro"): 1000.0,
+    ("m2", "ha"): 0.0001,
+    ("km2", "ha"): 100.0,
+    ("are", "ha"): 0.01,
+}
 
 
 @dataclass(frozen=True)
@@ -217,25 +279,86 @@ def match_properties(properties: list[dict[str, Any]]) -> dict[str, dict[str, An
             continue
         index = (normalise_title(prop.get("Title", "")), normalise_unit(prop.get("Unit")))
         topics.setdefault(index, []).append(prop)
+    by_title: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for (title, unit), props in topics.items():
+        by_title.setdefault(title, []).extend((unit, p) for p in props)
     found: dict[str, dict[str, Any]] = {}
     for ind in _catalogue():
         if ind.derived:
             continue
-        for title in ind.cbs_titels:
-            hits = [
-                p
-                for unit in ind.cbs_eenheden
-                for p in topics.get((normalise_title(title), unit), [])
-            ]
-            if hits:
-                prop = hits[0]
-                found[ind.naam] = {
-                    "key": prop["Key"],
-                    "title": prop["Title"].strip(),
-                    "unit": (prop.get("Unit") or "").strip(),
-                }
-                break
+        hit = _exact_hit(ind, topics) or _converted_hit(ind, by_title)
+        if hit is not None:
+            found[ind.naam] = hit
     return found
+
+
+def _hit(prop: dict[str, Any], factor: float = 1.0) -> dict[str, Any]:
+    return {
+        "key": prop["Key"],
+        "title": prop["Title"].strip(),
+        "unit": (prop.get("Unit") or "").strip(),
+        "factor": factor,
+    }
+
+
+def _exact_hit(ind: Indicator, topics: dict[tuple[str, str], list[dict[str, Any]]]
+               ) -> dict[str, Any] | None:
+    for title in ind.cbs_titels:
+        for unit in ind.cbs_eenheden:
+            hits = topics.get((normalise_title(title), unit), [])
+            if hits:
+                return _hit(hits[0])
+    return None
+
+
+def _converted_hit(ind: Indicator, by_title: dict[str, list[tuple[str, dict[str, Any]]]]
+                   ) -> dict[str, Any] | None:
+    """A title in another unit that converts exactly to the catalogue's unit."""
+    for title in ind.cbs_titels:
+        for unit, prop in by_title.get(normalise_title(title), []):
+            for wanted in ind.cbs_eenheden:
+                factor = EXACT_CONVERSIONS.get((unit, wanted))
+                if factor is not None:
+                    return _hit(prop, factor)
+    return None
+
+
+def missing_reason(naam: str, properties: list[dict[str, Any]], year: int) -> str:
+    """Say in Dutch why a table has no figure for a catalogue indicator.
+
+    Parameters
+    ----------
+    naam : str
+        Catalogue name.
+    properties : list of dict
+        The table's ``DataProperties``.
+    year : int
+        The table's year (for the text).
+
+    Returns
+    -------
+    str
+        ``"niet in de tabel van 2017"``, ``"in de tabel van 2017 in een andere eenheid
+        (%), niet exact om te rekenen"``, or for a derived figure the reason of its parts.
+    """
+    ind = get(naam)
+    if ind.derived:
+        found = match_properties(properties)
+        parts = [p for p in (ind.teller, *ind.noemer) if p not in found]
+        if not parts:
+            return f"berekend uit cijfers van de tabel van {year}"
+        return "; ".join(f"{get(p).label}: {missing_reason(p, properties, year)}"
+                         for p in parts)
+    titles = {normalise_title(t) for t in ind.cbs_titels}
+    other_units = sorted({
+        (prop.get("Unit") or "").strip()
+        for prop in properties
+        if prop.get("Type") == "Topic" and normalise_title(prop.get("Title", "")) in titles
+    })
+    if other_units:
+        return (f"in de tabel van {year} in een andere eenheid ({', '.join(other_units)}); "
+                "niet exact om te rekenen, dus weggelaten")
+    return f"niet in de tabel van {year}"
 
 
 def to_number(values: pd.Series) -> pd.Series:

@@ -52,8 +52,15 @@ KWB_TITLE = "Kerncijfers wijken en buurten"
 #: Levels a participant can ask for: CBS "Soort regio" and the code prefix.
 LEVELS = {"gemeente": ("Gemeente", "GM"), "wijk": ("Wijk", "WK"), "buurt": ("Buurt", "BU")}
 
-#: How many older tables ``jaar=None`` may consult for an indicator the newest lacks.
-MAX_FALLBACK_TABLES = 2
+#: How many years older than the newest table an indicator may be (``jaar=None``): the
+#: bound is in years, not in tables, so a catalogue without the years between does not
+#: reach further back.
+MAX_FALLBACK_YEARS = 2
+#: Kept for callers of the old name: the bound is in years.
+MAX_FALLBACK_TABLES = MAX_FALLBACK_YEARS
+
+#: ``Indelingswijziging…`` values: 1 unchanged, 2 new code same area, 3 changed area.
+UNCHANGED = "1"
 
 #: How long the list of tables is trusted before it is asked again (seconds).
 CATALOGUE_TTL = 7 * 24 * 3600
@@ -93,20 +100,31 @@ class _Call:
     failure: Offline | None = None
 
 
+def odata_client(url: str):
+    """Point ``cbsodata`` at another CBS OData v3 service (e.g. ``dataderden.cbs.nl``).
+
+    A context manager that yields the keyword arguments for ``cbsodata`` calls
+    (``catalog_url``, ``timeout``, ``proxies``), with the same scheme handling as the
+    KWB downloads.
+    """
+    return _client(url)
+
+
 @contextmanager
-def _client() -> Iterator[dict[str, Any]]:
-    """Point ``cbsodata`` at ``WIJKLIB_CBS_URL`` for the duration of a request."""
+def _client(url: str | None = None) -> Iterator[dict[str, Any]]:
+    """Point ``cbsodata`` at ``url`` (default ``WIJKLIB_CBS_URL``) for a request."""
     import cbsodata
 
     cfg = settings()
-    parts = urlsplit(cfg.cbs_url)
+    base = url or cfg.cbs_url
+    parts = urlsplit(base)
     catalog_url = (parts.netloc + parts.path).rstrip("/")
     with _CLIENT_LOCK:
         old = cbsodata.options.use_https
         cbsodata.options.use_https = parts.scheme != "http"
         try:
             # cbsodata copies http_proxy at import and ignores no_proxy; decide per URL.
-            proxies = requests.utils.get_environ_proxies(cfg.cbs_url)
+            proxies = requests.utils.get_environ_proxies(base)
             yield {"catalog_url": catalog_url, "timeout": cfg.timeout, "proxies": proxies}
         finally:
             cbsodata.options.use_https = old
@@ -395,7 +413,8 @@ def _shape(
         if hit is None or hit["key"] not in rows:
             values[ind.naam] = np.full(len(rows), np.nan)
             continue
-        values[ind.naam] = catalog.to_number(rows[hit["key"]]).to_numpy()
+        factor = float(hit.get("factor", 1.0))
+        values[ind.naam] = (catalog.to_number(rows[hit["key"]]) * factor).to_numpy()
         info[ind.naam] = {
             "table_id": provenance["table_id"],
             "year": int(provenance["year"]),
@@ -404,6 +423,8 @@ def _shape(
             "cbs_title": hit["title"],
             "unit": hit["unit"],
         }
+        if factor != 1.0:  # an exact unit conversion (catalog.EXACT_CONVERSIONS)
+            info[ind.naam]["factor"] = factor
     figures = catalog.add_derived(pd.DataFrame(values, index=out.index))
     for ind in catalog.catalogue():
         if ind.derived and all(n in info for n in (ind.teller, *ind.noemer)):
@@ -527,6 +548,8 @@ def _assemble(
     code: str, niveau: str, jaar: int | None, call: _Call, label: str, gemeente: str | None
 ) -> pd.DataFrame:
     refs = tables(_call=call)
+    notes: list[str] = []
+    tried: list[int] = []
     if jaar is not None:
         ref = _table_for_year(jaar, refs)
         loaded = _load(ref, niveau, code, call, gemeente)
@@ -541,54 +564,188 @@ def _assemble(
             raise DataNotAvailableError(
                 f"CBS heeft in de tabel van {jaar} geen cijfers voor {label}."
             )
-        fallback_notes: list[str] = []
     else:
         base = None
-        older: list[TableRef] = []
-        for i, ref in enumerate(refs):
+        skipped: list[int] = []
+        for ref in refs:
             loaded = _load(ref, niveau, code, call, gemeente)
             if loaded is None or loaded[0].empty:
+                skipped.append(ref.year)
                 continue
             base, info, provenance = loaded
-            older = refs[i + 1 : i + 1 + MAX_FALLBACK_TABLES]
             break
         if base is None:
             if call.offline:
                 raise _offline_error(call, f"de kerncijfers van {label}", gemeente)
             raise DataNotAvailableError(f"CBS heeft geen kerncijfers voor {label}.")
-        fallback_notes = []
-        for ref in older:
-            empty = [
-                i.naam for i in catalog.catalogue() if base[i.naam].isna().all()
-            ]
-            if not empty:
-                break
-            loaded = _load(ref, niveau, code, call, gemeente)
-            if loaded is None:
-                fallback_notes.append(f"tabel {ref.table_id} ({ref.year}) niet bereikbaar")
-                continue
-            older_frame, older_info, _ = loaded
-            lookup = older_frame.set_index("code")
-            for naam in empty:
-                if naam in older_info and lookup[naam].notna().any():
-                    base[naam] = base["code"].map(lookup[naam]).astype("float64").to_numpy()
-                    info[naam] = older_info[naam]
-    for naam, meta in info.items():
-        meta["available"] = bool(base[naam].notna().any())
+        base_year = int(provenance["year"])
+        newer = [y for y in skipped if y > base_year]
+        if newer:
+            notes.append(
+                f"De nieuwste cijfers voor {label} zijn van {base_year}: in de tabellen van "
+                f"{_years_text(newer)} staan ze niet (of die waren niet bereikbaar)."
+            )
+        tried = _fall_back(base, info, refs, base_year, niveau, code, call, gemeente, notes)
+    base_year = int(provenance["year"])
+    meta = cache.get_json(f"cbs/{provenance['table_id']}/metadata")
+    props = meta[0]["DataProperties"] if meta else []
+    for naam, entry in info.items():
+        entry["available"] = bool(base[naam].notna().any())
     base.attrs = {
         "source": "CBS, Kerncijfers wijken en buurten",
         "licence": "CC BY 4.0 (Bron: CBS)",
         "niveau": "land" if code == "NL00" else niveau,
         "gemeentecode": None if code == "NL00" else code,
         "table_id": provenance["table_id"],
-        "year": int(provenance["year"]),
+        "year": base_year,
         "modified": provenance["modified"],
         "indicators": info,
-        "notes": fallback_notes,
+        "notes": notes,
+        "missing": _missing_reasons(base, info, props, base_year, tried),
     }
     # attrs do not survive merge or concat: the rows carry year, table and source too
-    return prov.stamp(base, info, year=int(provenance["year"]),
+    return prov.stamp(base, info, year=base_year,
                       table=provenance["table_id"], source=base.attrs["source"])
+
+
+def _years_text(years: list[int]) -> str:
+    years = sorted(set(years), reverse=True)
+    text = [str(y) for y in years]
+    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + f" en {text[-1]}"
+
+
+def _fall_back(
+    base: pd.DataFrame,
+    info: dict[str, dict[str, Any]],
+    refs: list[TableRef],
+    base_year: int,
+    niveau: str,
+    code: str,
+    call: _Call,
+    gemeente: str | None,
+    notes: list[str],
+) -> list[int]:
+    """Fill indicators the base table lacks from older tables, nearest year first.
+
+    At most :data:`MAX_FALLBACK_YEARS` years back. A row takes an older figure only when
+    its code is the same in both years and ``Indelingswijziging…`` says the area did not
+    change in any year in between; rows that changed stay empty, and the notes say so.
+    Changes ``base``, ``info`` and ``notes`` in place; returns the years consulted.
+    """
+    older = sorted(
+        (r for r in refs if base_year - MAX_FALLBACK_YEARS <= r.year < base_year),
+        key=lambda r: base_year - r.year,
+    )
+    changes: dict[int, pd.Series | None] = {base_year: _changes(base)}
+    filled: dict[int, list[str]] = {}
+    tried: list[int] = []
+    for ref in older:
+        empty = [i.naam for i in catalog.catalogue() if base[i.naam].isna().all()]
+        if not empty:
+            break
+        tried.append(ref.year)
+        loaded = _load(ref, niveau, code, call, gemeente)
+        if loaded is None:
+            notes.append(
+                f"De tabel van {ref.year} ({ref.table_id}) was niet te krijgen; cijfers die "
+                f"in de tabel van {base_year} nog ontbreken, komen daarom niet uit {ref.year}."
+            )
+            continue
+        older_frame, older_info, _ = loaded
+        changes[ref.year] = _changes(older_frame)
+        # every year after ref.year up to base_year must say "unchanged" for the row
+        between = range(ref.year + 1, base_year + 1)
+        unknown_years = [y for y in between if changes.get(y) is None]
+        changed = pd.Series(False, index=base.index)
+        for year in between:
+            flags_of_year = changes.get(year)
+            if flags_of_year is not None:
+                flags = base["code"].map(flags_of_year)
+                changed |= flags.notna() & (flags != UNCHANGED)
+        lookup = older_frame.drop_duplicates("code").set_index("code")
+        absent = ~base["code"].isin(lookup.index)
+        taken = []
+        for naam in empty:
+            if naam not in older_info or not lookup[naam].notna().any():
+                continue
+            values = base["code"].map(lookup[naam]).astype("float64")
+            base[naam] = values.where(~changed).to_numpy()
+            info[naam] = dict(older_info[naam])
+            taken.append(naam)
+        if not taken:
+            continue
+        filled[ref.year] = taken
+        if changed.any():
+            codes = ", ".join(base.loc[changed, "code"].head(5))
+            notes.append(
+                f"{int(changed.sum())} gebied(en) hebben sinds {ref.year} een andere indeling "
+                f"(grens of code veranderd, zie 'indelingswijziging'): {codes}. Daar staan "
+                f"geen cijfers uit {ref.year}, want die gaan over een ander gebied."
+            )
+        if absent.any():
+            notes.append(
+                f"{int(absent.sum())} gebied(en) staan niet in de tabel van {ref.year} (nieuwe "
+                f"code); daar ontbreken de cijfers uit {ref.year}."
+            )
+        if unknown_years:
+            notes.append(
+                f"Of de indeling in {_years_text(unknown_years)} gelijk bleef, kan ik niet "
+                "nagaan (die tabel was er niet, of zegt het niet). Vergelijk de cijfers uit "
+                f"{ref.year} dus voorzichtig."
+            )
+    if filled:
+        parts = []
+        for year, names in sorted(filled.items(), reverse=True):
+            labels = [catalog.get(n).label for n in names]
+            shown = ", ".join(labels[:4]) + (f" en {len(labels) - 4} andere" if len(labels) > 4
+                                              else "")
+            parts.append(f"uit {year}: {shown}")
+        notes.append(
+            f"Let op: deze tabel mengt jaren. De meeste cijfers zijn van {base_year}; "
+            f"{'; '.join(parts)} (die staan nog niet in de tabel van {base_year}). Reken "
+            "niet met cijfers uit verschillende jaren in één som, zoals inwoners gedeeld "
+            "door huishoudens. De kolommen jaar_<naam> zeggen van welk jaar elk cijfer is."
+        )
+    return tried
+
+
+def _changes(frame: pd.DataFrame) -> pd.Series | None:
+    """Code -> ``Indelingswijziging`` value ("1", "2", "3" or missing) of one table.
+
+    None when the table does not say (no such column, or no value at all).
+    """
+    if "indelingswijziging" not in frame or frame["indelingswijziging"].isna().all():
+        return None
+    values = frame["indelingswijziging"].astype("object").where(
+        frame["indelingswijziging"].notna(), None)
+    return pd.Series(values.to_numpy(), index=frame["code"].to_numpy()).groupby(level=0).first()
+
+
+def _missing_reasons(
+    base: pd.DataFrame,
+    info: dict[str, dict[str, Any]],
+    props: list[dict[str, Any]],
+    year: int,
+    tried: list[int],
+) -> dict[str, str]:
+    """Why each catalogue figure that is empty for every row is missing (Dutch)."""
+    reasons: dict[str, str] = {}
+    also = f" (ook niet in {_years_text(tried)})" if tried else ""
+    for ind in catalog.catalogue():
+        if base[ind.naam].notna().any():
+            continue
+        entry = info.get(ind.naam)
+        if entry is not None:
+            own = int(entry.get("year", year))
+            reasons[ind.naam] = (
+                f"nog niet gepubliceerd in de tabel van {own}, of geheim voor elk gebied"
+                + (also if own == year else "")
+            )
+        elif props:
+            reasons[ind.naam] = catalog.missing_reason(ind.naam, props, year) + also
+        else:
+            reasons[ind.naam] = f"niet in de tabel van {year}" + also
+    return reasons
 
 
 def kerncijfers(
@@ -602,9 +759,12 @@ def kerncijfers(
         Name in any case (``"utrecht"``, ``"Den Bosch"``) or code (``"GM0344"``, ``344``).
     jaar : int, optional
         Year of the table. ``None`` takes the newest table and, for each indicator that
-        table does not have yet, the newest older table that has it (at most
-        :data:`MAX_FALLBACK_TABLES` back); ``df.attrs["indicators"]`` says which year each
-        column comes from.
+        table does not have yet, the nearest older table that has it (at most
+        :data:`MAX_FALLBACK_YEARS` years older, and only for areas whose boundaries did
+        not change in between); ``df.attrs["indicators"]`` and the ``jaar_<naam>``
+        columns say which year each column comes from, ``df.attrs["notes"]`` says in
+        Dutch when one row mixes years, and ``df.attrs["missing"]`` why an empty column
+        is empty.
     niveau : {"gemeente", "wijk", "buurt"}
         Level of the rows.
 

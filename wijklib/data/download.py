@@ -31,10 +31,20 @@ def plan(gemeenten: Iterable[str | int], jaar: int | None = None) -> list[Step]:
             steps.append(
                 Step(
                     f"{gemeente}: kaart per {niveau}",
-                    lambda g=gemeente, n=niveau: pdok.gebieden(g, jaar=jaar, niveau=n),
+                    lambda g=gemeente, n=niveau: _map(g, n, jaar),
                 )
             )
     return steps
+
+
+def _map(gemeente: str | int, niveau: str, jaar: int | None) -> object:
+    """The map the notebooks draw: of the figures' year, with the figures' codes."""
+    try:
+        figures = cbs.kerncijfers(gemeente, jaar=jaar, niveau=niveau)
+    except WijklibError:
+        return pdok.gebieden(gemeente, jaar=jaar, niveau=niveau)
+    return pdok.gebieden(gemeente, jaar=figures.attrs["year"], niveau=niveau,
+                         codes=figures["code"])
 
 
 def prefetch(

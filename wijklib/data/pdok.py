@@ -7,6 +7,7 @@ cached as GeoParquet with its provenance.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import geopandas as gpd
@@ -98,16 +99,66 @@ def _shape(features: list[dict[str, Any]], niveau: str) -> gpd.GeoDataFrame:
 
 
 
-def _years_to_try(jaar: int | None, call: cbs._Call) -> list[int]:
-    if jaar is not None:
-        return [int(jaar)]
+#: The oldest Wijk- en buurtkaart the workbook asks PDOK for.
+FIRST_MAP_YEAR = 2017
+
+#: Without codes to check, a map may be at most this many years from the year asked.
+MAX_MAP_DISTANCE = 2
+
+
+def _years_to_try(jaar: int | None, call: cbs._Call, checked: bool) -> list[int]:
+    """The map years to try, nearest to ``jaar`` first (the newer one first on a tie)."""
     refs = cbs.tables(_call=call)
     newest = refs[0].year if refs else max(cbs.KNOWN_TABLES)
-    return [newest - i for i in range(cbs.MAX_FALLBACK_TABLES + 1)]
+    wanted = newest if jaar is None else int(jaar)
+    last = max(newest, wanted)
+    reach = (last - FIRST_MAP_YEAR) if checked else MAX_MAP_DISTANCE
+    years = [y for y in range(FIRST_MAP_YEAR, last + 1) if abs(y - wanted) <= reach]
+    if wanted not in years:
+        years.append(wanted)
+    return sorted(years, key=lambda y: (abs(y - wanted), -y))
+
+
+def _fetch(year: int, niveau: str, code: str, call: cbs._Call
+           ) -> tuple[gpd.GeoDataFrame, dict[str, Any]] | None:
+    """One year's map of a gemeente, from the cache or PDOK; None when PDOK has none."""
+    key = f"pdok/{year}/{niveau}-{code}"
+    cached = cache.get_frame(key, geo=True)
+    if cached is not None:
+        return cached
+    if call.offline:
+        return None
+    try:
+        features = call_with_retries(
+            lambda: _download(year, niveau, code), f"PDOK {year} {niveau} {code}"
+        )
+    except NotFound:
+        return None
+    except Offline as err:
+        call.offline, call.failure = True, err
+        return None
+    except Failed as err:
+        raise ServiceError(SERVICE, str(err)) from err
+    frame = _shape(features, niveau)
+    if frame.empty:
+        return None
+    provenance = {
+        "source": SERVICE,
+        "dataset": f"CBS Wijk- en buurtkaart {year}",
+        "year": year,
+        "url": items_url(year, niveau),
+        "gemeentecode": code,
+        "features": len(frame),
+    }
+    cache.put_frame(key, frame, provenance)
+    return frame, provenance
 
 
 def gebieden(
-    gemeente: str | int, jaar: int | None = None, niveau: str = "buurt"
+    gemeente: str | int,
+    jaar: int | None = None,
+    niveau: str = "buurt",
+    codes: Iterable[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Boundaries of one gemeente's regions, joinable on ``code`` with :func:`kerncijfers`.
 
@@ -116,70 +167,81 @@ def gebieden(
     gemeente : str or int
         Name in any case, alias or code, as in :func:`wijklib.kerncijfers`.
     jaar : int, optional
-        Year of the Wijk- en buurtkaart; ``None`` takes the year of the newest KWB table
-        (or the year before, if PDOK does not have that one yet).
+        Year of the Wijk- en buurtkaart: use the year of the figures
+        (``cijfers.attrs["year"]``). ``None`` takes the year of the newest KWB table.
+        When PDOK has no map of that year for the gemeente, the nearest year is used
+        (at most :data:`MAX_MAP_DISTANCE` years off without ``codes``).
     niveau : {"gemeente", "wijk", "buurt"}
+    codes : iterable of str, optional
+        The codes of the figures to draw (``cijfers["code"]``). Then the nearest year
+        whose map has all these codes is used; if no year has them all, the year with
+        the most, and ``attrs["notes"]`` names the codes that are not on the map.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Columns ``code``, ``naam``, ``niveau``, ``gemeentecode``, ``water`` and
-        ``geometry`` in EPSG:4326 (longitude, latitude). ``attrs`` holds the year and source.
+        ``geometry`` in EPSG:4326 (longitude, latitude). ``attrs`` holds the year of the
+        map (``year``), the year asked for (``jaar_gevraagd``), the source and ``notes``
+        (Dutch) when the map is of another year than asked or misses areas.
     """
     niveau = cbs.check_level(niveau)
     call = cbs._Call()
     code, naam = cbs.resolve_gemeente(gemeente, _call=call)
-    offline = False
-    failure: Offline | None = None
-    for year in _years_to_try(jaar, call):
-        key = f"pdok/{year}/{niveau}-{code}"
-        cached = cache.get_frame(key, geo=True)
-        if cached is not None:
-            frame, provenance = cached
+    wanted_codes = None if codes is None else {str(c).strip() for c in codes if str(c).strip()}
+    checked = bool(wanted_codes)
+    years = _years_to_try(jaar, call, checked)
+    wanted_year = years[0]
+    plural = COLLECTIONS[niveau][0]
+    best: tuple[int, gpd.GeoDataFrame, dict[str, Any]] | None = None
+    for year in years:
+        got = _fetch(year, niveau, code, call)
+        if got is None:
+            continue
+        frame, provenance = got
+        if not checked:
+            best = (0, frame, provenance)
             break
-        if offline:
-            continue
-        try:
-            features = call_with_retries(
-                lambda year=year: _download(year, niveau, code), f"PDOK {year} {niveau} {code}"
-            )
-        except NotFound:
-            continue
-        except Offline as err:
-            offline, failure = True, err
-            continue
-        except Failed as err:
-            raise ServiceError(SERVICE, str(err)) from err
-        frame = _shape(features, niveau)
-        provenance = {
-            "source": SERVICE,
-            "dataset": f"CBS Wijk- en buurtkaart {year}",
-            "year": year,
-            "url": items_url(year, niveau),
-            "gemeentecode": code,
-            "features": len(frame),
-        }
-        if frame.empty:
-            continue
-        cache.put_frame(key, frame, provenance)
-        break
-    else:
-        if offline:
+        unmatched = len(wanted_codes - set(frame["code"]))
+        if best is None or unmatched < best[0]:
+            best = (unmatched, frame, provenance)
+        if unmatched == 0:
+            break
+    if best is None:
+        if call.offline:
+            failure = call.failure
             if failure is not None and failure.status is not None:
                 raise ServiceError(SERVICE, f"HTTP {failure.status}")
             raise NoConnectionError(SERVICE, f"de kaart van {naam}", naam)
-        years = ", ".join(str(y) for y in _years_to_try(jaar, call))
-        raise DataNotAvailableError(
-            f"PDOK heeft geen {COLLECTIONS[niveau][0]} van {naam} voor {years}."
+        shown = ", ".join(str(y) for y in sorted(years, reverse=True))
+        raise DataNotAvailableError(f"PDOK heeft geen {plural} van {naam} voor {shown}.")
+    unmatched, frame, provenance = best
+    year = int(provenance["year"])
+    notes: list[str] = []
+    if year != wanted_year:
+        same = " De codes van de gebieden zijn dezelfde als in de cijfers." if (
+            checked and unmatched == 0) else ""
+        notes.append(
+            f"De kaart is van {year}: PDOK heeft geen kaart van {naam} ({plural}) voor "
+            f"{wanted_year} met dezelfde gebieden.{same} Grenzen kunnen tussen de jaren "
+            "iets verschillen."
+        )
+    if checked and unmatched:
+        missing = sorted(wanted_codes - set(frame["code"]))
+        notes.append(
+            f"{len(missing)} gebied(en) uit de cijfers staan niet op de kaart van {year} "
+            f"(andere indeling): {', '.join(missing[:5])}. Die zie je niet op de kaart."
         )
     frame = frame[COLUMNS].copy()
     frame.attrs = {
         "source": "CBS/Kadaster, Wijk- en buurtkaart (via PDOK)",
         "licence": "CC BY 4.0 (Bron: CBS, Kadaster)",
-        "year": int(provenance["year"]),
+        "year": year,
+        "jaar_gevraagd": wanted_year,
         "niveau": niveau,
         "gemeentecode": code,
         "gemeente": naam,
         "url": provenance.get("url"),
+        "notes": notes,
     }
     return frame

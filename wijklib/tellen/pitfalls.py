@@ -552,7 +552,9 @@ def missing_overview(areas: pd.DataFrame, indicators: list[str] | None = None) -
         ``aantal_ontbrekend``, ``pct_ontbrekend`` and ``status``: ``"volledig"``,
         ``"nog niet gepubliceerd"`` (missing for every area: the table does not have it
         yet, or not for this level), ``"geheim of onbekend voor een deel van de
-        gebieden"`` or ``"geen gebieden"`` (empty table).
+        gebieden"`` or ``"geen gebieden"`` (empty table), and ``reden``: why, in Dutch
+        (from ``attrs["missing"]`` of :func:`wijklib.kerncijfers`: not in this year's
+        table, in another unit, not yet published …), empty for a complete figure.
     """
     if indicators is None:
         require_columns(areas, [], "de tabel met gebieden")
@@ -561,6 +563,8 @@ def missing_overview(areas: pd.DataFrame, indicators: list[str] | None = None) -
         inds = catalogue_entries(indicators)
         require_columns(areas, [i.naam for i in inds], "de tabel met gebieden")
     total = len(areas)
+    reasons = areas.attrs.get("missing") if isinstance(areas.attrs, dict) else None
+    reasons = reasons if isinstance(reasons, dict) else {}
     rows = []
     for ind in inds:
         missing = int((~np.isfinite(as_float(areas[ind.naam]))).sum())
@@ -572,6 +576,13 @@ def missing_overview(areas: pd.DataFrame, indicators: list[str] | None = None) -
             status = STATUS_UNPUBLISHED
         else:
             status = STATUS_PARTLY
+        if status == STATUS_UNPUBLISHED:
+            reason = reasons.get(ind.naam) or "nog niet gepubliceerd, of geheim voor elk gebied"
+        elif status == STATUS_PARTLY:
+            reason = ("geheim of onbekend voor een deel van de gebieden (vaak: te weinig "
+                      "inwoners of huishoudens om het cijfer te tonen)")
+        else:
+            reason = ""
         rows.append(
             {
                 "indicator": ind.naam,
@@ -581,10 +592,11 @@ def missing_overview(areas: pd.DataFrame, indicators: list[str] | None = None) -
                 "aantal_ontbrekend": missing,
                 "pct_ontbrekend": missing / total * 100 if total else np.nan,
                 "status": status,
+                "reden": reason,
             }
         )
     columns = ["indicator", "label", "jaar", "aantal_gebieden", "aantal_ontbrekend",
-               "pct_ontbrekend", "status"]
+               "pct_ontbrekend", "status", "reden"]
     out = pd.DataFrame(rows, columns=columns)
     out["jaar"] = pd.array(out["jaar"].tolist(), dtype="Int64")
     return out
