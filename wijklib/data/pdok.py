@@ -1,8 +1,9 @@
 """Boundaries of gemeenten, wijken and buurten from the PDOK OGC API Features.
 
 ``/cbs/wijken-en-buurten-<jaar>/ogc/v1/collections/{gemeenten,wijken,buurten}/items``,
-filtered on ``gemeentecode`` and paged by following the ``next`` links. Every answer is
-cached as GeoParquet with its provenance.
+filtered on ``gemeentecode`` (or not at all, for the whole country) and paged by following
+the ``next`` links; each page is one request on the shared session, retried on its own
+(:func:`wijklib.data.net.get_json`). Every answer is cached as GeoParquet with its provenance.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import requests
 
 from wijklib.config import settings
 from wijklib.data import cache, cbs
-from wijklib.data.net import Failed, NotFound, Offline, call_with_retries
-from wijklib.errors import DataNotAvailableError, NoConnectionError, ServiceError
+from wijklib.data.net import Call, Failed, NetError, NotFound, Unreadable, get_json, user_error
+from wijklib.errors import DataNotAvailableError, ServiceError
 
 SERVICE = "PDOK (api.pdok.nl)"
 
@@ -28,7 +28,7 @@ COLLECTIONS = {
 }
 
 PAGE_SIZE = 1000  # the service's maximum
-MAX_PAGES = 200  # a guard against a server that never stops sending `next`
+MAX_PAGES = 200  # a guard against a server that never stops sending `next` (200 000 areas)
 
 COLUMNS = ["code", "naam", "niveau", "gemeentecode", "water", "geometry"]
 
@@ -40,29 +40,34 @@ def items_url(jaar: int, niveau: str) -> str:
     return f"{base}/cbs/wijken-en-buurten-{jaar}/ogc/v1/collections/{collection}/items"
 
 
-def _download(jaar: int, niveau: str, code: str) -> list[dict[str, Any]]:
-    """All features of one gemeente, following ``next`` links."""
-    cfg = settings()
+_ACCEPT = {"Accept": "application/geo+json, application/json"}
+
+
+def _download(call: Call, jaar: int, niveau: str, code: str | None) -> list[dict[str, Any]]:
+    """All features of one gemeente (None: of the country), following ``next`` links.
+
+    Each page is its own request with its own retries; a failing page is asked again, the
+    pages before it are kept.
+    """
     url: str | None = items_url(jaar, niveau)
-    params: dict[str, Any] | None = {"f": "json", "limit": PAGE_SIZE, "gemeentecode": code}
+    params: dict[str, Any] | None = {"f": "json", "limit": PAGE_SIZE}
+    if code is not None:
+        params["gemeentecode"] = code
+    what = f"PDOK {jaar} {niveau} {code or 'Nederland'}"
     features: list[dict[str, Any]] = []
-    with requests.Session() as session:
-        session.headers["Accept"] = "application/geo+json, application/json"
-        for _ in range(MAX_PAGES):
-            if url is None:
-                break
-            response = session.get(url, params=params, timeout=cfg.timeout)
-            response.raise_for_status()
-            page = response.json()
-            features.extend(page.get("features", []))
-            url = next(
-                (link["href"] for link in page.get("links", []) if link.get("rel") == "next"),
-                None,
-            )
-            params = None  # the next link carries the query
-        else:
-            raise ValueError("PDOK kept sending next links")
-    return features
+    for _ in range(MAX_PAGES):
+        if url is None:
+            return features
+        page = get_json(call, url, params, what, headers=_ACCEPT)
+        if not isinstance(page, dict) or not isinstance(page.get("features", []), list):
+            raise Unreadable(f"{what}: the answer is not a FeatureCollection")
+        features.extend(page.get("features", []))
+        url = next(
+            (link["href"] for link in page.get("links", []) if link.get("rel") == "next"),
+            None,
+        )
+        params = None  # the next link carries the query
+    raise Unreadable(f"{what}: PDOK kept sending next links")
 
 
 def _water(value: Any) -> Any:
@@ -98,7 +103,7 @@ def _shape(features: list[dict[str, Any]], niveau: str) -> gpd.GeoDataFrame:
 
 
 
-def _years_to_try(jaar: int | None, call: cbs._Call) -> list[int]:
+def _years_to_try(jaar: int | None, call: Call) -> list[int]:
     if jaar is not None:
         return [int(jaar)]
     refs = cbs.tables(_call=call)
@@ -107,14 +112,15 @@ def _years_to_try(jaar: int | None, call: cbs._Call) -> list[int]:
 
 
 def gebieden(
-    gemeente: str | int, jaar: int | None = None, niveau: str = "buurt"
+    gemeente: str | int | None, jaar: int | None = None, niveau: str = "buurt"
 ) -> gpd.GeoDataFrame:
     """Boundaries of one gemeente's regions, joinable on ``code`` with :func:`kerncijfers`.
 
     Parameters
     ----------
-    gemeente : str or int
-        Name in any case, alias or code, as in :func:`wijklib.kerncijfers`.
+    gemeente : str, int or None
+        Name in any case, alias or code, as in :func:`wijklib.kerncijfers`; ``None`` or
+        ``"Nederland"`` for every gemeente, wijk or buurt of the country.
     jaar : int, optional
         Year of the Wijk- en buurtkaart; ``None`` takes the year of the newest KWB table
         (or the year before, if PDOK does not have that one yet).
@@ -127,12 +133,16 @@ def gebieden(
         ``geometry`` in EPSG:4326 (longitude, latitude). ``attrs`` holds the year and source.
     """
     niveau = cbs.check_level(niveau)
-    call = cbs._Call()
-    code, naam = cbs.resolve_gemeente(gemeente, _call=call)
+    call = Call()
+    if cbs.is_country(gemeente):
+        call.extend(cbs.COUNTRY_BUDGET)
+        code, naam = None, "Nederland"
+    else:
+        code, naam = cbs.resolve_gemeente(gemeente, _call=call)
     offline = False
-    failure: Offline | None = None
+    failure: NetError | None = None
     for year in _years_to_try(jaar, call):
-        key = f"pdok/{year}/{niveau}-{code}"
+        key = f"pdok/{year}/{niveau}-{code or 'nederland-alle'}"
         cached = cache.get_frame(key, geo=True)
         if cached is not None:
             frame, provenance = cached
@@ -140,16 +150,14 @@ def gebieden(
         if offline:
             continue
         try:
-            features = call_with_retries(
-                lambda year=year: _download(year, niveau, code), f"PDOK {year} {niveau} {code}"
-            )
+            features = _download(call, year, niveau, code)
         except NotFound:
-            continue
-        except Offline as err:
-            offline, failure = True, err
             continue
         except Failed as err:
             raise ServiceError(SERVICE, str(err)) from err
+        except NetError as err:
+            offline, failure = True, err
+            continue
         frame = _shape(features, niveau)
         provenance = {
             "source": SERVICE,
@@ -164,10 +172,9 @@ def gebieden(
         cache.put_frame(key, frame, provenance)
         break
     else:
-        if offline:
-            if failure is not None and failure.status is not None:
-                raise ServiceError(SERVICE, f"HTTP {failure.status}")
-            raise NoConnectionError(SERVICE, f"de kaart van {naam}", naam)
+        if offline and failure is not None:
+            gm = None if code is None else naam
+            raise user_error(failure, SERVICE, f"de kaart van {naam}", gm, call)
         years = ", ".join(str(y) for y in _years_to_try(jaar, call))
         raise DataNotAvailableError(
             f"PDOK heeft geen {COLLECTIONS[niveau][0]} van {naam} voor {years}."
