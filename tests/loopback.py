@@ -615,10 +615,10 @@ class LoopbackServer:
             handler.send_header("Content-Type", response.content_type)
             handler.send_header("Content-Length", str(len(response.body)))
             handler.end_headers()
-            handler.wfile.write(half)
-            handler.wfile.flush()
             with self._lock:
                 self._bytes_sent += len(half)
+            handler.wfile.write(half)
+            handler.wfile.flush()
         except (ConnectionError, TimeoutError):
             pass
         handler.close_connection = True
@@ -633,9 +633,9 @@ class LoopbackServer:
                 handler.send_header(key, value)
             handler.end_headers()
             if handler.command != "HEAD":
-                handler.wfile.write(response.body)
-                with self._lock:
+                with self._lock:  # counted before the client can have it (no race with tests)
                     self._bytes_sent += len(response.body)
+                handler.wfile.write(response.body)
         except (ConnectionError, TimeoutError):
             handler.close_connection = True
 
