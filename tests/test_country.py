@@ -135,3 +135,15 @@ def test_whole_country_survives_a_spoiled_first_answer_per_page(big):
     gdf = wijklib.gebieden(None, niveau="wijk", jaar=2024)
     assert set(df["code"]) <= set(gdf["code"])
     assert len(df) > PAGE
+
+
+def test_download_nederland_prefetches_the_country(services):
+    from wijklib.__main__ import main
+
+    cbs, pdok = services
+    assert main(["download", "--gemeente", "Nederland", "--stil", "--jaar", "2024"]) == 0
+    cbs.clear_requests()
+    pdok.clear_requests()
+    assert len(wijklib.kerncijfers(None, niveau="wijk", jaar=2024)) > PAGE
+    assert len(wijklib.gebieden("Nederland", niveau="wijk", jaar=2024)) > PAGE
+    assert cbs.requests == [] and pdok.requests == []

@@ -190,3 +190,11 @@ def test_spoiled_answers_leave_the_same_table(services):
     cbs.fault_first(1, kind="drop")
     spoiled = wijklib.kerncijfers("Utrecht", niveau="wijk", jaar=2024)
     pd.testing.assert_frame_equal(clean, spoiled)
+
+
+def test_default_deadline_is_well_within_a_minute(monkeypatch):
+    for name in ("WIJKLIB_TIMEOUT", "WIJKLIB_RETRIES", "WIJKLIB_BACKOFF"):
+        monkeypatch.delenv(name, raising=False)
+    call = net.Call()
+    assert call.budget <= 30
+    assert call.attempt_timeout() <= call.budget / 3 + 1e-9  # room for another attempt

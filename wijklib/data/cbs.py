@@ -11,6 +11,7 @@ little more than one Parquet read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -19,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -736,8 +738,23 @@ def _finished_key(code: str | None, niveau: str, jaar: int | None, call: Call) -
     except NetError:  # pragma: no cover - tables() falls back to the known list
         return None
     used = [(r.table_id, r.modified) for r in refs]
-    version = _digest([FINISHED_FORMAT, used, [i.naam for i in catalog.catalogue()]])
+    version = _digest([FINISHED_FORMAT, _code_version(), used,
+                       [i.naam for i in catalog.catalogue()]])
     return f"cbs/kerncijfers/{niveau}-{code or 'nederland-alle'}-{jaar or 'nieuwste'}-{version}"
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of the code and catalogue that build a finished table (read once).
+
+    Any change to them (an update of the workbook) makes the cached finished tables stale,
+    so they are rebuilt from the raw rows instead of being served in an old layout.
+    """
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha1()  # noqa: S324 (a cache key, not security)
+    for path in (here / "cbs.py", here / "catalog.py", here / "indicatoren.csv"):
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:10]
 
 
 def _finished(key: str) -> pd.DataFrame | None:
