@@ -93,14 +93,19 @@ def raw_pdok(pdok: Any, collection: str, gemeentecode: str | None = None) -> Any
     return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
 
 
-def _median_seconds(func: Callable[[], Any], repeat: int = 15) -> float:
-    func()  # once untimed: imports, file system cache
-    times = []
+def _paired_medians(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int = 21
+) -> tuple[float, float]:
+    """Median seconds of two functions timed in turn (so a busy machine slows both alike)."""
+    first()  # once untimed: imports, file system cache
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for func, into in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            func()
+            into.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def _row(label: str, ours: float, raw: float, target: float, unit: str) -> tuple[str, float, float]:
@@ -157,10 +162,9 @@ def run(shared: Path, work: Path) -> list[tuple[str, float, float]]:
                 gpd.read_parquet(direct_areas)
 
             _clear(cbs, pdok)
-            ours_warm = _median_seconds(warm)
+            ours_warm, direct_read = _paired_medians(warm, direct)
             assert _counts(cbs, pdok)[0] == 0, "a warm call asked the network"
-            results.append(_row("warm Utrecht buurten: tijd", ours_warm,
-                                _median_seconds(direct), 2.0, "s"))
+            results.append(_row("warm Utrecht buurten: tijd", ours_warm, direct_read, 2.0, "s"))
 
     with (
         CbsODataServer(shared / "cbs-odata", synthetic_buurten=SYNTHETIC_PER_WIJK) as cbs,

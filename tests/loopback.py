@@ -413,13 +413,14 @@ class LoopbackServer:
             half-way); ``truncate``: a complete answer (status 200, matching
             ``Content-Length``) whose JSON is cut off half-way; ``hang``: no answer until
             the faults are reset or the server stops (at most 60 s).
+            A new call replaces the previous one and counts the answers from zero.
         status : int, optional
             The status for ``kind="status"``, by default 503.
         """
         self._check_fault(n, kind, status)
-        with self._lock:
+        with self._lock:  # replaces an earlier per-URL fault; counting starts again
             self._answered.clear()
-            self._first.append((kind, n, status))
+            self._first = [(kind, n, status)]
 
     def fault_next(self, n: int, kind: str = "status", status: int = 503) -> None:
         """Spoil the next ``n`` answers, whatever their URL (kinds as :meth:`fault_first`)."""

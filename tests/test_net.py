@@ -198,3 +198,27 @@ def test_default_deadline_is_well_within_a_minute(monkeypatch):
     call = net.Call()
     assert call.budget <= 30
     assert call.attempt_timeout() <= call.budget / 3 + 1e-9  # room for another attempt
+
+
+def test_a_single_request_client_is_retried(services):
+    import requests
+
+    cbs, _ = services
+    url = f"{cbs.url}/ODataCatalog/Tables?$format=json"
+    cbs.fault_first(1, kind="truncate")
+    call = net.Call()
+    tables = net.call_with_retries(lambda timeout: requests.get(url, timeout=timeout).json(),
+                                   "catalogue", call)
+    assert tables["value"] and len(cbs.requests) == 2 and call.requests == 2
+    cbs.fault_first(1, kind="status", status=503)
+
+    def without_timeout() -> list:  # a client function without a timeout parameter
+        response = requests.get(url, timeout=5)
+        response.raise_for_status()
+        return response.json()["value"]
+
+    cbs.clear_requests()
+    assert net.call_with_retries(without_timeout, "x") and len(cbs.requests) == 2
+    cbs.fault_first(1000, kind="truncate")
+    with pytest.raises(net.Unreadable):
+        net.call_with_retries(lambda timeout: requests.get(url, timeout=timeout).json(), "x")

@@ -437,7 +437,11 @@ def _shape(
         if hit is None or hit["key"] not in rows:
             values[ind.naam] = np.full(len(rows), np.nan)
             continue
-        values[ind.naam] = catalog.to_number(rows[hit["key"]]).to_numpy()
+        column = rows[hit["key"]]
+        # a column CBS left empty (all null) is NaN as it is; converting it is most of the
+        # work for a large table, and to_number would give the same NaN
+        values[ind.naam] = (np.full(len(rows), np.nan) if column.isna().all()
+                            else catalog.to_number(column).to_numpy())
         info[ind.naam] = {
             "table_id": provenance["table_id"],
             "year": int(provenance["year"]),

@@ -17,6 +17,7 @@ deadline or an honest message is decided here.
 from __future__ import annotations
 
 import email.utils
+import inspect
 import json
 import logging
 import random
@@ -131,6 +132,13 @@ class Call:
     def offline(self) -> bool:
         """Whether an earlier request of this call already gave up on the network."""
         return self.failure is not None
+
+    @offline.setter
+    def offline(self, value: bool) -> None:
+        if not value:
+            self.failure = None
+        elif self.failure is None:
+            self.failure = Offline("offline")
 
     def remaining(self) -> float:
         """Seconds left before the deadline (may be negative)."""
@@ -367,12 +375,13 @@ def status_of(err: BaseException) -> int | None:
     return None
 
 
-def call_with_retries(func: Callable[[float], T], what: str, call: Call | None = None) -> T:
+def call_with_retries(func: Callable[..., T], what: str, call: Call | None = None) -> T:
     """Run one single-request client call (e.g. ``cbsodata.get_table_list``) with retries.
 
     For clients that make exactly one request per call and cannot be given our session;
     a paged download must use :func:`get_json` per page instead. ``func`` gets the
-    seconds this attempt may wait (pass it on as the client's ``timeout``).
+    seconds this attempt may wait (pass it on as the client's ``timeout``); a ``func``
+    without parameters is called without it.
 
     Raises
     ------
@@ -382,6 +391,7 @@ def call_with_retries(func: Callable[[float], T], what: str, call: Call | None =
     call = call or Call()
     if call.failure is not None:
         raise call.failure
+    takes_timeout = bool(inspect.signature(func).parameters)
     cfg = settings()
     last: _Retryable | None = None
     for attempt in range(cfg.retries):
@@ -394,7 +404,7 @@ def call_with_retries(func: Callable[[float], T], what: str, call: Call | None =
             break
         try:
             call.requests += 1
-            return func(call.attempt_timeout())
+            return func(call.attempt_timeout()) if takes_timeout else func()  # type: ignore[call-arg]
         except requests.Timeout as err:
             last = _Retryable("timeout", str(err))
         except requests.exceptions.JSONDecodeError as err:  # truncated or garbled JSON

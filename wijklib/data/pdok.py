@@ -173,8 +173,7 @@ def gebieden(
         break
     else:
         if offline and failure is not None:
-            gm = None if code is None else naam
-            raise user_error(failure, SERVICE, f"de kaart van {naam}", gm, call)
+            raise user_error(failure, SERVICE, f"de kaart van {naam}", naam, call)
         years = ", ".join(str(y) for y in _years_to_try(jaar, call))
         raise DataNotAvailableError(
             f"PDOK heeft geen {COLLECTIONS[niveau][0]} van {naam} voor {years}."
