@@ -222,3 +222,15 @@ def test_a_single_request_client_is_retried(services):
     cbs.fault_first(1000, kind="truncate")
     with pytest.raises(net.Unreadable):
         net.call_with_retries(lambda timeout: requests.get(url, timeout=timeout).json(), "x")
+
+
+def test_every_passing_5xx_is_retried_but_not_501(services):
+    cbs, pdok = services
+    pdok.fault_first(1, kind="status", status=520)  # a proxy in front of the service
+    wijklib.gemeenten()
+    assert len(wijklib.gebieden("Utrecht", niveau="wijk")) == 10
+    pdok.clear_requests()
+    pdok.fault_first(1000, kind="status", status=501)
+    with pytest.raises(ServiceError) as err:
+        wijklib.gebieden("Utrecht", niveau="gemeente")
+    assert "501" in str(err.value) and len(pdok.requests) == 1

@@ -44,8 +44,15 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: HTTP statuses worth another try: rate limits and passing server trouble.
+#: HTTP statuses worth another try: rate limits and passing server trouble. Every other
+#: 5xx counts too (e.g. a proxy's 520–524), except these two, which do not pass.
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+PERMANENT_5XX = frozenset({501, 505})
+
+
+def is_transient(status: int) -> bool:
+    """Whether another attempt may get a better answer than HTTP ``status``."""
+    return status in TRANSIENT_STATUS or (500 <= status <= 599 and status not in PERMANENT_5XX)
 
 #: Share of the call's deadline one attempt may wait for an answer (so a hang leaves
 #: room for another attempt within the same deadline).
@@ -232,7 +239,7 @@ def _attempt(call: Call, url: str, params: Mapping[str, Any] | None, timeout: fl
         status = response.status_code
         if status == 404:
             raise NotFound(f"HTTP 404 {url}", status=404)
-        if status in TRANSIENT_STATUS:
+        if is_transient(status):
             raise _Retryable("status", f"HTTP {status}", status,
                              _retry_after(response.headers.get("Retry-After")))
         if status >= 400:
@@ -415,7 +422,7 @@ def call_with_retries(func: Callable[..., T], what: str, call: Call | None = Non
             status = status_of(err)
             if status == 404:
                 raise NotFound(what, status=404) from err
-            if status is not None and status not in TRANSIENT_STATUS:
+            if status is not None and not is_transient(status):
                 raise Failed(f"HTTP {status}", status=status) from err
             last = _Retryable("status" if status else "connection", str(err), status)
         except ValueError as err:  # a truncated or garbled JSON body
