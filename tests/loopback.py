@@ -237,6 +237,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.loopback._opened()
+
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         self.server.loopback._serve(self)
 
@@ -280,6 +284,12 @@ class LoopbackServer:
         self._failures: list[int] = []
         self._delays: list[float] = []
         self._targeted: list[tuple[str, int]] = []
+        self._first: list[tuple[str, int, int]] = []  # (kind, n, status) per URL
+        self._next_kinds: list[tuple[str, int]] = []  # (kind, status) for the next requests
+        self._answered: dict[str, int] = {}  # answers so far per URL (path and query)
+        self._bytes_sent = 0
+        self._connections = 0
+        self._release = threading.Event()  # wakes hanging answers (reset_faults, stop)
         self._cache = _JsonCache()
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -310,6 +320,7 @@ class LoopbackServer:
         """Stop serving and release the port. Safe to call twice."""
         httpd, thread = self._httpd, self._thread
         self._httpd, self._thread = None, None
+        self._release.set()
         if httpd is not None:
             httpd.shutdown()
             httpd.server_close()
@@ -364,9 +375,62 @@ class LoopbackServer:
             return list(self._requests)
 
     def clear_requests(self) -> None:
-        """Empty the request log."""
+        """Empty the request log (and the count of bytes sent)."""
         with self._lock:
             self._requests.clear()
+            self._bytes_sent = 0
+            self._connections = 0
+
+    def _opened(self) -> None:
+        with self._lock:
+            self._connections += 1
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted since the last :meth:`clear_requests` (keep-alive reuse)."""
+        with self._lock:
+            return self._connections
+
+    @property
+    def bytes_sent(self) -> int:
+        """Body bytes written since the last :meth:`clear_requests` (headers not counted)."""
+        with self._lock:
+            return self._bytes_sent
+
+    #: Fault kinds of :meth:`fault_first` and :meth:`fault_next`.
+    FAULT_KINDS = ("status", "drop", "truncate", "hang")
+
+    def fault_first(self, n: int, kind: str = "status", status: int = 503) -> None:
+        """Spoil the first ``n`` answers of *every* URL (path and query) from now on.
+
+        Parameters
+        ----------
+        n : int
+            Answers per URL to spoil; answer ``n + 1`` of that URL is served normally.
+        kind : {"status", "drop", "truncate", "hang"}
+            ``status``: an error ``status``; ``drop``: the full ``Content-Length`` is
+            announced, half the body is sent and the connection is closed (a body dropped
+            half-way); ``truncate``: a complete answer (status 200, matching
+            ``Content-Length``) whose JSON is cut off half-way; ``hang``: no answer until
+            the faults are reset or the server stops (at most 60 s).
+            A new call replaces the previous one and counts the answers from zero.
+        status : int, optional
+            The status for ``kind="status"``, by default 503.
+        """
+        self._check_fault(n, kind, status)
+        with self._lock:  # replaces an earlier per-URL fault; counting starts again
+            self._answered.clear()
+            self._first = [(kind, n, status)]
+
+    def fault_next(self, n: int, kind: str = "status", status: int = 503) -> None:
+        """Spoil the next ``n`` answers, whatever their URL (kinds as :meth:`fault_first`)."""
+        self._check_fault(n, kind, status)
+        with self._lock:
+            self._next_kinds.extend([(kind, status)] * n)
+
+    def _check_fault(self, n: int, kind: str, status: int) -> None:
+        if n < 0 or kind not in self.FAULT_KINDS or not 400 <= status <= 599:
+            raise ValueError(f"n must be >= 0, kind one of {self.FAULT_KINDS}, status 4xx/5xx")
 
     def fail_next(self, n: int, status: int = 503) -> None:
         """Answer the next ``n`` requests with ``status`` (queued after earlier faults).
@@ -415,12 +479,18 @@ class LoopbackServer:
             self._failures.clear()
             self._delays.clear()
             self._targeted.clear()
+            self._first.clear()
+            self._next_kinds.clear()
+            self._answered.clear()
+            release, self._release = self._release, threading.Event()
+        release.set()
 
     @property
     def pending_faults(self) -> tuple[int, int]:
-        """Number of pending (failures, delays)."""
+        """Number of pending (failures, delays); per-URL faults are not counted."""
         with self._lock:
-            return len(self._failures) + len(self._targeted), len(self._delays)
+            failures = len(self._failures) + len(self._targeted) + len(self._next_kinds)
+            return failures, len(self._delays)
 
     @property
     def loaded_files(self) -> list[str]:
@@ -477,8 +547,26 @@ class LoopbackServer:
                         failure = status
                         del self._targeted[i]
                         break
+            kind: str | None = None
+            if failure is None and self._next_kinds:
+                kind, failure = self._next_kinds.pop(0)
+            seen = self._answered.get(logged, 0)
+            self._answered[logged] = seen + 1
+            if failure is None:
+                for first_kind, n, status in self._first:
+                    if seen < n:
+                        kind, failure = first_kind, status
+                        break
+            release = self._release
         if delay:
             time.sleep(delay)
+        if kind == "hang":
+            release.wait(60)
+            handler.close_connection = True
+            return
+        if kind in ("drop", "truncate"):
+            self._spoil(handler, kind)
+            return
         if failure is not None:
             response = self.error_response(
                 failure, f"Injected fault: {failure} {_phrase(failure, '')}".strip()
@@ -504,8 +592,39 @@ class LoopbackServer:
                 response = self.error_response(500, f"Loopback server error: {err!r}")
         self._write(handler, response)
 
-    @staticmethod
-    def _write(handler: _Handler, response: Response) -> None:
+    def _spoil(self, handler: _Handler, kind: str) -> None:
+        """Answer the real request, but drop (``drop``) or cut (``truncate``) its body."""
+        split = urlsplit(handler.path)
+        try:
+            response = self.handle(
+                Request(
+                    method=handler.command,
+                    target=handler.path,
+                    path=unquote(split.path),
+                    query=tuple(parse_qsl(split.query, keep_blank_values=True)),
+                    headers={k.lower(): v for k, v in handler.headers.items()},
+                )
+            )
+        except HttpError as err:
+            response = self.error_response(err.status, err.message)
+        half = response.body[: max(1, len(response.body) // 2)]
+        if kind == "truncate":  # a complete HTTP answer whose JSON stops half-way
+            self._write(handler, Response(response.status, half, response.content_type))
+            return
+        try:  # announce the whole body, send half, hang up
+            handler.send_response(response.status)
+            handler.send_header("Content-Type", response.content_type)
+            handler.send_header("Content-Length", str(len(response.body)))
+            handler.end_headers()
+            with self._lock:
+                self._bytes_sent += len(half)
+            handler.wfile.write(half)
+            handler.wfile.flush()
+        except (ConnectionError, TimeoutError):
+            pass
+        handler.close_connection = True
+
+    def _write(self, handler: _Handler, response: Response) -> None:
         try:
             handler.send_response(response.status)
             handler.send_header("Content-Type", response.content_type)
@@ -515,6 +634,8 @@ class LoopbackServer:
                 handler.send_header(key, value)
             handler.end_headers()
             if handler.command != "HEAD":
+                with self._lock:  # counted before the client can have it (no race with tests)
+                    self._bytes_sent += len(response.body)
                 handler.wfile.write(response.body)
         except (ConnectionError, TimeoutError):
             handler.close_connection = True
@@ -937,6 +1058,43 @@ def too_many_records_message(limit: int = 10_000) -> str:
     )
 
 
+def synthetic_buurt_rows(
+    typed_rows: list[dict[str, Any]], per_wijk: int
+) -> list[tuple[dict[str, Any], str]]:
+    """SYNTHETIC buurt rows for load tests: ``per_wijk`` per wijk, for gemeenten without buurten.
+
+    Each is a copy of its wijk's row (the wijk's figures, so a page has a realistic size)
+    with a buurt code ``BU<gemeente><wijk><nn>`` (``nn`` from 90 up, so they are easy to
+    tell from real ones), ``SoortRegio`` ``Buurt`` and the name
+    ``"Synthetische buurt <nn> (<wijkcode>)"``. These are not CBS figures.
+
+    Returns
+    -------
+    list of (row, name)
+    """
+    if not typed_rows:
+        return []
+    keys = list(typed_rows[0])
+    kind = next(k for k in keys if k.startswith("SoortRegio"))
+    code = next(k for k in keys if k.startswith("Codering"))
+    with_buurten = {
+        str(r[code]).strip()[2:6] for r in typed_rows if str(r[kind]).strip() == "Buurt"
+    }
+    added: list[tuple[dict[str, Any], str]] = []
+    next_id = max(int(r.get("ID", 0)) for r in typed_rows) + 1
+    for row in typed_rows:
+        wijk = str(row[code]).strip()
+        if str(row[kind]).strip() != "Wijk" or wijk[2:6] in with_buurten:
+            continue
+        for nn in range(90, 90 + per_wijk):
+            buurt = f"BU{wijk[2:]}{nn:02d}"
+            new = {**row, "ID": next_id, "WijkenEnBuurten": f"{buurt:<10}",
+                   kind: "Buurt     ", code: buurt}
+            next_id += 1
+            added.append((new, f"Synthetische buurt {nn} ({wijk})"))
+    return added
+
+
 @dataclass(frozen=True)
 class _ODataQuery:
     filter: str | None
@@ -967,6 +1125,10 @@ class CbsODataServer(LoopbackServer):
         Rows per ``ODataFeed`` response, 10 000 like the real feed.
     row_limit : int, optional
         Maximum rows of an ``ODataApi`` response, 10 000 like the real API.
+    synthetic_buurten : int, optional
+        For load tests: add this many **synthetic** buurten to every wijk of a gemeente
+        that has no buurten in a table (0, the default: serve the fixtures as they are).
+        See :func:`synthetic_buurt_rows`.
     host : str, optional
         Interface to bind.
     port : int, optional
@@ -988,11 +1150,15 @@ class CbsODataServer(LoopbackServer):
         row_limit: int = 10_000,
         host: str = "127.0.0.1",
         port: int = 0,
+        synthetic_buurten: int = 0,
     ) -> None:
         super().__init__(host=host, port=port)
         fixtures = Path(fixtures)
         if not fixtures.is_dir():
             raise FileNotFoundError(f"CBS fixture folder not found: {fixtures}")
+        if not 0 <= synthetic_buurten <= 10:
+            raise ValueError("synthetic_buurten must be between 0 and 10")
+        self.synthetic_buurten = synthetic_buurten
         if page_size < 1 or row_limit < 1:
             raise ValueError("page_size and row_limit must be positive")
         self.fixtures = fixtures
@@ -1168,7 +1334,7 @@ class CbsODataServer(LoopbackServer):
     def _resource(self, request: Request, service: str, folder: Path, name: str) -> Response:
         query = self._parse_query(request)
         path = folder / f"{name}.json"
-        document = self._cache.load(path)
+        document = self._document(folder, name)
         rows: list[dict[str, Any]] = document["value"]
         metadata = str(document.get("odata.metadata", ""))
         entity = metadata.rsplit("#", 1)[-1] if "#" in metadata else f"{folder.name}.{name}"
@@ -1187,6 +1353,28 @@ class CbsODataServer(LoopbackServer):
                     base, query, query.skip + self.page_size, top
                 )
         return Response.json(payload, content_type=_ODATA_JSON)
+
+    def _document(self, folder: Path, name: str) -> dict[str, Any]:
+        """The fixture file of an entity set; with synthetic buurten added when asked."""
+        path = folder / f"{name}.json"
+        document = self._cache.load(path)
+        if not self.synthetic_buurten or name not in ("TypedDataSet", "WijkenEnBuurten"):
+            return document
+
+        def compute() -> dict[str, Any]:
+            typed = self._cache.load(folder / "TypedDataSet.json")["value"]
+            extra = synthetic_buurt_rows(typed, self.synthetic_buurten)
+            if name == "TypedDataSet":
+                added = [row for row, _ in extra]
+            else:
+                added = [
+                    {"Key": row["WijkenEnBuurten"], "Title": title, "Description": "",
+                     "DetailRegionCode": row["WijkenEnBuurten"].strip()}
+                    for row, title in extra
+                ]
+            return {**document, "value": [*document["value"], *added]}
+
+        return self._cache.memo(path.with_suffix(".synthetic"), compute)
 
     # -- catalogue -----------------------------------------------------------------------
 
@@ -1281,6 +1469,11 @@ class PdokServer(LoopbackServer):
         Largest page size, 1 000 like the real service.
     default_limit : int, optional
         Page size when ``limit`` is absent, 10 like the real service.
+    synthetic_buurten : int, optional
+        For load tests: add this many **synthetic** buurten (rectangles, strips of the
+        wijk's bounding box) to every wijk of a gemeente without buurten, with the codes
+        and names of :func:`synthetic_buurt_rows`; 0 (default) serves the fixtures as
+        they are.
     host : str, optional
         Interface to bind.
     port : int, optional
@@ -1302,11 +1495,15 @@ class PdokServer(LoopbackServer):
         default_limit: int = 10,
         host: str = "127.0.0.1",
         port: int = 0,
+        synthetic_buurten: int = 0,
     ) -> None:
         super().__init__(host=host, port=port)
         fixtures = Path(fixtures)
         if not fixtures.is_dir():
             raise FileNotFoundError(f"PDOK fixture folder not found: {fixtures}")
+        if not 0 <= synthetic_buurten <= 10:
+            raise ValueError("synthetic_buurten must be between 0 and 10")
+        self.synthetic_buurten = synthetic_buurten
         if max_limit < 1 or default_limit < 1:
             raise ValueError("max_limit and default_limit must be positive")
         self.fixtures = fixtures
@@ -1349,7 +1546,20 @@ class PdokServer(LoopbackServer):
         path = folder / f"{collection}.json"
         if collection not in self._collection_ids(folder):
             raise HttpError(404, f"Collection '{collection}' not found.")
-        return self._cache.load(path)["features"]
+        features = self._cache.load(path)["features"]
+        if not self.synthetic_buurten or collection != "buurten":
+            return features
+        wijken = folder / "wijken.json"
+        if not wijken.is_file():
+            return features
+
+        def compute() -> list[dict[str, Any]]:
+            extra = synthetic_buurt_features(
+                self._cache.load(wijken)["features"], features, self.synthetic_buurten
+            )
+            return [*features, *extra]
+
+        return self._cache.memo(path.with_suffix(".synthetic"), compute)
 
     def _properties(self, folder: Path, collection: str) -> frozenset[str]:
         features = self._features(folder, collection)
@@ -1567,6 +1777,62 @@ class PdokServer(LoopbackServer):
             "numberReturned": len(page),
         }
         return Response.json(payload, content_type=_GEOJSON)
+
+
+def _bbox(geometry: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], int | float):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        else:
+            for part in coords:
+                walk(part)
+
+    walk(geometry.get("coordinates") or [])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def synthetic_buurt_features(
+    wijken: list[dict[str, Any]], buurten: list[dict[str, Any]], per_wijk: int
+) -> list[dict[str, Any]]:
+    """SYNTHETIC buurt features for load tests (codes and names as :func:`synthetic_buurt_rows`).
+
+    For every wijk of a gemeente without buurten: ``per_wijk`` rectangles that split the
+    wijk's bounding box in vertical strips. Not a real map.
+    """
+    with_buurten = {str((f.get("properties") or {}).get("gemeentecode")) for f in buurten}
+    added: list[dict[str, Any]] = []
+    next_id = max([int(f["id"]) for f in buurten if str(f.get("id", "")).isdigit()] or [0]) + 1
+    for wijk in wijken:
+        props = wijk.get("properties") or {}
+        if props.get("gemeentecode") in with_buurten or not wijk.get("geometry"):
+            continue
+        x0, y0, x1, y1 = _bbox(wijk["geometry"])
+        step = (x1 - x0) / per_wijk
+        code = str(props["wijkcode"])
+        for i, nn in enumerate(range(90, 90 + per_wijk)):
+            left, right = x0 + i * step, x0 + (i + 1) * step
+            ring = [[left, y0], [right, y0], [right, y1], [left, y1], [left, y0]]
+            buurt = f"BU{code[2:]}{nn:02d}"
+            added.append({
+                "type": "Feature",
+                "id": next_id,
+                "properties": {
+                    "buurtcode": buurt,
+                    "buurtnaam": f"Synthetische buurt {nn} ({code})",
+                    "wijkcode": code,
+                    "gemeentecode": props.get("gemeentecode"),
+                    "gemeentenaam": props.get("gemeentenaam"),
+                    "water": "NEE",
+                    "jrstatcode": f"synthetisch{buurt}",
+                },
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            })
+            next_id += 1
+    return added
 
 
 def _property_matches(value: Any, wanted: str) -> bool:

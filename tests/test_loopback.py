@@ -723,3 +723,68 @@ def test_pdok_fail_next(pdok_server: PdokServer) -> None:
     assert statuses == [503, 503, 200]
     assert len(pdok_server.requests) == 3
     assert pdok_server.requests[0] == f"{PDOK_BASE}/collections/gemeenten/items?f=json&limit=1"
+
+
+# ---------------------------------------------------------------------------------------
+# spoiled answers (fault_first / fault_next) and the counters
+# ---------------------------------------------------------------------------------------
+
+
+def test_fault_first_spoils_the_first_answers_of_every_url(cbs_server: CbsODataServer) -> None:
+    cbs_server.fault_first(2, kind="status", status=502)
+    url = f"{cbs_server.url}/ODataFeed/odata/{TABLE}/TableInfos"
+    other = f"{cbs_server.url}/ODataFeed/odata/{TABLE}/CategoryGroups"
+    statuses = [requests.get(url, params={"$format": "json"}, timeout=TIMEOUT).status_code
+                for _ in range(3)]
+    assert statuses == [502, 502, 200]
+    assert requests.get(other, params={"$format": "json"}, timeout=TIMEOUT).status_code == 502
+
+
+def test_dropped_body_breaks_the_read(cbs_server: CbsODataServer) -> None:
+    cbs_server.fault_next(1, kind="drop")
+    url = f"{cbs_server.url}/ODataFeed/odata/{TABLE}/DataProperties"
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.get(url, params={"$format": "json"}, timeout=TIMEOUT).content  # noqa: B018
+    assert requests.get(url, params={"$format": "json"}, timeout=TIMEOUT).json()["value"]
+
+
+def test_truncated_answer_is_complete_http_but_broken_json(pdok_server: PdokServer) -> None:
+    pdok_server.fault_next(1, kind="truncate")
+    url = f"{pdok_server.url}/cbs/wijken-en-buurten-2024/ogc/v1/collections/wijken/items"
+    response = requests.get(url, params={"f": "json", "limit": 5}, timeout=TIMEOUT)
+    assert response.status_code == 200
+    with pytest.raises(ValueError):
+        response.json()
+
+
+def test_hang_is_released_by_reset(cbs_server: CbsODataServer) -> None:
+    cbs_server.fault_next(1, kind="hang")
+    url = f"{cbs_server.url}/ODataFeed/odata/{TABLE}/TableInfos"
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.get(url, params={"$format": "json"}, timeout=0.3)
+    cbs_server.reset_faults()
+    assert requests.get(url, params={"$format": "json"}, timeout=TIMEOUT).status_code == 200
+
+
+def test_counters_of_connections_and_bytes(cbs_server: CbsODataServer) -> None:
+    url = f"{cbs_server.url}/ODataFeed/odata/{TABLE}/TableInfos"
+    with requests.Session() as session:
+        bodies = [session.get(url, params={"$format": "json"}, timeout=TIMEOUT).content
+                  for _ in range(3)]
+    assert cbs_server.connections == 1
+    assert cbs_server.bytes_sent == sum(len(b) for b in bodies), cbs_server.requests
+    cbs_server.clear_requests()
+    assert cbs_server.connections == 0 and cbs_server.bytes_sent == 0
+
+
+def test_synthetic_buurten_are_marked_and_consistent(cbs_fixtures: Path) -> None:
+    from loopback import synthetic_buurt_rows
+
+    rows = _load(cbs_fixtures / TABLE / "TypedDataSet.json")["value"]
+    extra = synthetic_buurt_rows(rows, 2)
+    wijken = [r for r in rows if r["SoortRegio_2"].strip() == "Wijk"
+              and not r["Codering_3"].startswith("WK0344")]
+    assert len(extra) == 2 * len(wijken)
+    codes = {row["Codering_3"] for row, _ in extra}
+    assert len(codes) == len(extra) and not codes & {r["Codering_3"].strip() for r in rows}
+    assert all(name.startswith("Synthetische buurt") for _, name in extra)

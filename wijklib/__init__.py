@@ -56,6 +56,9 @@ _EXPORTS = {
     "WijklibError": "wijklib.errors",
     "UnknownGemeenteError": "wijklib.errors",
     "NoConnectionError": "wijklib.errors",
+    "ServiceError": "wijklib.errors",
+    "ServiceSlowError": "wijklib.errors",
+    "UnreadableAnswerError": "wijklib.errors",
     "DataNotAvailableError": "wijklib.errors",
     "UnknownIndicatorError": "wijklib.errors",
 }

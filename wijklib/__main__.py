@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
         "--gemeente",
         action="append",
         required=True,
-        help="naam of code van de gemeente; herhaal voor meer gemeenten",
+        help="naam of code van de gemeente; herhaal voor meer gemeenten. "
+        "Nederland haalt alle gemeenten, wijken en buurten van het land op",
     )
     down.add_argument("--jaar", type=int, default=None, help="jaar (standaard: nieuwste)")
     down.add_argument("--stil", action="store_true", help="geen voortgangsbalk")

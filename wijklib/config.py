@@ -12,8 +12,10 @@ variable               meaning                                     default
 ``WIJKLIB_EXPORT``     folder for what participants make           ``data/export`` in a
                        (profiles, agendas, saved work)             checkout, else next to
                                                                    the cache
-``WIJKLIB_TIMEOUT``    seconds before a request is given up        ``30``
-``WIJKLIB_RETRIES``    attempts for a failing request              ``4``
+``WIJKLIB_TIMEOUT``    seconds one user call (``kerncijfers`` …)   ``30``
+                       may wait on the services in total; one
+                       attempt waits at most a third of it
+``WIJKLIB_RETRIES``    attempts per request (a page on its own)    ``4``
 ``WIJKLIB_BACKOFF``    first wait between attempts, in seconds     ``1``
 ``WIJKLIB_GROEP``      shared folder with the participants' saved  ``data/groep`` beside the
                        agendas, for the group mode                 export folder
@@ -50,9 +52,11 @@ class Settings:
     export_dir : Path
         Folder for what a participant makes and wants to keep or download.
     timeout : float
-        Seconds per HTTP request.
+        Seconds one user call may wait on the network in total (its deadline); one
+        attempt of a request waits at most a third of it, so a hanging service leaves
+        room for another attempt.
     retries : int
-        Attempts per download (1 means no retry).
+        Attempts per HTTP request (1 means no retry).
     backoff : float
         Seconds to wait after the first failed attempt; doubles each time.
     """
@@ -117,7 +121,7 @@ def settings() -> Settings:
         pdok_url=(os.environ.get("WIJKLIB_PDOK_URL", "").strip() or DEFAULT_PDOK_URL).rstrip("/"),
         cache_dir=cache_dir,
         export_dir=export_dir,
-        timeout=_number("WIJKLIB_TIMEOUT", 30.0),
+        timeout=max(0.1, _number("WIJKLIB_TIMEOUT", 30.0)),
         retries=max(1, int(_number("WIJKLIB_RETRIES", 4))),
         backoff=max(0.0, _number("WIJKLIB_BACKOFF", 1.0)),
         politie_url=(os.environ.get("WIJKLIB_POLITIE_URL", "").strip()

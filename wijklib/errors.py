@@ -66,6 +66,39 @@ class ServiceError(WijklibError, RuntimeError):
         self.detail = detail
 
 
+class ServiceSlowError(WijklibError, TimeoutError):
+    """The service did not answer in time (``WIJKLIB_TIMEOUT`` seconds for the whole call)."""
+
+    def __init__(self, service: str, what: str, seconds: float,
+                 gemeente: str | None = None) -> None:
+        example = gemeente or "Utrecht"
+        super().__init__(
+            f"{service} reageert nu te traag: na {seconds:.0f} seconden wacht ik nog steeds op "
+            f"{what}. Probeer het over een paar minuten opnieuw. Tip: haal de gegevens vooraf "
+            "op, op een moment dat het wel snel gaat, met: "
+            f"python -m wijklib download --gemeente \"{example}\"  (of: make data). "
+            "Of geef de dienst meer tijd: zet de omgevingsvariabele WIJKLIB_TIMEOUT op een "
+            f"groter aantal seconden (nu {seconds:.0f}), bijvoorbeeld 120."
+        )
+        self.service = service
+        self.seconds = seconds
+
+
+class UnreadableAnswerError(ServiceError):
+    """The service answered, but every answer was incomplete or damaged (unreadable JSON)."""
+
+    def __init__(self, service: str, attempts: int) -> None:
+        WijklibError.__init__(
+            self,
+            f"{service} gaf wel antwoord, maar dat antwoord is onvolledig of beschadigd en "
+            f"ik kan het niet lezen (ook niet na {attempts} pogingen). Dat ligt aan de "
+            "dienst, niet aan jouw internetverbinding. Probeer het over een paar minuten "
+            "opnieuw. Blijft het misgaan? Meld het dan aan de trainer.",
+        )
+        self.service = service
+        self.detail = "onleesbaar antwoord"
+
+
 class DataNotAvailableError(WijklibError, LookupError):
     """The service has no figures for this question (level, year or gemeente)."""
 

@@ -3,7 +3,9 @@
 Modules
 -------
 cbs
-    CBS Kerncijfers wijken en buurten through ``cbsodata``.
+    CBS Kerncijfers wijken en buurten (catalogue through ``cbsodata``, data through ``odata``).
+odata
+    A thin OData v3 reader: each page one retried request on the shared session.
 pdok
     Boundaries from the PDOK OGC API Features.
 politie
@@ -17,7 +19,8 @@ areas
 cache
     The on-disk cache of downloads with their provenance.
 net
-    Retries, back-off and error triage shared by the clients.
+    One session, per-request retries with back-off and jitter, a deadline per call, and
+    the Dutch wording of each failure.
 download
     Prefetch everything a session needs.
 """

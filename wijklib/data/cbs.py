@@ -1,18 +1,26 @@
-"""CBS Kerncijfers wijken en buurten (KWB) through the ``cbsodata`` client.
+"""CBS Kerncijfers wijken en buurten (KWB): the catalogue through ``cbsodata``, data pages
+through our own thin OData layer (:mod:`wijklib.data.odata`, which says why).
 
 Every CBS table is found by year (a known list plus the CBS catalogue for newer years),
 every variable by its title and unit (:mod:`wijklib.data.catalog`), and every download is cached
-(:mod:`wijklib.data.cache`). One filtered request per table, gemeente and level.
+(:mod:`wijklib.data.cache`). Per table, gemeente and level: one filtered request for the rows
+(only the columns the catalogue uses) and one for the names of just those regions; the
+table's DataProperties once per table. The finished table is cached too, so a warm call is
+little more than one Parquet read.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,9 +29,9 @@ import pandas as pd
 import requests
 
 from wijklib.config import settings
-from wijklib.data import cache, catalog
-from wijklib.data.gemeenten import parse_code, resolve
-from wijklib.data.net import Failed, NotFound, Offline, call_with_retries
+from wijklib.data import cache, catalog, odata
+from wijklib.data.gemeenten import normalise_name, parse_code, resolve
+from wijklib.data.net import Call, Failed, NetError, NotFound, call_with_retries, user_error
 from wijklib.errors import (
     DataNotAvailableError,
     InvalidChoiceError,
@@ -67,6 +75,15 @@ CATALOGUE_TTL = 7 * 24 * 3600
 
 SERVICE = "CBS (opendata.cbs.nl)"
 
+#: ``kerncijfers(None)`` and ``kerncijfers("Nederland")``: every region of the country.
+COUNTRY_NAMES = frozenset({"nederland", "heel nederland", "nl", "land"})
+
+#: How many times the usual deadline (``WIJKLIB_TIMEOUT``) a whole-country call may take.
+COUNTRY_BUDGET = 4
+
+#: Bump when the layout of the cached finished tables changes.
+FINISHED_FORMAT = 1
+
 # cbsodata keeps its scheme in a global option; requests from threads must not mix.
 _CLIENT_LOCK = threading.RLock()
 
@@ -92,12 +109,8 @@ class TableRef:
     modified: str = ""
 
 
-@dataclass
-class _Call:
-    """State of one user call: once the network failed, do not try it again."""
-
-    offline: bool = False
-    failure: Offline | None = None
+#: The state of one user call (deadline, counters); kept under the old name too.
+_Call = Call
 
 
 def odata_client(url: str):
@@ -111,7 +124,8 @@ def odata_client(url: str):
 
 
 @contextmanager
-def _client(url: str | None = None) -> Iterator[dict[str, Any]]:
+def _client(url: str | None = None, timeout: float | None = None
+            ) -> Iterator[dict[str, Any]]:
     """Point ``cbsodata`` at ``url`` (default ``WIJKLIB_CBS_URL``) for a request."""
     import cbsodata
 
@@ -125,27 +139,23 @@ def _client(url: str | None = None) -> Iterator[dict[str, Any]]:
         try:
             # cbsodata copies http_proxy at import and ignores no_proxy; decide per URL.
             proxies = requests.utils.get_environ_proxies(base)
-            yield {"catalog_url": catalog_url, "timeout": cfg.timeout, "proxies": proxies}
+            yield {"catalog_url": catalog_url, "timeout": timeout or cfg.timeout,
+                   "proxies": proxies}
         finally:
             cbsodata.options.use_https = old
 
 
-def _network(call: _Call, what: str, func):
-    """Run a download unless this call is already known to be offline."""
-    if call.offline:
-        raise call.failure or Offline("offline")
-    try:
-        return call_with_retries(func, what)
-    except Offline as err:
-        call.offline = True
-        call.failure = err
-        raise
-
-
-def _offline_error(call: _Call, what: str, gemeente: str | None = None) -> Exception:
-    if call.failure is not None and call.failure.status is not None:
-        return ServiceError(SERVICE, f"HTTP {call.failure.status}")
+def _offline_error(call: Call, what: str, gemeente: str | None = None) -> Exception:
+    """The Dutch error for the network failure this call ran into."""
+    if call.failure is not None:
+        return user_error(call.failure, SERVICE, what, gemeente, call)
     return NoConnectionError(SERVICE, what, gemeente)
+
+
+def _note(call: Call, err: NetError) -> None:
+    """Remember the first network failure of a call (later requests then fail at once)."""
+    if call.failure is None:
+        call.failure = err
 
 
 # --------------------------------------------------------------------------- tables
@@ -163,18 +173,20 @@ def _catalogue_tables(call: _Call) -> list[TableRef] | None:
     """Ask the CBS catalogue for the KWB tables; None when it cannot be reached."""
     import cbsodata
 
-    def fetch() -> list[dict[str, Any]]:
-        with _client() as kw:
+    def fetch(timeout: float) -> list[dict[str, Any]]:
+        with _client(timeout) as kw:
             return cbsodata.get_table_list(
                 filters=f"substringof('{KWB_TITLE}',Title)",
                 select=["Identifier", "Title", "Period", "Modified"],
                 **kw,
             )
 
+    # cbsodata does this well in one request (it knows the catalogue's URL and query); it
+    # cannot be given our session, so the call itself is retried. Asked once a week.
     try:
-        entries = _network(call, "CBS catalogue", fetch)
-    except (Offline, NotFound, Failed):
-        return None
+        entries = call_with_retries(fetch, "CBS catalogue", call)
+    except NetError:
+        return None  # the cached or known list of tables is used
     refs = []
     for entry in entries:
         title = str(entry.get("Title", "")).strip()
@@ -199,7 +211,14 @@ def tables(refresh: bool = False, _call: _Call | None = None) -> list[TableRef]:
     -------
     list of TableRef
     """
-    call = _call or _Call()
+    call = _call or Call()
+    if not refresh and "tables" in call.memo:
+        return call.memo["tables"]
+    call.memo["tables"] = refs = _tables(call, refresh)
+    return refs
+
+
+def _tables(call: Call, refresh: bool) -> list[TableRef]:
     cached = cache.get_json("cbs/tabellen")
     if cached is not None and not refresh and cache.age_seconds(cached[1]) < CATALOGUE_TTL:
         return [TableRef(**r) for r in cached[0]]
@@ -232,27 +251,38 @@ def _table_for_year(jaar: int, refs: list[TableRef]) -> TableRef:
 # ------------------------------------------------------------------------ metadata
 
 
-def _metadata(ref: TableRef, call: _Call) -> dict[str, Any] | None:
-    """DataProperties and TableInfos of a table (cached); None if unavailable."""
+_METADATA: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def _metadata(ref: TableRef, call: Call) -> dict[str, Any] | None:
+    """DataProperties and TableInfos of a table, fetched once per table; None if absent.
+
+    Kept in memory and in the cache. TableInfos is only asked for when the catalogue did
+    not already give the title and date of the table.
+    """
     key = f"cbs/{ref.table_id}/metadata"
+    memo_key = (str(cache.cache_dir()), ref.table_id)
+    if memo_key in _METADATA:
+        return _METADATA[memo_key]
     cached = cache.get_json(key)
     if cached is not None:
+        _METADATA[memo_key] = cached[0]
         return cached[0]
-    import cbsodata
-
-    def fetch() -> dict[str, Any]:
-        with _client() as kw:
-            props = cbsodata.get_meta(ref.table_id, "DataProperties", **kw)
-            info = cbsodata.get_info(ref.table_id, **kw) or {}
-        return {"DataProperties": props, "TableInfos": info}
-
+    base = settings().cbs_url
     try:
-        meta = _network(call, f"metadata {ref.table_id}", fetch)
+        props = odata.fetch(call, base, ref.table_id, "DataProperties")
+        if ref.title and ref.modified:
+            info = {"Identifier": ref.table_id, "Title": ref.title, "Modified": ref.modified}
+        else:
+            infos = odata.fetch(call, base, ref.table_id, "TableInfos")
+            info = infos[0] if infos else {}
     except NotFound:
         return None
     except Failed as err:
         raise ServiceError(SERVICE, str(err)) from err
+    meta = {"DataProperties": props, "TableInfos": info}
     cache.put_json(key, meta, {"source": SERVICE, "table_id": ref.table_id})
+    _METADATA[memo_key] = meta
     return meta
 
 
@@ -284,62 +314,63 @@ def _region_keys(props: list[dict[str, Any]]) -> dict[str, str]:
 # ---------------------------------------------------------------------------- rows
 
 
+def _columns(props: list[dict[str, Any]], keys: dict[str, str]) -> list[str]:
+    """The columns to ask for: the region fields and every variable the catalogue uses."""
+    wanted = [keys["dimension"]] + [
+        keys[k] for k in ("gemeentenaam", "kind", "code", "change", "postcode") if k in keys
+    ]
+    wanted += [hit["key"] for hit in catalog.match_properties(props).values()]
+    return list(dict.fromkeys(wanted))
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]  # noqa: S324 (a cache key)
+
+
 def _download_rows(
-    ref: TableRef, filters: str, call: _Call, select: list[str] | None = None
+    ref: TableRef, filters: str, dim_filter: str, call: Call, select: list[str], dimension: str
 ) -> pd.DataFrame:
-    """One filtered request for the typed data set; region names added from the dimension."""
-    import cbsodata
+    """The typed rows for one filter, with the names of just those regions added.
 
-    def fetch() -> dict[str, list[dict[str, Any]]]:
-        with _client() as kw:
-            # cbsodata 1.3.x has the `typed` flag inverted (cbsodata issue #20):
-            # typed=False downloads the TypedDataSet. Check, so a fixed release also works.
-            data = cbsodata.download_data(
-                ref.table_id, typed=False, filters=filters, select=select, **kw
-            )
-            if "TypedDataSet" not in data:
-                data = cbsodata.download_data(
-                    ref.table_id, typed=True, filters=filters, select=select, **kw
-                )
-        return data
-
-    data = _network(call, f"{ref.table_id} {filters}", fetch)
-    rows = pd.DataFrame(data["TypedDataSet"])
-    dim_titles = {r["Key"]: str(r.get("Title", "")).strip() for r in data.get(_dim_name(data), [])}
-    if not rows.empty:
-        dim = next((c for c in rows.columns if c in _dimension_names(data)), None)
-        rows["_naam"] = rows[dim].map(dim_titles) if dim else None
+    Two paged requests: ``TypedDataSet`` (``$filter``, ``$select``) and the region
+    dimension filtered to the same regions (``Key``, ``Title`` only).
+    """
+    base = settings().cbs_url
+    data = odata.fetch(call, base, ref.table_id, "TypedDataSet", filters, select)
+    rows = pd.DataFrame(data, columns=select if not data else None)
+    if rows.empty:
+        rows["_naam"] = pd.Series(dtype="str")
+        return rows
+    regions = odata.fetch(call, base, ref.table_id, dimension, dim_filter, ["Key", "Title"])
+    titles = {r["Key"]: str(r.get("Title", "")).strip() for r in regions}
+    rows["_naam"] = rows[dimension].map(titles)
     return rows
 
 
-def _dimension_names(data: dict[str, Any]) -> set[str]:
-    known = {"TableInfos", "TypedDataSet", "UntypedDataSet", "DataProperties", "CategoryGroups"}
-    return set(data) - known
-
-
-def _dim_name(data: dict[str, Any]) -> str:
-    names = sorted(_dimension_names(data))
-    return names[0] if names else ""
-
-
 def _rows(
-    ref: TableRef, cache_key: str, filters_for, call: _Call, gemeente: str | None = None
+    ref: TableRef, cache_key: str, filters_for, call: Call, gemeente: str | None = None,
+    dim_filter: str = "",
 ) -> tuple[pd.DataFrame, dict[str, Any]] | None:
     """Raw typed rows for one filter, from the cache or CBS; None if the table is absent.
 
-    ``filters_for`` turns the table's region keys into the OData filter string.
+    ``filters_for`` turns the table's region keys into the OData filter string;
+    ``dim_filter`` selects the same regions in the region dimension (by ``Key``).
     """
-    key = f"cbs/{ref.table_id}/{cache_key}"
-    cached = cache.get_frame(key)
-    if cached is not None:
-        return cached
     meta = _metadata(ref, call)
     if meta is None:
         return None
-    keys = _region_keys(meta["DataProperties"])
+    props = meta["DataProperties"]
+    keys = _region_keys(props)
+    select = _columns(props, keys)
+    # the columns asked for are part of the key: a catalogue with more variables refetches
+    key = f"cbs/{ref.table_id}/{cache_key}-{_digest(select)}"
+    cached = cache.get_frame(key)
+    if cached is not None:
+        return cached
     filters = filters_for(keys)
     try:
-        rows = _download_rows(ref, filters, call)
+        rows = _download_rows(ref, filters, dim_filter, call, select, keys["dimension"])
     except NotFound:
         return None
     except Failed as err:
@@ -359,12 +390,23 @@ def _rows(
     return rows, provenance
 
 
-def _level_filter(niveau: str, code: str):
+def _level_filter(niveau: str, code: str | None):
+    """The OData filter for the rows of one level (of one gemeente, or of the country)."""
     kind, prefix = LEVELS[niveau]
+    if code is None:  # the whole country: every region of this level, paged by the feed
+        return lambda k: f"{k['kind']} eq '{kind:<10}'"
     digits = code[2:]
     if niveau == "gemeente":
         return lambda k: f"{k['dimension']} eq '{code:<10}'"
     return lambda k: f"startswith({k['code']},'{prefix}{digits}')"
+
+
+def _dimension_filter(niveau: str, code: str | None) -> str:
+    """The same regions in the region dimension, whose ``Key`` is the padded code."""
+    _, prefix = LEVELS[niveau]
+    if code == "NL00" or (niveau == "gemeente" and code is not None):
+        return f"Key eq '{code:<10}'"
+    return f"startswith(Key,'{prefix}{'' if code is None else code[2:]}')"
 
 
 def _shape(
@@ -401,7 +443,8 @@ def _shape(
         # The most common 4-digit postcode of the area (text; "." when CBS has none).
         if "postcode" in keys and keys["postcode"] in rows:
             post = rows[keys["postcode"]].astype("str").str.strip()
-            out["postcode"] = post.where(post.str.fullmatch(r"\d{4}")).to_numpy()
+            match = post.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
+            out["postcode"] = pd.array(post.where(match).to_numpy(), dtype="str")
         else:
             out["postcode"] = pd.Series(pd.NA, index=out.index, dtype="str")
     info: dict[str, dict[str, Any]] = {}
@@ -413,8 +456,12 @@ def _shape(
         if hit is None or hit["key"] not in rows:
             values[ind.naam] = np.full(len(rows), np.nan)
             continue
+        column = rows[hit["key"]]
         factor = float(hit.get("factor", 1.0))
-        values[ind.naam] = (catalog.to_number(rows[hit["key"]]) * factor).to_numpy()
+        # a column CBS left empty (all null) is NaN as it is; converting it is most of the
+        # work for a large table, and to_number would give the same NaN
+        values[ind.naam] = (np.full(len(rows), np.nan) if column.isna().all()
+                            else (catalog.to_number(column) * factor).to_numpy())
         info[ind.naam] = {
             "table_id": provenance["table_id"],
             "year": int(provenance["year"]),
@@ -442,29 +489,31 @@ def _shape(
 
 
 def _load(
-    ref: TableRef, niveau: str, code: str, call: _Call, gemeente: str | None = None
+    ref: TableRef, niveau: str, code: str | None, call: Call, gemeente: str | None = None
 ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], dict[str, Any]] | None:
-    """Rows of one table for one gemeente and level, shaped; None if not available."""
+    """Rows of one table for one gemeente (None: the whole country) and level, shaped.
+
+    Returns None if not available (absent table, or the network failed: ``call.failure``).
+    """
     level = "land" if code == "NL00" else niveau
-    cache_key = "nederland" if code == "NL00" else f"{niveau}-{code}"
     if code == "NL00":
+        cache_key = "nederland"
         filters_for = lambda k: f"{k['dimension']} eq '{'NL00':<10}'"  # noqa: E731
     else:
+        cache_key = f"{niveau}-{code or 'nederland-alle'}"
         filters_for = _level_filter(niveau, code)
     try:
-        got = _rows(ref, cache_key, filters_for, call, gemeente)
-    except Offline:
+        got = _rows(ref, cache_key, filters_for, call, gemeente,
+                    _dimension_filter(niveau, code))
+        meta_value = _metadata(ref, call) if got is not None else None
+    except NotFound:
         return None
-    if got is None:
+    except NetError as err:
+        _note(call, err)
+        return None
+    if got is None or meta_value is None:
         return None
     rows, provenance = got
-    meta = cache.get_json(f"cbs/{ref.table_id}/metadata")
-    if meta is None:  # metadata is cached with the rows; be safe anyway
-        meta_value = _metadata(ref, call)
-        if meta_value is None:
-            return None
-    else:
-        meta_value = meta[0]
     frame, info = _shape(rows, meta_value, provenance, level)
     return frame, info, provenance
 
@@ -480,7 +529,7 @@ def gemeenten(jaar: int | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``code`` (``GMnnnn``) and ``naam``, sorted by name.
     """
-    call = _Call()
+    call = Call()
     register = _register(call, jaar)
     if register is None:
         raise _offline_error(call, "de lijst met gemeenten")
@@ -491,27 +540,49 @@ def _register(call: _Call, jaar: int | None = None) -> pd.DataFrame | None:
     refs = tables(_call=call)
     candidates = [_table_for_year(jaar, refs)] if jaar is not None else refs
     for ref in candidates:
-        def filters_for(k: dict[str, str]) -> str:
-            return f"{k['kind']} eq 'Gemeente  '"
-
-        try:
-            got = _rows(ref, "gemeenten", filters_for, call)
-        except Offline:
-            got = None
-        if got is None or got[0].empty:
+        entries = _register_entries(ref, call)
+        if not entries:
             continue
-        rows, _ = got
-        meta = cache.get_json(f"cbs/{ref.table_id}/metadata")
-        keys = _region_keys(meta[0]["DataProperties"]) if meta else {}
-        code_key = keys.get("code", "Codering_3")
-        register = pd.DataFrame(
-            {
-                "code": rows[code_key].astype("str").str.strip().to_numpy(),
-                "naam": rows["_naam"].astype("str").str.strip().to_numpy(),
-            }
-        )
+        register = pd.DataFrame(entries, columns=["code", "naam"])
         return register.sort_values("naam", key=lambda s: s.str.casefold(), ignore_index=True)
     return None
+
+
+def _register_entries(ref: TableRef, call: Call) -> list[list[str]] | None:
+    """``[code, naam]`` of every gemeente in a table: one request for two columns.
+
+    The region dimension holds exactly these (``Key`` is the padded code, ``Title`` the
+    name), so the data set itself is not needed. None when unavailable.
+    """
+    key = f"cbs/{ref.table_id}/gemeentelijst"
+    cached = cache.get_json(key)
+    if cached is not None:
+        return cached[0]
+    if call.offline:
+        return None
+    meta = None
+    try:
+        meta = _metadata(ref, call)
+        if meta is None:
+            return None
+        dimension = _region_keys(meta["DataProperties"])["dimension"]
+        regions = odata.fetch(call, settings().cbs_url, ref.table_id, dimension,
+                              "startswith(Key,'GM')", ["Key", "Title"])
+    except NotFound:
+        return None
+    except Failed as err:
+        raise ServiceError(SERVICE, str(err)) from err
+    except NetError as err:
+        _note(call, err)
+        return None
+    entries = [[str(r["Key"]).strip(), str(r.get("Title", "")).strip()] for r in regions]
+    entries = [e for e in entries if re.fullmatch(r"GM\d{4}", e[0])]
+    if entries:
+        cache.put_json(key, entries, {
+            "source": SERVICE, "table_id": ref.table_id, "year": ref.year,
+            "url": odata.feed_url(settings().cbs_url, ref.table_id, dimension),
+        })
+    return entries
 
 
 def resolve_gemeente(gemeente: str | int, _call: _Call | None = None) -> tuple[str, str]:
@@ -522,14 +593,30 @@ def resolve_gemeente(gemeente: str | int, _call: _Call | None = None) -> tuple[s
     UnknownGemeenteError
         When the gemeente does not exist; the message suggests the closest names.
     """
-    call = _call or _Call()
+    call = _call or Call()
+    refs = tables(_call=call)
+    memo_key = (str(cache.cache_dir()), refs[0].table_id if refs else "", str(gemeente))
+    if memo_key in _RESOLVED:
+        return _RESOLVED[memo_key]
     register = _register(call)
     if register is None:
         code = parse_code(gemeente)
         if code is not None:  # offline: trust a well-formed code
             return code, code
         raise _offline_error(call, "de lijst met gemeenten", str(gemeente))
-    return resolve(gemeente, register)
+    found = resolve(gemeente, register)
+    _RESOLVED[memo_key] = found
+    return found
+
+
+_RESOLVED: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+
+def is_country(gemeente: str | int | None) -> bool:
+    """Whether ``gemeente`` asks for the whole country (``None`` or ``"Nederland"``)."""
+    if gemeente is None:
+        return True
+    return isinstance(gemeente, str) and normalise_name(gemeente) in COUNTRY_NAMES
 
 
 # ------------------------------------------------------------------------- public
@@ -749,14 +836,17 @@ def _missing_reasons(
 
 
 def kerncijfers(
-    gemeente: str | int, jaar: int | None = None, niveau: str = "buurt"
+    gemeente: str | int | None, jaar: int | None = None, niveau: str = "buurt"
 ) -> pd.DataFrame:
-    """CBS Kerncijfers wijken en buurten for one gemeente.
+    """CBS Kerncijfers wijken en buurten for one gemeente, or for the whole country.
 
     Parameters
     ----------
-    gemeente : str or int
+    gemeente : str, int or None
         Name in any case (``"utrecht"``, ``"Den Bosch"``) or code (``"GM0344"``, ``344``).
+        ``None`` or ``"Nederland"``: every gemeente, wijk or buurt of the country in one
+        call (paged through the CBS feed; this call may take :data:`COUNTRY_BUDGET` times
+        ``WIJKLIB_TIMEOUT``).
     jaar : int, optional
         Year of the table. ``None`` takes the newest table and, for each indicator that
         table does not have yet, the nearest older table that has it (at most
@@ -780,14 +870,78 @@ def kerncijfers(
     UnknownGemeenteError, NoConnectionError, DataNotAvailableError, InvalidChoiceError
     """
     niveau = check_level(niveau)
-    call = _Call()
-    code, naam = resolve_gemeente(gemeente, _call=call)
-    label = f"{naam} op {niveau}niveau" if niveau != "gemeente" else f"de gemeente {naam}"
+    call = Call()
+    if is_country(gemeente):
+        call.extend(COUNTRY_BUDGET)
+        code, naam = None, "Nederland"
+        label = f"heel Nederland op {niveau}niveau"
+    else:
+        code, naam = resolve_gemeente(gemeente, _call=call)
+        label = f"{naam} op {niveau}niveau" if niveau != "gemeente" else f"de gemeente {naam}"
+    finished_key = _finished_key(code, niveau, jaar, call)
+    if finished_key is not None:
+        warm = _finished(finished_key)
+        if warm is not None:
+            return warm
     frame = _assemble(code, niveau, jaar, call, label, naam)
-    frame.attrs["gemeente"] = naam if naam != code else (
-        frame["gemeentenaam"].dropna().iloc[0] if frame["gemeentenaam"].notna().any() else code
-    )
+    if code is None:
+        frame.attrs["gemeente"] = "Nederland"
+    else:
+        frame.attrs["gemeente"] = naam if naam != code else (
+            frame["gemeentenaam"].dropna().iloc[0]
+            if frame["gemeentenaam"].notna().any() else code
+        )
+    if finished_key is not None and call.failure is None:  # never keep a half result
+        _keep_finished(finished_key, frame)
     return frame
+
+
+def _finished_key(code: str | None, niveau: str, jaar: int | None, call: Call) -> str | None:
+    """Cache key of a finished table; it changes with the tables and the catalogue."""
+    try:
+        refs = tables(_call=call)
+    except NetError:  # pragma: no cover - tables() falls back to the known list
+        return None
+    used = [(r.table_id, r.modified) for r in refs]
+    version = _digest([FINISHED_FORMAT, _code_version(), used,
+                       [i.naam for i in catalog.catalogue()]])
+    return f"cbs/kerncijfers/{niveau}-{code or 'nederland-alle'}-{jaar or 'nieuwste'}-{version}"
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of the code and catalogue that build a finished table (read once).
+
+    Any change to them (an update of the workbook) makes the cached finished tables stale,
+    so they are rebuilt from the raw rows instead of being served in an old layout.
+    """
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha1()  # noqa: S324 (a cache key, not security)
+    for path in (here / "cbs.py", here / "catalog.py", here / "indicatoren.csv"):
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:10]
+
+
+def _finished(key: str) -> pd.DataFrame | None:
+    """A finished table from the cache, with its attrs; None when not cached."""
+    got = cache.get_frame(key)
+    if got is None:
+        return None
+    frame, meta = got
+    attrs = meta.get("attrs")
+    if not isinstance(attrs, dict):
+        return None
+    frame.attrs = attrs
+    return frame
+
+
+def _keep_finished(key: str, frame: pd.DataFrame) -> None:
+    """Cache a finished table with its attrs (the sidecar holds them as JSON)."""
+    attrs = json.loads(json.dumps(frame.attrs, default=str))
+    cache.put_frame(key, frame, {
+        "source": frame.attrs.get("source"), "table_id": frame.attrs.get("table_id"),
+        "year": frame.attrs.get("year"), "rows": len(frame), "attrs": attrs,
+    })
 
 
 def kerncijfers_nederland(jaar: int | None = None) -> pd.DataFrame:
@@ -798,7 +952,7 @@ def kerncijfers_nederland(jaar: int | None = None) -> pd.DataFrame:
     jaar : int, optional
         Year of the table; ``None`` as in :func:`kerncijfers`.
     """
-    call = _Call()
+    call = Call()
     frame = _assemble("NL00", "gemeente", jaar, call, "Nederland", None)
     frame["niveau"] = "land"
     frame.attrs["gemeente"] = None

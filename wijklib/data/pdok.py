@@ -1,8 +1,9 @@
 """Boundaries of gemeenten, wijken and buurten from the PDOK OGC API Features.
 
 ``/cbs/wijken-en-buurten-<jaar>/ogc/v1/collections/{gemeenten,wijken,buurten}/items``,
-filtered on ``gemeentecode`` and paged by following the ``next`` links. Every answer is
-cached as GeoParquet with its provenance.
+filtered on ``gemeentecode`` (or not at all, for the whole country) and paged by following
+the ``next`` links; each page is one request on the shared session, retried on its own
+(:func:`wijklib.data.net.get_json`). Every answer is cached as GeoParquet with its provenance.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import requests
 
 from wijklib.config import settings
 from wijklib.data import cache, cbs
-from wijklib.data.net import Failed, NotFound, Offline, call_with_retries
-from wijklib.errors import DataNotAvailableError, NoConnectionError, ServiceError
+from wijklib.data.net import Call, Failed, NetError, NotFound, Unreadable, get_json, user_error
+from wijklib.errors import DataNotAvailableError, ServiceError
 
 SERVICE = "PDOK (api.pdok.nl)"
 
@@ -29,7 +29,7 @@ COLLECTIONS = {
 }
 
 PAGE_SIZE = 1000  # the service's maximum
-MAX_PAGES = 200  # a guard against a server that never stops sending `next`
+MAX_PAGES = 200  # a guard against a server that never stops sending `next` (200 000 areas)
 
 COLUMNS = ["code", "naam", "niveau", "gemeentecode", "water", "geometry"]
 
@@ -41,29 +41,34 @@ def items_url(jaar: int, niveau: str) -> str:
     return f"{base}/cbs/wijken-en-buurten-{jaar}/ogc/v1/collections/{collection}/items"
 
 
-def _download(jaar: int, niveau: str, code: str) -> list[dict[str, Any]]:
-    """All features of one gemeente, following ``next`` links."""
-    cfg = settings()
+_ACCEPT = {"Accept": "application/geo+json, application/json"}
+
+
+def _download(call: Call, jaar: int, niveau: str, code: str | None) -> list[dict[str, Any]]:
+    """All features of one gemeente (None: of the country), following ``next`` links.
+
+    Each page is its own request with its own retries; a failing page is asked again, the
+    pages before it are kept.
+    """
     url: str | None = items_url(jaar, niveau)
-    params: dict[str, Any] | None = {"f": "json", "limit": PAGE_SIZE, "gemeentecode": code}
+    params: dict[str, Any] | None = {"f": "json", "limit": PAGE_SIZE}
+    if code is not None:
+        params["gemeentecode"] = code
+    what = f"PDOK {jaar} {niveau} {code or 'Nederland'}"
     features: list[dict[str, Any]] = []
-    with requests.Session() as session:
-        session.headers["Accept"] = "application/geo+json, application/json"
-        for _ in range(MAX_PAGES):
-            if url is None:
-                break
-            response = session.get(url, params=params, timeout=cfg.timeout)
-            response.raise_for_status()
-            page = response.json()
-            features.extend(page.get("features", []))
-            url = next(
-                (link["href"] for link in page.get("links", []) if link.get("rel") == "next"),
-                None,
-            )
-            params = None  # the next link carries the query
-        else:
-            raise ValueError("PDOK kept sending next links")
-    return features
+    for _ in range(MAX_PAGES):
+        if url is None:
+            return features
+        page = get_json(call, url, params, what, headers=_ACCEPT)
+        if not isinstance(page, dict) or not isinstance(page.get("features", []), list):
+            raise Unreadable(f"{what}: the answer is not a FeatureCollection")
+        features.extend(page.get("features", []))
+        url = next(
+            (link["href"] for link in page.get("links", []) if link.get("rel") == "next"),
+            None,
+        )
+        params = None  # the next link carries the query
+    raise Unreadable(f"{what}: PDOK kept sending next links")
 
 
 def _water(value: Any) -> Any:
@@ -106,7 +111,7 @@ FIRST_MAP_YEAR = 2017
 MAX_MAP_DISTANCE = 2
 
 
-def _years_to_try(jaar: int | None, call: cbs._Call, checked: bool) -> list[int]:
+def _years_to_try(jaar: int | None, call: Call, checked: bool) -> list[int]:
     """The map years to try, nearest to ``jaar`` first (the newer one first on a tie)."""
     refs = cbs.tables(_call=call)
     newest = refs[0].year if refs else max(cbs.KNOWN_TABLES)
@@ -119,26 +124,28 @@ def _years_to_try(jaar: int | None, call: cbs._Call, checked: bool) -> list[int]
     return sorted(years, key=lambda y: (abs(y - wanted), -y))
 
 
-def _fetch(year: int, niveau: str, code: str, call: cbs._Call
+def _fetch(year: int, niveau: str, code: str | None, call: Call
            ) -> tuple[gpd.GeoDataFrame, dict[str, Any]] | None:
-    """One year's map of a gemeente, from the cache or PDOK; None when PDOK has none."""
-    key = f"pdok/{year}/{niveau}-{code}"
+    """One year's map of a gemeente (``code=None``: the country), from the cache or PDOK.
+
+    None when PDOK has no such map, or when an earlier request of this call found the
+    service unreachable (``call.failure`` says why).
+    """
+    key = f"pdok/{year}/{niveau}-{code or 'nederland-alle'}"
     cached = cache.get_frame(key, geo=True)
     if cached is not None:
         return cached
-    if call.offline:
+    if call.failure is not None:
         return None
     try:
-        features = call_with_retries(
-            lambda: _download(year, niveau, code), f"PDOK {year} {niveau} {code}"
-        )
+        features = _download(call, year, niveau, code)
     except NotFound:
-        return None
-    except Offline as err:
-        call.offline, call.failure = True, err
         return None
     except Failed as err:
         raise ServiceError(SERVICE, str(err)) from err
+    except NetError as err:
+        call.failure = err
+        return None
     frame = _shape(features, niveau)
     if frame.empty:
         return None
@@ -155,7 +162,7 @@ def _fetch(year: int, niveau: str, code: str, call: cbs._Call
 
 
 def gebieden(
-    gemeente: str | int,
+    gemeente: str | int | None,
     jaar: int | None = None,
     niveau: str = "buurt",
     codes: Iterable[str] | None = None,
@@ -164,8 +171,9 @@ def gebieden(
 
     Parameters
     ----------
-    gemeente : str or int
-        Name in any case, alias or code, as in :func:`wijklib.kerncijfers`.
+    gemeente : str, int or None
+        Name in any case, alias or code, as in :func:`wijklib.kerncijfers`; ``None`` or
+        ``"Nederland"`` for every gemeente, wijk or buurt of the country.
     jaar : int, optional
         Year of the Wijk- en buurtkaart: use the year of the figures
         (``cijfers.attrs["year"]``). ``None`` takes the year of the newest KWB table.
@@ -186,8 +194,12 @@ def gebieden(
         (Dutch) when the map is of another year than asked or misses areas.
     """
     niveau = cbs.check_level(niveau)
-    call = cbs._Call()
-    code, naam = cbs.resolve_gemeente(gemeente, _call=call)
+    call = Call()
+    if cbs.is_country(gemeente):
+        call.extend(cbs.COUNTRY_BUDGET)
+        code, naam = None, "Nederland"
+    else:
+        code, naam = cbs.resolve_gemeente(gemeente, _call=call)
     wanted_codes = None if codes is None else {str(c).strip() for c in codes if str(c).strip()}
     checked = bool(wanted_codes)
     years = _years_to_try(jaar, call, checked)
@@ -208,11 +220,8 @@ def gebieden(
         if unmatched == 0:
             break
     if best is None:
-        if call.offline:
-            failure = call.failure
-            if failure is not None and failure.status is not None:
-                raise ServiceError(SERVICE, f"HTTP {failure.status}")
-            raise NoConnectionError(SERVICE, f"de kaart van {naam}", naam)
+        if call.failure is not None:
+            raise user_error(call.failure, SERVICE, f"de kaart van {naam}", naam, call)
         shown = ", ".join(str(y) for y in sorted(years, reverse=True))
         raise DataNotAvailableError(f"PDOK heeft geen {plural} van {naam} voor {shown}.")
     unmatched, frame, provenance = best
