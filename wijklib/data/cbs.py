@@ -174,7 +174,7 @@ def _catalogue_tables(call: _Call) -> list[TableRef] | None:
     import cbsodata
 
     def fetch(timeout: float) -> list[dict[str, Any]]:
-        with _client(timeout) as kw:
+        with _client(timeout=timeout) as kw:
             return cbsodata.get_table_list(
                 filters=f"substringof('{KWB_TITLE}',Title)",
                 select=["Identifier", "Title", "Period", "Modified"],

@@ -2,12 +2,14 @@
 
 "Geregistreerde misdrijven; soort misdrijf, wijk, buurt, jaarcijfers" is published by CBS
 for the police on its OData v3 service for third parties, with the same protocol as
-``opendata.cbs.nl``; ``cbsodata`` reaches it with another ``catalog_url``
-(``WIJKLIB_POLITIE_URL``). The table differs from the KWB tables in ways that matter:
+``opendata.cbs.nl`` (``WIJKLIB_POLITIE_URL``). It is read with the same thin OData layer
+as the KWB tables (:mod:`wijklib.data.odata`: every request retried on its own, one
+deadline per call; ``cbsodata`` cannot be given a session). The table differs from the
+KWB tables in ways that matter:
 
 - it has no ``Codering`` topic: the region code is the ``WijkenEnBuurten`` key of each
-  raw row, so the rows are read with ``cbsodata.download_data`` (which keeps the key) and
-  the dimension only gives the names. Buurt names are not unique in the country.
+  raw row, so the rows are read as they come (which keeps the key) and the dimension
+  only gives the names. Buurt names are not unique in the country.
 - the region dimension follows the newest buurt map (2024) while older years' rows follow
   their own year's map, so a few codes of a row may be missing from the dimension; the
   name then comes from the KWB table of the same year.
@@ -28,13 +30,14 @@ import numpy as np
 import pandas as pd
 
 from wijklib.config import settings
-from wijklib.data import cache, cbs
-from wijklib.data.net import Failed, NotFound, Offline, call_with_retries
+from wijklib.data import cache, cbs, odata
+from wijklib.data.net import Call, Failed, NetError, NotFound, user_error
 from wijklib.errors import (
     DataNotAvailableError,
     InvalidChoiceError,
     NoConnectionError,
     ServiceError,
+    ServiceSlowError,
 )
 from wijklib.guarantees import provenance as prov
 
@@ -58,9 +61,11 @@ COLUMNS = [
 ]
 
 
-def _network(what: str, func):
+def _fetch(call: Call, name: str, what: str, filters: str | None = None,
+           gemeente: str | None = None) -> list[dict[str, Any]]:
+    """One entity set of the police table, each page retried on its own (Dutch errors)."""
     try:
-        return call_with_retries(func, what)
+        return odata.fetch(call, settings().politie_url, TABLE, name, filters=filters)
     except NotFound as err:
         raise DataNotAvailableError(
             f"De politietabel {TABLE} is niet te vinden op {settings().politie_url}. "
@@ -68,24 +73,22 @@ def _network(what: str, func):
         ) from err
     except Failed as err:
         raise ServiceError(SERVICE, str(err)) from err
+    except NetError as err:
+        raise user_error(err, SERVICE, what, gemeente, call) from err
 
 
-def _metadata() -> dict[str, Any]:
+def _metadata(call: Call | None = None, gemeente: str | None = None) -> dict[str, Any]:
     """DataProperties, TableInfos and the three dimensions of the table (cached)."""
     key = f"politie/{TABLE}/metadata"
     cached = cache.get_json(key)
     if cached is not None:
         return cached[0]
-    import cbsodata
-
-    def fetch() -> dict[str, Any]:
-        with cbs.odata_client(settings().politie_url) as kw:
-            meta = {"TableInfos": cbsodata.get_info(TABLE, **kw) or {}}
-            for name in ("DataProperties", "SoortMisdrijf", "Perioden", "WijkenEnBuurten"):
-                meta[name] = cbsodata.get_meta(TABLE, name, **kw)
-        return meta
-
-    meta = _network(f"metadata {TABLE}", fetch)
+    call = call or Call()
+    what = f"de politiecijfers van {gemeente}" if gemeente else "de politiecijfers"
+    infos = _fetch(call, "TableInfos", what, gemeente=gemeente)
+    meta: dict[str, Any] = {"TableInfos": infos[0] if infos else {}}
+    for name in ("DataProperties", "SoortMisdrijf", "Perioden", "WijkenEnBuurten"):
+        meta[name] = _fetch(call, name, what, gemeente=gemeente)
     cache.put_json(key, meta, {"source": SERVICE, "table_id": TABLE})
     return meta
 
@@ -120,30 +123,21 @@ def _resolve_kind(soort: str, meta: dict[str, Any]) -> tuple[str, str, str]:
     )
 
 
-def _rows(code: str, niveau: str, kind: str, kind_key: str
+def _rows(code: str, niveau: str, kind: str, kind_key: str, call: Call, naam: str
           ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The raw rows (every year) of one kind for a gemeente and level; cached."""
     key = f"politie/{TABLE}/{niveau}-{code}-{kind}"
     cached = cache.get_frame(key)
     if cached is not None:
         return cached
-    import cbsodata
-
     prefix = cbs.LEVELS[niveau][1] + code[2:]
     region = (f"WijkenEnBuurten eq '{code:<10}'" if niveau == "gemeente"
               else f"substringof('{prefix}',WijkenEnBuurten)")
     filters = f"SoortMisdrijf eq '{kind_key}' and {region}"
 
-    def fetch() -> list[dict[str, Any]]:
-        with cbs.odata_client(settings().politie_url) as kw:
-            # cbsodata 1.3.x has `typed` inverted (cbsodata issue #20): typed=False is typed
-            data = cbsodata.download_data(TABLE, typed=False, filters=filters, **kw)
-            if "TypedDataSet" not in data:
-                data = cbsodata.download_data(TABLE, typed=True, filters=filters, **kw)
-        return data["TypedDataSet"]
-
-    rows = pd.DataFrame(_network(f"{TABLE} {filters}", fetch))
-    meta = _metadata()
+    rows = pd.DataFrame(_fetch(call, "TypedDataSet", f"de politiecijfers van {naam}",
+                               filters, naam))
+    meta = _metadata(call, naam)
     info = meta.get("TableInfos") or {}
     provenance = {
         "source": SOURCE,
@@ -177,7 +171,7 @@ def _inhabitants(gemeente: str, year: int, niveau: str, notes: list[str]
     """The KWB inhabitants of exactly ``year`` (never another year's), or None with a note."""
     try:
         kwb = cbs.kerncijfers(gemeente, jaar=year, niveau=niveau)
-    except (DataNotAvailableError, NoConnectionError, ServiceError) as err:
+    except (DataNotAvailableError, NoConnectionError, ServiceError, ServiceSlowError) as err:
         notes.append(
             f"Het aantal inwoners van {year} is er niet ({err}). Daarom staat er geen cijfer "
             "per 1 000 inwoners: inwoners van een ander jaar gebruik ik niet."
@@ -249,14 +243,10 @@ def misdrijven(
     """
     niveau = cbs.check_level(niveau)
     code, naam = cbs.resolve_gemeente(gemeente)
-    try:
-        meta = _metadata()
-        kind, kind_name, kind_key = _resolve_kind(soort, meta)
-        rows, provenance = _rows(code, niveau, kind, kind_key)
-    except Offline as err:
-        if err.status is not None:  # the service answered, with passing errors only
-            raise ServiceError(SERVICE, f"HTTP {err.status}") from err
-        raise NoConnectionError(SERVICE, f"de politiecijfers van {naam}", naam) from err
+    call = Call()
+    meta = _metadata(call, naam)
+    kind, kind_name, kind_key = _resolve_kind(soort, meta)
+    rows, provenance = _rows(code, niveau, kind, kind_key, call, naam)
     count_key = _count_key(meta)
     if rows.empty or count_key not in rows:
         raise DataNotAvailableError(
