@@ -123,3 +123,19 @@ def test_get_suggests_names():
     assert catalog.get("woz_waarde").label.startswith("Gemiddelde WOZ")
     with pytest.raises(KeyError, match="woz_waarde"):
         catalog.get("woz_waard")
+
+
+def test_labels_and_directions_say_what_cbs_measures():
+    # CBS: jeugdzorg is the share of young people *under 23*
+    assert "tot 23 jaar" in catalog.get("pct_jeugdzorg").eenheid
+    # "scholen binnen 3 km" is an average over the addresses of an area: never a count
+    schools = catalog.get("scholen_binnen_3km")
+    assert not schools.is_size and schools.soort == "gemiddelde"
+    assert schools.label.startswith("Gemiddeld")
+    # median wealth is a median, not an average
+    wealth = catalog.get("mediaan_vermogen")
+    assert wealth.soort == "mediaan" and "gemiddeld" not in wealth.label.lower()
+    # empty homes (business parks, new builds) and gas use (district heating) are no
+    # verdict on a buurt by themselves
+    assert catalog.get("pct_onbewoond").hoger_is == "neutraal"
+    assert catalog.get("aardgas").hoger_is == "neutraal"

@@ -273,7 +273,7 @@ def test_attention_score_utrecht_buurten(warm):
         "bijstand_per_1000": 2,
         "ww_per_1000": 1,
         "ao_per_1000": 1,
-        "pct_onbewoond": 1,
+        "pct_huishoudens_laag_inkomen": 1,
         "woz_waarde": 1,
         "inkomen_per_inwoner": 1,  # not yet published in the newest table
     }
