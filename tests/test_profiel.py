@@ -113,13 +113,14 @@ def test_profile_in_chromium_prints_on_one_page(utrecht, tmp_path):
 
 def test_profile_says_what_similar_areas_were_matched_on(utrecht):
     page = profiel.profile_html(FOCUS, **utrecht)
-    assert "in stedelijkheid en aantal inwoners:" in page
+    assert "in stedelijkheid (adressen per km²), aandeel kinderen" in page
+    assert "(afstand " in page and "in de gemeente die het meest lijken op" in page
     areas = utrecht["areas"].copy()
     areas.loc[areas["code"] == FOCUS, "stedelijkheid"] = np.nan
     page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], utrecht["nederland"],
                                 utrecht["gebieden"])
-    assert "Mediaan van de 5 gebieden die het meest lijken op" in page
-    assert "in aantal inwoners:" in page and "ontbreekt stedelijkheid" in page
+    assert "Mediaan van de 5 gebieden in de gemeente die het meest lijken op" in page
+    assert "ontbreekt stedelijkheid" not in page  # urbanity is not in the profile
 
 
 def test_profile_template_shows_template_syntax_literally(utrecht, tmp_path, monkeypatch):

@@ -37,8 +37,6 @@ KEY_INDICATORS = (
 )
 #: At most this many standouts against the gemeente (half as many against similar areas).
 MAX_STANDOUTS = 3
-#: How the columns similar areas are matched on read in a sentence.
-_BY_WORDS = {"stedelijkheid": "stedelijkheid", "inwoners": "aantal inwoners"}
 #: Below this number of inhabitants rates jump from year to year (see pitfalls).
 SMALL_AREA = 200
 
@@ -200,11 +198,15 @@ def profile_html(
         found = compare.compare_similar(areas, code, names, n=similar)
         peers = found.set_index("indicator")
         if len(peers) and found.attrs.get("aantal_gebieden"):
-            on = " en ".join(_BY_WORDS.get(c, c) for c in found.attrs["vergeleken_op"])
+            on = compare.profile_words(found.attrs["vergeleken_op"])
+            listed = ", ".join(
+                f"{name} (afstand {compare.format_number(dist, 2)})"
+                for name, dist in found.attrs.get("afstanden", {}).items())
             peer_note = (
                 f"<p class='sub'>* Mediaan van de {found.attrs['aantal_gebieden']} gebieden "
-                f"die het meest lijken op {escape(row['naam'])} in {escape(on)}: "
-                f"{escape(peers['vergelijkbaar_met'].iloc[0])}."
+                f"in de gemeente die het meest lijken op {escape(row['naam'])} in "
+                f"{escape(on)}: {escape(listed)}. Afstand 0 is precies hetzelfde; 1 is per "
+                "kenmerk gemiddeld één standaardafwijking verschil."
                 + (f" {escape(found.attrs['toelichting'])}" if "toelichting" in found.attrs
                    else "") + "</p>"
             )
