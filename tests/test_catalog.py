@@ -135,7 +135,3 @@ def test_labels_and_directions_say_what_cbs_measures():
     # median wealth is a median, not an average
     wealth = catalog.get("mediaan_vermogen")
     assert wealth.soort == "mediaan" and "gemiddeld" not in wealth.label.lower()
-    # empty homes (business parks, new builds) and gas use (district heating) are no
-    # verdict on a buurt by themselves
-    assert catalog.get("pct_onbewoond").hoger_is == "neutraal"
-    assert catalog.get("aardgas").hoger_is == "neutraal"
