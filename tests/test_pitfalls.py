@@ -11,6 +11,7 @@ from scipy.stats import poisson
 
 import wijklib
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
+from wijklib.tellen.compare import format_number
 from wijklib.tellen.pitfalls import (
     BOUNDARY_CODES,
     STATUS_COMPLETE,
@@ -20,6 +21,7 @@ from wijklib.tellen.pitfalls import (
     boundary_changes,
     missing_overview,
     rate_interval,
+    rate_margins,
     rounding_check,
     small_areas,
     unstable_rates,
@@ -419,3 +421,21 @@ def test_rounding_check_does_not_add_averages_of_schools_or_call_a_median_an_ave
     schools, wealth = out["toelichting"]
     assert "is een gemiddelde" in schools
     assert "is een mediaan" in wealth and "gemiddelde" not in wealth
+
+
+def test_rate_margins_for_small_counts_only():
+    areas = pd.DataFrame({"code": ["BU1", "BU2", "BU3", "BU4"],
+                          "bijstand": [7.0, 400.0, NAN, 0.0],
+                          "inwoners": [100.0, 4000.0, 500.0, 80.0]})
+    areas["bijstand_per_1000"] = areas["bijstand"] / areas["inwoners"] * 1000
+    out = rate_margins(areas, "bijstand_per_1000")
+    low, high = rate_interval(7.0, 100.0, per=1000)
+    assert out.loc[0, "ondergrens"] == pytest.approx(low)
+    assert out.loc[0, "bovengrens"] == pytest.approx(high)
+    assert out.loc[0, "tekst"] == (f"95%-marge {format_number(low)} – {format_number(high)} "
+                                   "(7 gevallen)")
+    assert out.loc[1, "tekst"] == ""  # 400 cases: stable enough
+    assert out.loc[2, "tekst"] == "" and math.isnan(out.loc[2, "ondergrens"])  # unknown
+    assert out.loc[3, "tekst"].startswith("95%-marge 0 – ")  # 0 is not certain either
+    # an indicator that is not made from a count gets no margin
+    assert (rate_margins(areas.assign(woz_waarde=300.0), "woz_waarde")["tekst"] == "").all()

@@ -140,3 +140,13 @@ def test_profile_template_shows_template_syntax_literally(utrecht, tmp_path, mon
     monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
     mine = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
     assert mine.startswith(f"<h1>Buurtprofiel {attack}</h1><tr><th>")
+
+
+def test_profile_gives_the_margin_of_a_rate_on_few_cases(utrecht):
+    areas = utrecht["areas"].copy()
+    row = areas["code"] == FOCUS
+    areas.loc[row, "bijstand"] = 12.0
+    areas.loc[row, "bijstand_per_1000"] = 12.0 / areas.loc[row, "inwoners"] * 1000
+    page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
+    assert "95%-marge" in page and "(12 gevallen)" in page
+    assert "staat de 95%-marge eronder" in page

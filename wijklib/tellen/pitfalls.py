@@ -431,6 +431,56 @@ def _per_of(rate: catalog.Indicator) -> float | None:
     return None
 
 
+#: Below this many cases a rate shown to people gets its 95% interval.
+SMALL_COUNT = 100
+
+
+def rate_margins(
+    areas: pd.DataFrame, indicator: str, small: int = SMALL_COUNT, level: float = 0.95
+) -> pd.DataFrame:
+    """The Poisson interval of a rate or share per area, and a short Dutch text.
+
+    Only for indicators the catalogue derives from a count (``teller``) and a population
+    (``noemer``), such as ``bijstand_per_1000``: see :func:`rate_interval`.
+
+    Parameters
+    ----------
+    areas : pandas.DataFrame
+        Areas as from :func:`wijklib.kerncijfers` (with the count and population columns).
+    indicator : str
+        Catalogue name of the rate.
+    small : int
+        Areas with fewer cases than this get a ``tekst``; larger counts are stable enough.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``areas``: ``aantal`` (the count), ``ondergrens``, ``bovengrens``
+        (NaN when unknown) and ``tekst``, e.g. ``"95%-marge 12 – 48 (7 gevallen)"``; empty
+        for large counts, for unknown figures and for indicators without a count.
+    """
+    ind = catalog.get(indicator)
+    out = pd.DataFrame({"aantal": np.nan, "ondergrens": np.nan, "bovengrens": np.nan,
+                        "tekst": ""}, index=areas.index)
+    columns = [ind.teller, *ind.noemer] if ind.derived else []
+    if not columns or any(c not in areas.columns for c in columns):
+        return out
+    count = pd.Series(as_float(areas[ind.teller]), index=areas.index)
+    population = pd.Series(
+        np.sum([as_float(areas[c]) for c in ind.noemer], axis=0), index=areas.index)
+    low, high = rate_interval(count, population, per=float(ind.factor), level=level)
+    out["aantal"], out["ondergrens"], out["bovengrens"] = count, low, high
+    shown = np.isfinite(low) & np.isfinite(high) & (count < small)
+    out["tekst"] = [
+        f"{format(level, '.0%')}-marge {format_number(lo)} – {format_number(hi)} "
+        f"({format_number(k)} {'geval' if k == 1 else 'gevallen'})" if ok else ""
+        for lo, hi, k, ok in zip(low, high, count, shown, strict=True)
+    ]
+    return out
+
+
 def unstable_rates(
     areas: pd.DataFrame,
     rate_indicator: str,
