@@ -19,6 +19,7 @@ import wijklib  # noqa: E402
 from wijklib.agenda import ringen
 from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError  # noqa: E402
+from wijklib.tellen import pitfalls
 
 INJECTED = "<img src=x onerror=alert(1)>"
 SCALES = {"rapportcijfer", "cohesie", "onveiligheid", "overlast", "voorzieningen",
@@ -668,3 +669,36 @@ def test_wonen_compares_like_with_like():
     assert set(wonen.loc[wonen["ring"] == "beleving", "naam"]) == {"rapportcijfer"}
     note = wonen.loc[wonen["ring"] == "cijfers", "toelichting"].iloc[0]
     assert "geen meting" in note and "leefbaarometer.nl" in note
+
+
+def test_flags_count_chance_in_the_figures_too():
+    # a small buurt: 6 people on bijstand out of 150 inhabitants is 40 per 1 000, but the
+    # exact Poisson interval runs from about 15 to 87
+    frame = figures({"S": {"bijstand": 6.0, "inwoners": 150.0},
+                     "L": {"bijstand": 400.0, "inwoners": 10_000.0},
+                     "M": {"bijstand": 200.0, "inwoners": 10_000.0}})
+    frame["bijstand_per_1000"] = frame["bijstand"] / frame["inwoners"] * 1000
+    sociaal = ringen.definitie().query("thema == 'sociaal'")
+    sociaal = sociaal[(sociaal["ring"] == "beleving") | (sociaal["naam"] == "bijstand_per_1000")]
+    detail = ringen.indicator_indices(frame, {"bijstand_per_1000": 30.0}, sociaal,
+                                      spreiding={"bijstand_per_1000": 10.0})
+    small = detail.set_index("buurtcode").loc["S"]
+    low, high = pitfalls.rate_interval(6.0, 150.0)
+    # higher is worse: the upper rate bound gives the lower index bound
+    assert small["index_onder"] == pytest.approx(max(50, 100 - (high - 30)))
+    assert small["index_boven"] == pytest.approx(100 - (low - 30))
+    assert "95%-marge" in small["marge"] and "(6 gevallen)" in small["marge"]
+    assert detail.set_index("buurtcode").loc["L", "marge"] == ""  # 400 cases
+    ring = ringen.cijfers_ring(frame, {"bijstand_per_1000": 30.0}, sociaal,
+                               spreiding={"bijstand_per_1000": 10.0})
+    row = ring[(ring["buurtcode"] == "S")].iloc[0]
+    assert row["cijfers"] == pytest.approx(90)
+    # residents say 70 with a narrow interval: without the figures' interval this is a
+    # flag (90 is outside 65-75 widened by 5), with it the figures may well be 70 too
+    rows = ring_rows([{"buurtcode": "S", "thema": "sociaal", "cijfers": row["cijfers"],
+                       "cijfers_onder": row["cijfers_onder"],
+                       "cijfers_boven": row["cijfers_boven"], "beleving": 70.0,
+                       "beleving_onder": 65.0, "beleving_boven": 75.0}])
+    assert not ringen.gap_flags(rows)["vlag"].iloc[0]
+    assert ringen.gap_flags(rows.drop(columns=["cijfers_onder", "cijfers_boven"]))[
+        "vlag"].iloc[0]

@@ -47,10 +47,15 @@ of the bounds (a cautious choice: it assumes the scales move together).
 
 Gap flags (:func:`gap_flags`)
 -----------------------------
-A theme in a buurt is flagged when both rings have a score, the *cijfers* score lies
-outside the *beleving* interval widened by ``margin`` points on both sides, and the
-difference is more than ``threshold`` points. Each flag comes with a question for the
-group: "de cijfers zeggen …, bewoners zeggen …: hoe kan dat?".
+A theme in a buurt is flagged when both rings have a score, the *cijfers* interval
+(the Poisson interval of rates on few cases; just the score when none is known) lies
+entirely outside the *beleving* interval widened by ``margin`` points on both sides, and
+the difference is more than ``threshold`` points (1,5 standard deviations of the buurten
+on the figures' side). So chance on both sides is counted: who happened to answer the
+survey, and the few cases a small buurt's rate rests on. A flag is a question, not proof:
+the intervals assume a random group of respondents, and the rings have different
+references. Each flag comes with a question for the group: "de cijfers zeggen …,
+bewoners zeggen …: hoe kan dat?".
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ from wijklib.errors import DataNotAvailableError, InvalidChoiceError
 from wijklib.guarantees import provenance
 from wijklib.guarantees.rendering import escape, raw_html_element
 from wijklib.tellen.compare import format_number
+from wijklib.tellen.pitfalls import rate_margins
 
 #: The two rings.
 RINGS = ("cijfers", "beleving")
@@ -442,7 +448,11 @@ def indicator_indices(
     pandas.DataFrame
         ``buurtcode``, ``buurtnaam``, ``thema``, ``indicator``, ``label``, ``hoger_is``,
         ``waarde``, ``referentie``, ``spreiding``, ``index``, ``jaar``,
-        ``jaar_referentie``, ``bron``.
+        ``jaar_referentie``, ``bron``, ``index_onder`` and ``index_boven`` (the exact
+        Poisson interval of a rate made from a count, such as ``bijstand_per_1000``, on
+        the same scale; equal to ``index`` when no count is known) and ``marge`` (the
+        interval in words for a rate on few cases, see
+        :func:`wijklib.tellen.pitfalls.rate_margins`).
         ``attrs["ontbrekende_kolommen"]`` lists indicators of the definition that are not
         columns of ``kerncijfers``.
     """
@@ -465,6 +475,18 @@ def indicator_indices(
         values = pd.to_numeric(kerncijfers[row.naam], errors="coerce").astype("float64")
         ref = ref_values.get(row.naam, math.nan)
         sd = (spreiding or {}).get(row.naam, spread(values.to_numpy()))
+        index = to_index(values.to_numpy(), ref, row.hoger_is, sd, clip)
+        try:
+            margins = rate_margins(kerncijfers, row.naam)
+        except KeyError:  # not in the catalogue (an own column): no count known
+            margins = pd.DataFrame({"ondergrens": np.nan, "bovengrens": np.nan, "tekst": ""},
+                                   index=kerncijfers.index)
+        low = to_index(margins["ondergrens"].to_numpy(), ref, row.hoger_is, sd, clip)
+        high = to_index(margins["bovengrens"].to_numpy(), ref, row.hoger_is, sd, clip)
+        if row.hoger_is == "ongunstig":
+            low, high = high, low
+        low = np.where(np.isfinite(low) & np.isfinite(index), low, index)
+        high = np.where(np.isfinite(high) & np.isfinite(index), high, index)
         parts.append(
             pd.DataFrame(
                 {
@@ -477,21 +499,25 @@ def indicator_indices(
                     "waarde": values.to_numpy(),
                     "referentie": ref,
                     "spreiding": sd,
-                    "index": to_index(values.to_numpy(), ref, row.hoger_is, sd, clip),
+                    "index": index,
                     "jaar": _year_of(info),
                     "jaar_referentie": _year_of(ref_meta.get(row.naam, {}) or {}),
                     "bron": _source_text(row.bron, info),
+                    "index_onder": low,
+                    "index_boven": high,
+                    "marge": margins["tekst"].to_numpy(dtype=object),
                 }
             )
         )
     columns = [
         "buurtcode", "buurtnaam", "thema", "indicator", "label", "hoger_is", "waarde",
         "referentie", "spreiding", "index", "jaar", "jaar_referentie", "bron",
+        "index_onder", "index_boven", "marge",
     ]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     for column in ("jaar", "jaar_referentie"):
         out[column] = pd.array(out[column], dtype="Int64")
-    for column in ("waarde", "referentie", "spreiding", "index"):
+    for column in ("waarde", "referentie", "spreiding", "index", "index_onder", "index_boven"):
         out[column] = out[column].astype("float64")
     out = out[columns]
     out.attrs = {"ontbrekende_kolommen": absent, "regel": RULE}
@@ -525,7 +551,9 @@ def cijfers_ring(
         One row per buurt × theme (every theme of the definition, buurten in input order):
         ``buurtcode``, ``buurtnaam``, ``thema``, ``cijfers`` (mean index, NaN without any
         figure), ``n_indicators``, ``indicatoren`` (labels with years of the figures used),
-        ``jaren`` and ``bronnen``. ``attrs`` holds the rule, the reference name and the
+        ``jaren``, ``bronnen``, ``cijfers_onder`` and ``cijfers_boven`` (the mean of the
+        indicators' Poisson bounds: how much the score could differ by chance when a rate
+        rests on few cases). ``attrs`` holds the rule, the reference name and the
         missing columns.
 
     Examples
@@ -549,6 +577,10 @@ def cijfers_ring(
                     "buurtnaam": name,
                     "thema": thema,
                     "cijfers": float(used["index"].mean()) if len(used) else math.nan,
+                    "cijfers_onder": float(used["index_onder"].mean()) if len(used)
+                    else math.nan,
+                    "cijfers_boven": float(used["index_boven"].mean()) if len(used)
+                    else math.nan,
                     "n_indicators": len(used),
                     "indicatoren": "; ".join(
                         f"{lab} ({'jaar onbekend' if pd.isna(y) else int(y)})"
@@ -560,10 +592,11 @@ def cijfers_ring(
             )
     columns = [
         "buurtcode", "buurtnaam", "thema", "cijfers", "n_indicators", "indicatoren", "jaren",
-        "bronnen",
+        "bronnen", "cijfers_onder", "cijfers_boven",
     ]
     out = pd.DataFrame.from_records(records, columns=columns)
-    out["cijfers"] = out["cijfers"].astype("float64")
+    for column in ("cijfers", "cijfers_onder", "cijfers_boven"):
+        out[column] = out[column].astype("float64")
     out["n_indicators"] = out["n_indicators"].astype("int64")
     out.attrs = {
         "regel": RULE,
@@ -807,7 +840,11 @@ def _signal(row: Mapping[str, Any], threshold: float, margin: float) -> tuple[st
     lower, upper = row.get("beleving_onder"), row.get("beleving_boven")
     lower = b if lower is None or pd.isna(lower) else lower
     upper = b if upper is None or pd.isna(upper) else upper
-    outside = c < lower - margin or c > upper + margin
+    c_low, c_high = row.get("cijfers_onder"), row.get("cijfers_boven")
+    c_low = c if c_low is None or pd.isna(c_low) else c_low
+    c_high = c if c_high is None or pd.isna(c_high) else c_high
+    # chance on both sides: the survey's interval and the figures' Poisson interval
+    outside = c_high < lower - margin or c_low > upper + margin
     difference = b - c
     if abs(difference) > threshold and outside:
         return _SIGNALS["higher" if difference > 0 else "lower"], True
@@ -865,6 +902,7 @@ def two_rings(
     )
     for column, default in (
         ("beleving_onder", math.nan), ("beleving_boven", math.nan), ("n", pd.NA),
+        ("cijfers_onder", math.nan), ("cijfers_boven", math.nan),
         ("verborgen", False), ("schalen", ""), ("n_indicators", 0), ("indicatoren", ""),
         ("jaren", ""), ("bronnen", ""),
     ):
@@ -875,7 +913,8 @@ def two_rings(
     for column in ("schalen", "indicatoren", "jaren", "bronnen"):
         merged[column] = merged[column].astype("object").fillna("")
     merged["n"] = pd.array(merged["n"], dtype="Int64")
-    for column in ("cijfers", "beleving", "beleving_onder", "beleving_boven"):
+    for column in ("cijfers", "beleving", "beleving_onder", "beleving_boven",
+                   "cijfers_onder", "cijfers_boven"):
         merged[column] = merged[column].astype("float64")
     merged["verschil"] = merged["beleving"] - merged["cijfers"]
     # Order: buurten as in cijfers (then any survey-only buurt), themes in definition order.
@@ -890,7 +929,7 @@ def two_rings(
     columns = [
         "buurtcode", "buurtnaam", "thema", "cijfers", "beleving", "beleving_onder",
         "beleving_boven", "verschil", "signaal", "n", "verborgen", "n_indicators",
-        "indicatoren", "jaren", "bronnen", "schalen",
+        "indicatoren", "jaren", "bronnen", "schalen", "cijfers_onder", "cijfers_boven",
     ]
     out = merged[columns].copy()
     out.attrs = {
@@ -936,8 +975,9 @@ def gap_flags(
 ) -> pd.DataFrame:
     """Flag where the figures and the residents disagree beyond the uncertainty.
 
-    A row is flagged when both rings have a score, the *cijfers* score lies outside the
-    *beleving* interval widened by ``margin`` index points on each side (without an
+    A row is flagged when both rings have a score, the *cijfers* interval
+    (``cijfers_onder`` to ``cijfers_boven``; just ``cijfers`` without them) lies outside
+    the *beleving* interval widened by ``margin`` index points on each side (without an
     interval: outside ``beleving ± margin``), and ``|beleving − cijfers| > threshold``.
     A missing side never gives a flag; ``signaal`` then says "geen gegevens …".
 

@@ -156,7 +156,11 @@ def prepare(areas: gpd.GeoDataFrame, figures: pd.DataFrame, indicator: str) -> g
     if indicator not in figures.columns:
         catalog.get(indicator)  # raises with suggestions when the name is unknown
         raise InvalidChoiceError(f"De tabel heeft geen kolom '{indicator}'.")
-    figures = figures.assign(marge=rate_margins(figures, indicator)["tekst"])
+    try:
+        margins = rate_margins(figures, indicator)["tekst"]
+    except KeyError:  # a column of its own (such as a gap between the rings): no count
+        margins = pd.Series("", index=figures.index)
+    figures = figures.assign(marge=margins)
     joined = areas[["code", "naam", "geometry"]].merge(
         figures[["code", indicator, "marge"]], on="code", how="left"
     )
