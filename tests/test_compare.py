@@ -458,3 +458,14 @@ def test_similar_areas_without_urbanity_match_on_size_and_say_so():
     sizes = np.log10(1 + frame.set_index("code")["inwoners"].astype(float))
     expected = (sizes.drop("BU00010000") - sizes["BU00010000"]).abs().dropna().sort_values()
     assert list(out["code"]) == list(expected.index[:2])
+
+
+def test_similar_areas_without_any_profile_figure_fall_back_and_say_so():
+    frame = profile_frame()
+    for column in STRUCTURAL_PROFILE:
+        frame.loc[0, column] = NAN
+    out = similar_areas(frame, "BU1", n=2)
+    assert out.attrs["vergeleken_op"] == ["stedelijkheid", "inwoners"]
+    assert "Daarom is alleen gezocht op stedelijkheid en aantal inwoners" in (
+        out.attrs["toelichting"])
+    assert "zegt minder" in out.attrs["toelichting"]

@@ -444,6 +444,9 @@ STRUCTURAL_PROFILE = (
     "huishoudensgrootte",
 )
 
+#: The rough basis used when an area has no figure of the structural profile at all.
+FALLBACK_PROFILE = ("stedelijkheid", "inwoners")
+
 #: How a column of the profile reads in a Dutch sentence.
 PROFILE_WORDS = {
     "adressendichtheid": "stedelijkheid (adressen per km²)",
@@ -523,8 +526,22 @@ def similar_areas(
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InvalidChoiceError("'n' moet een heel getal van 1 of meer zijn.")
+    fallback_note = ""
     if by is None:
         by = tuple(c for c in STRUCTURAL_PROFILE if c in areas.columns) or STRUCTURAL_PROFILE
+        require_columns(areas, ["code"], "de tabel met gebieden")
+        pos = find_area_row(areas, code)
+        known = [c for c in by if c in areas.columns and np.isfinite(as_float(areas[c])[pos])]
+        rough = tuple(c for c in FALLBACK_PROFILE if c in areas.columns)
+        if not known and rough:
+            # no structural figure for this area (a table with few columns, a new year):
+            # the rough basis of urbanity and size, and say that it says less
+            fallback_note = (
+                f"Voor dit gebied staat geen cijfer over {profile_words(STRUCTURAL_PROFILE)} "
+                f"in de tabel. Daarom is alleen gezocht op {profile_words(rough)}; dat "
+                "zegt minder over hoe de buurt is opgebouwd."
+            )
+            by = rough
     by = (by,) if isinstance(by, str) else tuple(by)
     if not by:
         raise InvalidChoiceError(
@@ -574,6 +591,9 @@ def similar_areas(
             f"Voor dit gebied ontbreekt {', '.join(dropped)}; de vergelijkbare gebieden zijn "
             f"alleen gezocht op {', '.join(by)}."
         )
+    if fallback_note:
+        result.attrs["toelichting"] = " ".join(
+            t for t in (fallback_note, result.attrs.get("toelichting", "")) if t)
     return result
 
 
