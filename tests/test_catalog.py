@@ -185,3 +185,15 @@ def test_title_history_names_catalogue_indicators():
     names = {i.naam for i in catalog.catalogue()}
     for naam, years, text in catalog.TITLE_HISTORY:
         assert naam in names and years and text
+
+
+def test_labels_and_directions_say_what_cbs_measures():
+    # CBS: jeugdzorg is the share of young people *under 23*
+    assert "tot 23 jaar" in catalog.get("pct_jeugdzorg").eenheid
+    # "scholen binnen 3 km" is an average over the addresses of an area: never a count
+    schools = catalog.get("scholen_binnen_3km")
+    assert not schools.is_size and schools.soort == "gemiddelde"
+    assert schools.label.startswith("Gemiddeld")
+    # median wealth is a median, not an average
+    wealth = catalog.get("mediaan_vermogen")
+    assert wealth.soort == "mediaan" and "gemiddeld" not in wealth.label.lower()

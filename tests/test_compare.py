@@ -12,6 +12,7 @@ import wijklib
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
 from wijklib.tellen.compare import (
     JUDGEMENTS,
+    STRUCTURAL_PROFILE,
     compare,
     compare_similar,
     difference_label,
@@ -294,30 +295,73 @@ def similar_frame() -> pd.DataFrame:
     )
 
 
-def test_similar_areas_same_class_first_then_size():
-    out = similar_areas(similar_frame(), "BU00010000", n=5)
-    assert list(out["naam"]) == ["Gelijk", "Groot", "Klein", "Nul", "Anders"]
-    assert list(out["klasse_verschil"]) == [0, 0, 0, 0, 1]
-    # log10(1 + inwoners): 1000 vs 1100, 10000, 100, 1 and 1000
-    assert out["afstand"].tolist() == pytest.approx(
-        [math.log10(1.1), 1.0, 1.0, 3.0, 0.0]
-    )
+def test_similar_areas_on_chosen_columns_standardised_distance():
+    out = similar_areas(similar_frame(), "BU00010000", n=5, by=("stedelijkheid", "inwoners"))
+    frame = similar_frame().set_index("code")
+    usable = frame.drop("BU00010005")  # missing inwoners: left out
+    klasse = usable["stedelijkheid"]
+    sizes = np.log10(1 + usable["inwoners"])
+    z_k = (klasse - klasse["BU00010000"]) / klasse.std(ddof=0)
+    z_s = (sizes - sizes["BU00010000"]) / sizes.std(ddof=0)
+    expected = np.sqrt((z_k**2 + z_s**2) / 2).drop("BU00010000").sort_values()
+    assert list(out["code"]) == list(expected.index[:5])
+    assert out["afstand"].tolist() == pytest.approx(expected.iloc[:5].tolist())
     assert "BU00010000" not in set(out["code"])  # not the area itself
     assert "Onbekend" not in set(out["naam"])  # missing inwoners left out
+    assert out.attrs["vergeleken_op"] == ["stedelijkheid", "inwoners"]
+    assert "binnen de 7 gebieden van deze tabel (de gemeente)" in out.attrs["uitleg"]
+    assert "stedelijkheid en aantal inwoners" in out.attrs["uitleg"]
 
 
 def test_similar_areas_by_name_fewer_than_n_and_only_size():
     out = similar_areas(similar_frame(), "doel", n=1, by=("inwoners",))
     assert list(out["naam"]) == ["Anders"]  # same size, class not used
-    out = similar_areas(similar_frame(), "BU00010000", n=50)
+    out = similar_areas(similar_frame(), "BU00010000", n=50, by=("stedelijkheid", "inwoners"))
     assert len(out) == 5
+
+
+def profile_frame() -> pd.DataFrame:
+    """Four areas of the same urbanity and size; only their structure differs."""
+    return pd.DataFrame({
+        "code": ["BU1", "BU2", "BU3", "BU4"],
+        "naam": ["Flats", "Villawijk", "Ook flats", "Mix"],
+        "stedelijkheid": [1.0, 1.0, 1.0, 1.0],
+        "inwoners": [4000.0, 4100.0, 3000.0, 3900.0],
+        "adressendichtheid": [4400.0, 3700.0, 4200.0, 4000.0],
+        "pct_0_15": [17.0, 25.0, 18.0, 20.0],
+        "pct_65_plus": [12.0, 12.0, 11.0, 15.0],
+        "pct_huurwoningen": [73.0, 11.0, 84.0, 50.0],
+        "woz_waarde": [313.0, 727.0, 286.0, 450.0],
+        "huishoudensgrootte": [1.9, 2.7, 1.8, 2.2],
+    })
+
+
+def test_similar_areas_look_at_structure_not_only_urbanity_and_size():
+    # in Utrecht 80 of 111 buurten share urbanity class 1: a buurt of flats (73 % rented,
+    # WOZ 313) was matched with a villa buurt (11 % rented, WOZ 727) of the same size
+    out = similar_areas(profile_frame(), "BU1", n=3)
+    assert list(out["naam"]) == ["Ook flats", "Mix", "Villawijk"]
+    assert out.attrs["vergeleken_op"] == list(STRUCTURAL_PROFILE)
+    for words in ("stedelijkheid", "aandeel kinderen", "aandeel huurwoningen", "WOZ-waarde",
+                  "huishoudensgrootte"):
+        assert words in out.attrs["uitleg"]
+    assert out["afstand"].is_monotonic_increasing and (out["afstand"] > 0).all()
+    peers = compare_similar(profile_frame(), "BU1", ["woz_waarde"], n=1)
+    assert peers.iloc[0]["vergelijkbaar_met"] == "Ook flats"
+    assert list(peers.attrs["afstanden"]) == ["Ook flats"]
+    # an area without a WOZ figure is matched on the rest, and it says so
+    frame = profile_frame()
+    frame.loc[0, "woz_waarde"] = NAN
+    out = similar_areas(frame, "BU1", n=1)
+    assert "woz_waarde" not in out.attrs["vergeleken_op"]
+    assert "ontbreekt woz_waarde" in out.attrs["toelichting"]
 
 
 def test_similar_areas_errors_are_dutch():
     with pytest.raises(InvalidChoiceError, match="staat niet in de tabel. Bedoel je: BU0001000"):
         similar_areas(similar_frame(), "BU0001000")
     with pytest.raises(DataNotAvailableError, match="ontbreekt inwoners"):
-        similar_areas(similar_frame(), "BU00010005")
+        similar_areas(similar_frame(), "BU00010005", by=("inwoners",))
     with pytest.raises(DataNotAvailableError, match="leeg"):
         similar_areas(similar_frame().iloc[0:0], "BU00010000")
     with pytest.raises(InvalidChoiceError, match="heel getal"):
@@ -329,18 +373,20 @@ def test_similar_areas_errors_are_dutch():
 def test_similar_areas_all_missing_column_leaves_no_candidates():
     frame = similar_frame()
     frame.loc[1:, "inwoners"] = NAN
-    assert similar_areas(frame, "BU00010000").empty
+    assert similar_areas(frame, "BU00010000", by=("stedelijkheid", "inwoners")).empty
 
 
 def test_compare_similar_uses_median_of_similar_areas():
-    out = compare_similar(similar_frame(), "BU00010000", ["woz_waarde"], n=3)
+    out = compare_similar(similar_frame(), "BU00010000", ["woz_waarde"], n=4,
+                          by=("inwoners",))
     row = out.iloc[0]
-    # similar: Gelijk (200), Groot (400), Klein (missing) -> median 300, from 2 areas
-    assert row["waarde_vergelijkbaar"] == 300
-    assert row["aantal_vergelijkbaar"] == 2
-    assert row["oordeel"] == "ongeveer gelijk"
-    assert row["vergelijkbaar_met"] == "Gelijk, Groot, Klein"
-    assert row["toelichting"].startswith("Even hoog als de mediaan van vergelijkbare gebieden")
+    # similar in size: Anders (600), Gelijk (200), Groot (400), Klein (missing)
+    # -> median 400, from 3 areas
+    assert row["waarde_vergelijkbaar"] == 400
+    assert row["aantal_vergelijkbaar"] == 3
+    assert row["oordeel"] == "lager"
+    assert row["vergelijkbaar_met"] == "Anders, Gelijk, Groot, Klein"
+    assert row["toelichting"].startswith("25,0 % lager dan de mediaan van vergelijkbare gebieden")
 
 
 def test_compare_similar_empty_input_and_unknown_code():
@@ -353,7 +399,7 @@ def test_compare_similar_empty_input_and_unknown_code():
 def test_compare_similar_all_missing_is_onbekend():
     frame = similar_frame()
     frame["woz_waarde"] = NAN
-    out = compare_similar(frame, "BU00010000", ["woz_waarde"])
+    out = compare_similar(frame, "BU00010000", ["woz_waarde"], by=("stedelijkheid", "inwoners"))
     assert out.iloc[0]["oordeel"] == "onbekend"
     assert out.iloc[0]["aantal_vergelijkbaar"] == 0
 
@@ -384,21 +430,42 @@ def test_compare_utrecht_buurten_with_gemeente_and_nederland(warm):
 def test_similar_areas_utrecht(warm):
     buurten = wijklib.kerncijfers("Utrecht")
     code = buurten.loc[buurten["inwoners"].idxmax(), "code"]
-    klasse = buurten.loc[buurten["code"] == code, "stedelijkheid"].iloc[0]
     out = similar_areas(buurten, code, n=5)
     assert len(out) == 5 and code not in set(out["code"])
-    if (buurten["stedelijkheid"] == klasse).sum() > 5:
-        assert (out["stedelijkheid"] == klasse).all()
     assert out["afstand"].is_monotonic_increasing
+
+
+def test_similar_areas_of_taag_en_rubicondreef_are_alike(warm):
+    # before: urbanity and size only gave Oog in Al (WOZ 727k, 11 % rented) up to
+    # Zambesidreef (286k, 84 %) as "similar" to Taag- en Rubicondreef (313k, 73 %)
+    buurten = wijklib.kerncijfers("Utrecht")
+    focus = buurten[buurten["naam"].str.startswith("Taag- en Rubicondreef")].iloc[0]
+    out = similar_areas(buurten, focus["code"], n=5)
+    assert "Oog in Al" not in set(out["naam"])
+    assert out["woz_waarde"].between(focus["woz_waarde"] * 0.7, focus["woz_waarde"] * 1.4).all()
+    assert (out["pct_huurwoningen"] - focus["pct_huurwoningen"]).abs().max() <= 25
+    assert out.attrs["vergeleken_op"] == list(STRUCTURAL_PROFILE)
+    assert f"binnen de {len(buurten)} gebieden" in out.attrs["uitleg"]
 
 
 def test_similar_areas_without_urbanity_match_on_size_and_say_so():
     frame = similar_frame()
     pos = frame.index[frame["code"] == "BU00010000"][0]
     frame.loc[pos, "stedelijkheid"] = np.nan
-    out = similar_areas(frame, "BU00010000", n=2)
+    out = similar_areas(frame, "BU00010000", n=2, by=("stedelijkheid", "inwoners"))
     assert out.attrs["vergeleken_op"] == ["inwoners"]
     assert "ontbreekt stedelijkheid" in out.attrs["toelichting"]
     sizes = np.log10(1 + frame.set_index("code")["inwoners"].astype(float))
     expected = (sizes.drop("BU00010000") - sizes["BU00010000"]).abs().dropna().sort_values()
     assert list(out["code"]) == list(expected.index[:2])
+
+
+def test_similar_areas_without_any_profile_figure_fall_back_and_say_so():
+    frame = profile_frame()
+    for column in STRUCTURAL_PROFILE:
+        frame.loc[0, column] = NAN
+    out = similar_areas(frame, "BU1", n=2)
+    assert out.attrs["vergeleken_op"] == ["stedelijkheid", "inwoners"]
+    assert "Daarom is alleen gezocht op stedelijkheid en aantal inwoners" in (
+        out.attrs["toelichting"])
+    assert "zegt minder" in out.attrs["toelichting"]

@@ -12,7 +12,15 @@ import pytest
 import wijklib
 from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
-from wijklib.tellen.index import NOTE, attention_score, rank_shift, sensitivity
+from wijklib.tellen.index import (
+    MIN_INHABITANTS,
+    NOTE,
+    STANDARDISATIONS,
+    attention_score,
+    rank_shift,
+    sensitivity,
+    standardise,
+)
 
 NAN = float("nan")
 ROOT5 = math.sqrt(5)
@@ -47,7 +55,7 @@ def test_attention_score_known_answer():
     assert parts.to_numpy() == pytest.approx(out["score"].to_numpy())
     assert list(out.columns[:2]) == ["code", "naam"]
     assert out.attrs["weights"] == {"bijstand_per_1000": 0.75, "arbeidsparticipatie": 0.25}
-    assert out.attrs["toelichting"] == NOTE
+    assert out.attrs["toelichting"].startswith(NOTE)
 
 
 def test_only_weight_ratios_matter_and_zero_weight_is_left_out():
@@ -273,15 +281,21 @@ def test_attention_score_utrecht_buurten(warm):
         "bijstand_per_1000": 2,
         "ww_per_1000": 1,
         "ao_per_1000": 1,
-        "pct_onbewoond": 1,
+        "pct_huishoudens_laag_inkomen": 1,
         "woz_waarde": 1,
         "inkomen_per_inwoner": 1,  # not yet published in the newest table
     }
     out = attention_score(buurten, weights, directions={"woz_waarde": "gunstig"})
     assert len(out) == len(buurten) == 111
     available = buurten[list(weights)].notna().sum(axis=1)
-    enough = (available >= math.ceil(len(weights) / 2)).to_numpy()
+    large = ~(buurten["inwoners"] < MIN_INHABITANTS)
+    enough = ((available >= math.ceil(len(weights) / 2)) & large).to_numpy()
     assert out["rang"].notna().to_numpy().tolist() == enough.tolist()
+    # buurten with a few dozen inhabitants get no score, and it says why
+    small = out[~large.to_numpy()]
+    assert len(small) >= 1 and small["score"].isna().all()
+    assert (small["reden"] == f"minder dan {MIN_INHABITANTS} inwoners: geen score").all()
+    assert str(MIN_INHABITANTS) in out.attrs["toelichting"]
     assert list(out["ontbrekend"]) == list(len(weights) - available)
     ranks = out["rang"][enough].astype(int)
     scores = out["score"][enough]
@@ -292,3 +306,64 @@ def test_attention_score_utrecht_buurten(warm):
     assert contributions.to_numpy() == pytest.approx(scores.to_numpy())
     shaky = sensitivity(buurten, weights, directions={"woz_waarde": "gunstig"}, runs=50)
     assert shaky["rang"].tolist() == out["rang"].tolist()
+
+
+# ------------------------------------------------------------- small areas and choices
+
+
+def test_small_areas_get_no_score_and_do_not_move_the_others():
+    # a buurt of 40 inhabitants with 3 people on bijstand has a rate of 75 per 1 000
+    areas = frame(inwoners=[5000, 4000, 3000, 40], bijstand_per_1000=[10, 20, 30, 75],
+                  arbeidsparticipatie=[70, 65, 60, 40])
+    weights = {"bijstand_per_1000": 1, "arbeidsparticipatie": 1}
+    out = attention_score(areas, weights)
+    assert pd.isna(out["score"].iloc[3]) and pd.isna(out["rang"].iloc[3])
+    assert out["reden"].tolist()[3] == "minder dan 200 inwoners: geen score"
+    assert out["reden"].tolist()[:3] == ["", "", ""]
+    alone = attention_score(areas.iloc[:3], weights)
+    assert out["score"].iloc[:3].tolist() == pytest.approx(alone["score"].tolist())
+    every = attention_score(areas, weights, min_inwoners=0)
+    assert every["rang"].iloc[3] == 1  # without the rule the tiny buurt comes first
+    shaky = sensitivity(areas, weights, runs=5)
+    assert pd.isna(shaky["rang_max_alles"].iloc[3])
+    with pytest.raises(InvalidChoiceError, match="min_inwoners"):
+        attention_score(areas, weights, min_inwoners=-1)
+
+
+def test_standardisations_known_answers():
+    values = np.array([[1.0], [2.0], [3.0], [10.0], [np.nan]])
+    z = standardise(values, "z")[:, 0]
+    assert z[:4] == pytest.approx((values[:4, 0] - 4) / np.std(values[:4, 0]))
+    assert np.isnan(z[4])
+    assert standardise(values, "rang")[:4, 0] == pytest.approx([-0.375, -0.125, 0.125, 0.375])
+    assert standardise(values, "minmax")[:4, 0] == pytest.approx([0, 1 / 9, 2 / 9, 1])
+    # robust: median 2.5, MAD 0.5 * 1.4826; the outlier 10 does not set the scale
+    assert standardise(values, "robuust")[:4, 0] == pytest.approx(
+        (values[:4, 0] - 2.5) / (1 * 1.4826))
+    constant = standardise(np.array([[4.0], [4.0]]), "robuust")
+    assert constant.tolist() == [[0.0], [0.0]]
+    with pytest.raises(InvalidChoiceError, match="Kies uit"):
+        standardise(values, "log")
+
+
+def test_sensitivity_varies_indicator_choice_and_standardisation():
+    # area 0 is first only because of one extreme value on one indicator
+    areas = frame(inwoners=[1000] * 5,
+                  bijstand_per_1000=[300, 30, 28, 26, 24],
+                  ww_per_1000=[25, 40, 38, 36, 5],
+                  ao_per_1000=[25, 40, 38, 36, 5])
+    weights = {"bijstand_per_1000": 1, "ww_per_1000": 1, "ao_per_1000": 1}
+    out = sensitivity(areas, weights, spread=0, runs=3)
+    assert out["rang"].iloc[0] == 1
+    # the weights alone (spread 0) do not move it ...
+    assert out["rang_min"].iloc[0] == out["rang_max"].iloc[0] == 1
+    # ... but leaving bijstand out, or standardising by rank, does
+    assert out["rang_max_keuze"].iloc[0] > 1
+    assert out["rang_max_methode"].iloc[0] > 1
+    assert out["rang_max_alles"].iloc[0] >= max(out["rang_max_keuze"].iloc[0],
+                                                out["rang_max_methode"].iloc[0])
+    assert (out["rang_min_alles"] <= out["rang"]).all()
+    assert (out["rang"] <= out["rang_max_alles"]).all()
+    text = out.attrs["varianten"]
+    assert "één van de 3 indicatoren weggelaten" in text
+    assert all(words in text for words in STANDARDISATIONS.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,3 +113,18 @@ def test_svg_map_empty_and_all_missing(utrecht):
     blank = figures.assign(inwoners=np.nan)
     svg = maps.svg_map(areas, blank, "inwoners")
     assert svg.count('fill="url(#wijklib-missing)"') == len(areas)
+
+
+def test_rates_on_few_cases_carry_their_margin_on_the_map(utrecht):
+    areas, figures = utrecht
+    small = figures[(figures["bijstand"] < 100) & figures["bijstand_per_1000"].notna()]
+    large = figures[figures["bijstand"] >= 100]
+    assert len(small) and len(large)
+    svg = maps.svg_map(areas, figures, "bijstand_per_1000")
+    titles = dict(zip(re.findall(r'data-code="([^"]+)"', svg),
+                      re.findall(r"<title>(.*?)</title>", svg, flags=re.S), strict=True))
+    code = small["code"].iloc[0]
+    assert "95%-marge" in titles[code] and "klein aantal, dus onzeker" in titles[code]
+    assert "95%-marge" not in titles[large["code"].iloc[0]]
+    html = maps.choropleth(areas, figures, "bijstand_per_1000").get_root().render()
+    assert "95%-marge" in html

@@ -11,6 +11,7 @@ from scipy.stats import poisson
 
 import wijklib
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError
+from wijklib.tellen.compare import format_number
 from wijklib.tellen.pitfalls import (
     BOUNDARY_CODES,
     STATUS_COMPLETE,
@@ -20,6 +21,7 @@ from wijklib.tellen.pitfalls import (
     boundary_changes,
     missing_overview,
     rate_interval,
+    rate_margins,
     rounding_check,
     small_areas,
     unstable_rates,
@@ -85,12 +87,42 @@ def test_rounding_check_known_answers():
     bij = rows.loc["bijstand"]
     assert bij["som"] == 15 and bij["aantal_delen"] == 2 and bij["ontbrekend_delen"] == 1
     assert bij["verschil"] == -15
-    assert "groter dan afronden kan verklaren (hooguit 10)" in bij["toelichting"]
+    # benefits are rounded to tens, not to 5: two buurten may be off by up to 20
+    assert bij["max_afronding"] == 20
+    assert "rondt dit aantal per wijk en buurt af op tientallen" in bij["toelichting"]
     assert "1 buurt heeft geen cijfer (geheim of onbekend)" in bij["toelichting"]
     assert "de buurten hebben cijfers uit 2023, de gemeente uit 2024" in bij["toelichting"]
     opp = rows.loc["oppervlakte_totaal"]
     assert opp["verschil"] == 0
     assert "precies gelijk aan de gemeente" in opp["toelichting"]
+
+
+def ten_wijken(inwoners: float, woningen: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    parts = pd.DataFrame({"code": [f"WK00010{i}" for i in range(10)],
+                          "naam": [f"Wijk {i}" for i in range(10)], "niveau": "wijk",
+                          "inwoners": inwoners / 10, "woningvoorraad": woningen / 10})
+    parts.attrs["indicators"] = {"inwoners": info(2023), "woningvoorraad": info(2023)}
+    whole = pd.DataFrame({"code": ["GM0001"], "naam": ["Ergens"], "niveau": ["gemeente"],
+                          "inwoners": [inwoners + 192], "woningvoorraad": [woningen + 3]})
+    whole.attrs["indicators"] = {"inwoners": info(2023), "woningvoorraad": info(2023)}
+    return parts, whole
+
+
+def test_rounding_check_names_the_real_causes_of_a_gap():
+    # real 2023 data: 10 wijken of one year add up to 192 inhabitants fewer than the
+    # gemeente; CBS's explanation is inhabitants it cannot place in any wijk
+    parts, whole = ten_wijken(361_000.0, 160_000.0)
+    out = rounding_check(parts, whole, ["inwoners", "woningvoorraad"]).set_index("indicator")
+    inw = out.loc["inwoners"]
+    assert inw["verschil"] == -192 and inw["max_afronding"] == 50
+    assert "CBS kan niet alle inwoners in een wijk of buurt plaatsen" in inw["toelichting"]
+    assert "Controleer" not in inw["toelichting"]
+    assert "Gebruik voor het totaal dus het cijfer van de gemeente" in inw["toelichting"]
+    # the housing stock is not rounded at all: even 3 homes is not a rounding difference
+    homes = out.loc["woningvoorraad"]
+    assert homes["max_afronding"] == 0 and homes["verschil"] == -3
+    assert "CBS rondt dit aantal niet af" in homes["toelichting"]
+    assert "veelvoud van 5" not in homes["toelichting"]
 
 
 def test_rounding_check_refuses_to_add_percentages_and_averages():
@@ -377,3 +409,33 @@ def test_pitfalls_on_utrecht(warm):
     rates = unstable_rates(parts, "bijstand_per_1000", "bijstand")
     assert len(rates) == len(parts)
     assert rates["onstabiel"].isna().sum() == parts["bijstand_per_1000"].isna().sum()
+
+
+def test_rounding_check_does_not_add_averages_of_schools_or_call_a_median_an_average():
+    parts = pd.DataFrame({"code": ["BU1", "BU2"], "naam": ["A", "B"], "niveau": "buurt",
+                          "scholen_binnen_3km": [20.0, 26.0], "mediaan_vermogen": [30.0, 90.0]})
+    whole = pd.DataFrame({"code": ["GM1"], "naam": ["G"], "niveau": ["gemeente"],
+                          "scholen_binnen_3km": [23.3], "mediaan_vermogen": [60.0]})
+    out = rounding_check(parts, whole, ["scholen_binnen_3km", "mediaan_vermogen"])
+    assert out["som"].isna().all() and not out["optelbaar"].any()
+    schools, wealth = out["toelichting"]
+    assert "is een gemiddelde" in schools
+    assert "is een mediaan" in wealth and "gemiddelde" not in wealth
+
+
+def test_rate_margins_for_small_counts_only():
+    areas = pd.DataFrame({"code": ["BU1", "BU2", "BU3", "BU4"],
+                          "bijstand": [7.0, 400.0, NAN, 0.0],
+                          "inwoners": [100.0, 4000.0, 500.0, 80.0]})
+    areas["bijstand_per_1000"] = areas["bijstand"] / areas["inwoners"] * 1000
+    out = rate_margins(areas, "bijstand_per_1000")
+    low, high = rate_interval(7.0, 100.0, per=1000)
+    assert out.loc[0, "ondergrens"] == pytest.approx(low)
+    assert out.loc[0, "bovengrens"] == pytest.approx(high)
+    assert out.loc[0, "tekst"] == (f"95%-marge {format_number(low)} – {format_number(high)} "
+                                   "(7 gevallen)")
+    assert out.loc[1, "tekst"] == ""  # 400 cases: stable enough
+    assert out.loc[2, "tekst"] == "" and math.isnan(out.loc[2, "ondergrens"])  # unknown
+    assert out.loc[3, "tekst"].startswith("95%-marge 0 – ")  # 0 is not certain either
+    # an indicator that is not made from a count gets no margin
+    assert (rate_margins(areas.assign(woz_waarde=300.0), "woz_waarde")["tekst"] == "").all()

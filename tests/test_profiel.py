@@ -114,13 +114,14 @@ def test_profile_in_chromium_prints_on_one_page(utrecht, tmp_path):
 
 def test_profile_says_what_similar_areas_were_matched_on(utrecht):
     page = profiel.profile_html(FOCUS, **utrecht)
-    assert "in stedelijkheid en aantal inwoners:" in page
+    assert "in stedelijkheid (adressen per km²), aandeel kinderen" in page
+    assert "(afstand " in page and "in de gemeente die het meest lijken op" in page
     areas = utrecht["areas"].copy()
     areas.loc[areas["code"] == FOCUS, "stedelijkheid"] = np.nan
     page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], utrecht["nederland"],
                                 utrecht["gebieden"])
-    assert "Mediaan van de 5 gebieden die het meest lijken op" in page
-    assert "in aantal inwoners:" in page and "ontbreekt stedelijkheid" in page
+    assert "Mediaan van de 5 gebieden in de gemeente die het meest lijken op" in page
+    assert "ontbreekt stedelijkheid" not in page  # urbanity is not in the profile
 
 
 def test_profile_template_shows_template_syntax_literally(utrecht, tmp_path, monkeypatch):
@@ -141,3 +142,13 @@ def test_profile_template_shows_template_syntax_literally(utrecht, tmp_path, mon
     monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
     mine = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
     assert mine.startswith(f"<h1>Buurtprofiel {shown}</h1><tr><th>")
+
+
+def test_profile_gives_the_margin_of_a_rate_on_few_cases(utrecht):
+    areas = utrecht["areas"].copy()
+    row = areas["code"] == FOCUS
+    areas.loc[row, "bijstand"] = 12.0
+    areas.loc[row, "bijstand_per_1000"] = 12.0 / areas.loc[row, "inwoners"] * 1000
+    page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
+    assert "95%-marge" in page and "(12 gevallen)" in page
+    assert "staat de 95%-marge eronder" in page

@@ -19,6 +19,7 @@ import wijklib  # noqa: E402
 from wijklib.agenda import ringen
 from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError  # noqa: E402
+from wijklib.tellen import pitfalls
 
 INJECTED = "<img src=x onerror=alert(1)>"
 SCALES = {"rapportcijfer", "cohesie", "onveiligheid", "overlast", "voorzieningen",
@@ -45,6 +46,27 @@ def figures(rows: dict[str, dict[str, float]]) -> pd.DataFrame:
 
 GEMEENTE = {"pct_onbewoond": 4.0, "aardgas": 1000.0, "bijstand_per_1000": 30.0,
             "ww_per_1000": 10.0, "arbeidsparticipatie": 70.0}
+
+
+def mechanics_definition() -> pd.DataFrame:
+    """The default definition, but with two CBS figures on wonen: to test the mechanics.
+
+    (The default wonen figure, the Leefbaarometer, is not in the CBS data.)
+    """
+    default = ringen.definitie()
+    wonen = pd.DataFrame([
+        {"thema": "wonen", "ring": "cijfers", "naam": "pct_onbewoond",
+         "label": "Aandeel onbewoonde woningen", "bron": "cbs", "hoger_is": "ongunstig",
+         "toelichting": ""},
+        {"thema": "wonen", "ring": "cijfers", "naam": "aardgas",
+         "label": "Gemiddeld aardgasverbruik per woning", "bron": "cbs",
+         "hoger_is": "ongunstig", "toelichting": ""},
+    ])
+    rest = default[~((default["thema"] == "wonen") & (default["ring"] == "cijfers"))]
+    return ringen.check_definitie(pd.concat([wonen, rest], ignore_index=True))
+
+
+MECHANICS = mechanics_definition()
 
 
 def survey(rows: list[tuple]) -> pd.DataFrame:
@@ -179,7 +201,7 @@ def test_cijfers_ring_known_scores():
         "B3": {"pct_onbewoond": np.nan, "aardgas": np.nan, "bijstand_per_1000": np.nan,
                "ww_per_1000": np.nan, "arbeidsparticipatie": np.nan},
     })
-    ring = ringen.cijfers_ring(frame, GEMEENTE).set_index(["buurtcode", "thema"])
+    ring = ringen.cijfers_ring(frame, GEMEENTE, MECHANICS).set_index(["buurtcode", "thema"])
     assert ring.loc[("B1", "wonen"), "cijfers"] == pytest.approx(100)
     assert ring.loc[("B1", "sociaal"), "cijfers"] == pytest.approx(100)
     # wonen B2: empty homes 2 sd lower (ongunstig) -> 120; gas 2 sd lower -> 120
@@ -198,11 +220,11 @@ def test_cijfers_ring_known_scores():
     assert "misdrijven_per_1000" in ring.attrs["ontbrekende_kolommen"]
     assert set(ring.index.get_level_values("thema")) == set(ringen.themes())
     # an own spread instead of the one of these buurten
-    own = ringen.cijfers_ring(frame, GEMEENTE, spreiding={"pct_onbewoond": 4.0,
+    own = ringen.cijfers_ring(frame, GEMEENTE, MECHANICS, spreiding={"pct_onbewoond": 4.0,
                                                           "aardgas": 50.0})
     own = own.set_index(["buurtcode", "thema"])
     assert own.loc[("B2", "wonen"), "cijfers"] == pytest.approx((105 + 105) / 2)
-    detail = ringen.indicator_indices(frame, GEMEENTE)
+    detail = ringen.indicator_indices(frame, GEMEENTE, MECHANICS)
     assert detail.loc[detail["indicator"] == "aardgas", "spreiding"].iloc[0] == 12.5
 
 
@@ -215,7 +237,7 @@ def test_add_indicator_brings_year_and_source_along():
     gemeente = ringen.add_indicator(
         pd.DataFrame([{"code": "GM1", "naam": "Testdam", "pct_onbewoond": 4.0}]),
         "misdrijven_per_1000", 50.0, 2024, "Politie, data.politie.nl")
-    ring = ringen.cijfers_ring(frame, gemeente).set_index(["buurtcode", "thema"])
+    ring = ringen.cijfers_ring(frame, gemeente, MECHANICS).set_index(["buurtcode", "thema"])
     assert ring.loc[("B1", "veiligheid"), "cijfers"] == pytest.approx(110)
     assert ring.loc[("B2", "veiligheid"), "cijfers"] == pytest.approx(90)
     assert ring.loc[("B1", "veiligheid"), "bronnen"] == "Politie, data.politie.nl"
@@ -230,11 +252,12 @@ def test_cijfers_ring_accepts_the_gemeente_as_frame_series_or_dict():
                               "pct_onbewoond": 4.0}])
     gemeente.attrs["indicators"] = {"pct_onbewoond": {"year": 2024}}
     for reference in (gemeente, gemeente.iloc[0], {"pct_onbewoond": 4.0}):
-        ring = ringen.cijfers_ring(frame, reference)
+        ring = ringen.cijfers_ring(frame, reference, MECHANICS)
         wonen = ring.loc[ring["thema"] == "wonen", "cijfers"].tolist()
         assert wonen == [pytest.approx(110), pytest.approx(90)]
-    assert ringen.cijfers_ring(frame, gemeente).attrs["referentie"] == "de gemeente Testdam"
-    detail = ringen.indicator_indices(frame, gemeente)
+    named = ringen.cijfers_ring(frame, gemeente, MECHANICS)
+    assert named.attrs["referentie"] == "de gemeente Testdam"
+    detail = ringen.indicator_indices(frame, gemeente, MECHANICS)
     assert detail["jaar_referentie"].tolist() == [2024, 2024]
     with pytest.raises(InvalidChoiceError, match="één rij"):
         ringen.cijfers_ring(frame, pd.concat([gemeente, gemeente.assign(niveau="wijk")] * 2))
@@ -255,18 +278,18 @@ def test_cijfers_ring_direction_comes_from_the_definition():
 
 def test_cijfers_ring_of_an_empty_table():
     frame = figures({"B1": {"pct_onbewoond": 2.0}}).iloc[0:0]
-    ring = ringen.cijfers_ring(frame, GEMEENTE)
+    ring = ringen.cijfers_ring(frame, GEMEENTE, MECHANICS)
     assert ring.empty and "cijfers" in ring.columns
 
 
 def test_cijfers_ring_on_utrecht(warm):
     kerncijfers = wijklib.kerncijfers("Utrecht")
     gemeente = wijklib.kerncijfers("Utrecht", niveau="gemeente")
-    ring = ringen.cijfers_ring(kerncijfers, gemeente)
+    ring = ringen.cijfers_ring(kerncijfers, gemeente, MECHANICS)
     assert len(ring) == len(kerncijfers) * len(ringen.themes())
     row = kerncijfers[kerncijfers["pct_onbewoond"].notna()].iloc[0]
     wonen = ring[(ring["buurtcode"] == row["code"]) & (ring["thema"] == "wonen")].iloc[0]
-    detail = ringen.indicator_indices(kerncijfers, gemeente)
+    detail = ringen.indicator_indices(kerncijfers, gemeente, MECHANICS)
     used = detail[(detail["buurtcode"] == row["code"]) & (detail["thema"] == "wonen")]
     assert wonen["cijfers"] == pytest.approx(used["index"].mean())
     # themes without any figure in this data stay missing, never 100
@@ -295,7 +318,8 @@ def test_beleving_ring_known_scores_and_intervals():
         ("B2", "rapportcijfer", None, None, None, 4),
         ("B2", "onveiligheid", None, None, None, 4),
     ])
-    ring = ringen.beleving_ring(scores, spreiding=SPREAD).set_index(["buurtcode", "thema"])
+    ring = ringen.beleving_ring(scores, spreiding=SPREAD, referentie="enquete").set_index(
+        ["buurtcode", "thema"])
     assert "totaal" not in ring.index.get_level_values(0)
     wonen = ring.loc[("B1", "wonen")]
     assert wonen["beleving"] == pytest.approx(100)
@@ -324,7 +348,7 @@ def test_beleving_ring_spread_of_the_buurt_scores():
         ("B2", "rapportcijfer", 7.5, 7.0, 8.0, 50),
         ("B3", "rapportcijfer", None, None, None, 3),  # hidden: not in the spread
     ])
-    ring = ringen.beleving_ring(scores)
+    ring = ringen.beleving_ring(scores, referentie="enquete")
     assert ring.attrs["spreiding"]["rapportcijfer"] == pytest.approx(0.5)
     wonen = ring[ring["thema"] == "wonen"].set_index("buurtcode")["beleving"]
     assert wonen["B1"] == pytest.approx(90) and wonen["B2"] == pytest.approx(110)
@@ -334,7 +358,9 @@ def test_beleving_ring_spread_of_the_buurt_scores():
 def test_beleving_ring_needs_totals_and_agreeing_directions():
     scores = survey([("B1", "rapportcijfer", 7.0, 6.3, 7.7, 60)])
     with pytest.raises(DataNotAvailableError, match="totaal"):
-        ringen.beleving_ring(scores)
+        ringen.beleving_ring(scores, referentie="enquete")
+    with pytest.raises(InvalidChoiceError, match="referentie 'gemeente'"):
+        ringen.beleving_ring(scores, referentie="gemeente")
     scores = survey([("totaal", "overlast", 3.0, 2.9, 3.1, 400),
                      ("B1", "overlast", 3.0, 2.9, 3.1, 40)])
     scores["hoger_is"] = "gunstig"
@@ -357,9 +383,10 @@ def _example_rings() -> pd.DataFrame:
         ("B2", "rapportcijfer", 7.35, 6.3, 8.4, 20),  # 110 [80, 140] vs 100
         ("B9", "rapportcijfer", 7.0, 6.6, 7.4, 30),  # only in the survey
     ])
-    cijfers = ringen.cijfers_ring(frame, {"pct_onbewoond": 4.0},
+    cijfers = ringen.cijfers_ring(frame, {"pct_onbewoond": 4.0}, MECHANICS,
                                   spreiding={"pct_onbewoond": 1.0})
-    beleving = ringen.beleving_ring(scores, spreiding={"rapportcijfer": 0.35})
+    beleving = ringen.beleving_ring(scores, spreiding={"rapportcijfer": 0.35},
+                                    referentie="enquete")
     return ringen.two_rings(cijfers, beleving)
 
 
@@ -510,7 +537,7 @@ def test_gap_map_on_utrecht(warm):
     scores = survey([("totaal", "rapportcijfer", 7.0, 6.9, 7.1, 300)]
                     + [(c, "rapportcijfer", 6.0 + i, 5.5 + i, 6.5 + i, 40)
                        for i, c in enumerate(codes)])
-    rings = ringen.two_rings(ringen.cijfers_ring(kerncijfers, gemeente),
+    rings = ringen.two_rings(ringen.cijfers_ring(kerncijfers, gemeente, MECHANICS),
                              ringen.beleving_ring(scores))
     m = ringen.gap_map(rings, wijklib.gebieden("Utrecht"), "wonen", tiles=None)
     page = m.get_root().render()
@@ -520,8 +547,8 @@ def test_gap_map_on_utrecht(warm):
 def test_without_any_survey_beleving_is_missing_everywhere():
     frame = figures({"B1": {"pct_onbewoond": 1.0}, "B2": {"pct_onbewoond": 3.0}})
     empty = ringen.beleving_ring(pd.DataFrame(columns=["buurtcode", "schaal", "score"]))
-    rings = ringen.gap_flags(ringen.two_rings(ringen.cijfers_ring(frame, {"pct_onbewoond": 2.0}),
-                                              empty))
+    figures_ring = ringen.cijfers_ring(frame, {"pct_onbewoond": 2.0}, MECHANICS)
+    rings = ringen.gap_flags(ringen.two_rings(figures_ring, empty))
     assert rings["beleving"].isna().all() and not rings["vlag"].any()
     wonen = rings[rings["thema"] == "wonen"]
     assert set(wonen["signaal"]) == {"geen gegevens over de beleving"}
@@ -541,7 +568,7 @@ def _police_rings() -> pd.DataFrame:
                      ("totaal", "onveiligheid", 40.0, 38.0, 42.0, 312),
                      ("B1", "rapportcijfer", 5.6, 5.3, 5.9, 50),
                      ("B1", "onveiligheid", 50.0, 45.0, 55.0, 50)])
-    return ringen.gap_flags(ringen.two_rings(ringen.cijfers_ring(frame, gemeente),
+    return ringen.gap_flags(ringen.two_rings(ringen.cijfers_ring(frame, gemeente, MECHANICS),
                                              ringen.beleving_ring(scores)))
 
 
@@ -584,3 +611,94 @@ def test_caption_without_figures_or_survey_details():
     assert "geen cijfers in deze grafiek" in caption and "n onbekend" in caption
     assert ringen.figures_label(rings) == "cijfers"
     assert ringen.survey_label() == "beleving (enquête)"
+
+
+# ------------------------------------------------------- a reference that does not move
+
+
+def test_beleving_does_not_move_with_who_was_surveyed():
+    # the same answers of two Overvecht buurten, once in a gemeente-wide survey and once
+    # in a survey of Overvecht alone
+    overvecht = [("O1", "rapportcijfer", 6.0, 5.6, 6.4, 60),
+                 ("O2", "rapportcijfer", 6.6, 6.2, 7.0, 60)]
+    wide = survey([("totaal", "rapportcijfer", 7.4, 7.3, 7.5, 600), *overvecht,
+                   ("B3", "rapportcijfer", 7.8, 7.4, 8.2, 60),
+                   ("B4", "rapportcijfer", 8.0, 7.6, 8.4, 60)])
+    alone = survey([("totaal", "rapportcijfer", 6.3, 6.0, 6.6, 120), *overvecht])
+    figures_ring = ringen.cijfers_ring(
+        figures({"O1": {"bijstand_per_1000": 60.0}, "O2": {"bijstand_per_1000": 50.0},
+                 "B3": {"bijstand_per_1000": 20.0}, "B4": {"bijstand_per_1000": 10.0}}),
+        {"bijstand_per_1000": 30.0})
+
+    def rings(scores, **how):
+        ring = ringen.gap_flags(ringen.two_rings(figures_ring, ringen.beleving_ring(
+            scores, **how)))
+        return ring[ring["buurtcode"].isin(["O1", "O2"]) & (ring["thema"] == "wonen")]
+
+    a, b = rings(wide), rings(alone)
+    assert a["beleving"].tolist() == pytest.approx(b["beleving"].tolist())
+    # 1 to 10: the middle 5.5 is 100, a tenth of the scale (0.9) is 10 points
+    assert a["beleving"].tolist() == pytest.approx([100 + 10 * 0.5 / 0.9, 100 + 10 * 1.1 / 0.9])
+    assert a["beleving_onder"].tolist() == pytest.approx(b["beleving_onder"].tolist())
+    assert a["signaal"].tolist() == b["signaal"].tolist()
+    assert "niet afhankelijk van wie meedeed" in ringen.beleving_ring(wide).attrs["referentie"]
+    # the old reference (all participants, spread of the buurten surveyed) moves
+    a, b = rings(wide, referentie="enquete"), rings(alone, referentie="enquete")
+    assert abs(a["beleving"].mean() - b["beleving"].mean()) > 10
+    assert "verschuift" in ringen.beleving_ring(wide, referentie="enquete").attrs["referentie"]
+    # own fixed levels, e.g. a national figure with its source
+    own = ringen.beleving_ring(alone, referentie={"rapportcijfer": 7.0})
+    own = own[own["thema"] == "wonen"].set_index("buurtcode")
+    assert own.loc["O1", "beleving"] == pytest.approx(100 - 10 * 1.0 / 0.9)
+
+
+def test_the_rule_claims_no_more_than_the_rings_can_say():
+    assert "midden van de antwoordschaal" in ringen.RULE
+    assert "niet met wie er meedeed" in ringen.RULE
+    assert "geen meting" in ringen.RULE
+    assert "leegstand" not in ringen.RULE
+
+
+def test_wonen_compares_like_with_like():
+    # residents rate the buurt as a place to live; empty homes (business parks, new
+    # builds) and gas use (district heating) do not measure that
+    wonen = ringen.definitie().query("thema == 'wonen'")
+    figures_side = set(wonen.loc[wonen["ring"] == "cijfers", "naam"])
+    assert not figures_side & {"pct_onbewoond", "aardgas"}
+    assert figures_side == {"leefbaarometer"}
+    assert set(wonen.loc[wonen["ring"] == "beleving", "naam"]) == {"rapportcijfer"}
+    note = wonen.loc[wonen["ring"] == "cijfers", "toelichting"].iloc[0]
+    assert "geen meting" in note and "leefbaarometer.nl" in note
+
+
+def test_flags_count_chance_in_the_figures_too():
+    # a small buurt: 6 people on bijstand out of 150 inhabitants is 40 per 1 000, but the
+    # exact Poisson interval runs from about 15 to 87
+    frame = figures({"S": {"bijstand": 6.0, "inwoners": 150.0},
+                     "L": {"bijstand": 400.0, "inwoners": 10_000.0},
+                     "M": {"bijstand": 200.0, "inwoners": 10_000.0}})
+    frame["bijstand_per_1000"] = frame["bijstand"] / frame["inwoners"] * 1000
+    sociaal = ringen.definitie().query("thema == 'sociaal'")
+    sociaal = sociaal[(sociaal["ring"] == "beleving") | (sociaal["naam"] == "bijstand_per_1000")]
+    detail = ringen.indicator_indices(frame, {"bijstand_per_1000": 30.0}, sociaal,
+                                      spreiding={"bijstand_per_1000": 10.0})
+    small = detail.set_index("buurtcode").loc["S"]
+    low, high = pitfalls.rate_interval(6.0, 150.0)
+    # higher is worse: the upper rate bound gives the lower index bound
+    assert small["index_onder"] == pytest.approx(max(50, 100 - (high - 30)))
+    assert small["index_boven"] == pytest.approx(100 - (low - 30))
+    assert "95%-marge" in small["marge"] and "(6 gevallen)" in small["marge"]
+    assert detail.set_index("buurtcode").loc["L", "marge"] == ""  # 400 cases
+    ring = ringen.cijfers_ring(frame, {"bijstand_per_1000": 30.0}, sociaal,
+                               spreiding={"bijstand_per_1000": 10.0})
+    row = ring[(ring["buurtcode"] == "S")].iloc[0]
+    assert row["cijfers"] == pytest.approx(90)
+    # residents say 70 with a narrow interval: without the figures' interval this is a
+    # flag (90 is outside 65-75 widened by 5), with it the figures may well be 70 too
+    rows = ring_rows([{"buurtcode": "S", "thema": "sociaal", "cijfers": row["cijfers"],
+                       "cijfers_onder": row["cijfers_onder"],
+                       "cijfers_boven": row["cijfers_boven"], "beleving": 70.0,
+                       "beleving_onder": 65.0, "beleving_boven": 75.0}])
+    assert not ringen.gap_flags(rows)["vlag"].iloc[0]
+    assert ringen.gap_flags(rows.drop(columns=["cijfers_onder", "cijfers_boven"]))[
+        "vlag"].iloc[0]

@@ -248,6 +248,9 @@ def test_page_for_a_wijk_has_one_row_per_buurt(vragen):
         assert f">{name}<" in survey_part
     assert ">Klein<" not in survey_part  # another wijk
     assert "▲ gunstiger" in survey_part
+    # the marks are corrected for every comparison in the table at once, and it says so
+    assert re.search(r"We maken hier \d+ vergelijkingen tegelijk\..*Bonferroni"
+                     r"|Dit is één vergelijking", survey_part)
     notes_part = cells(page)["kaartnotities"]
     assert ("", "Hele gebied") in notes_part or any("Hele gebied" in t for _, t in notes_part)
     assert_no_small_survey_numbers(page, 10)

@@ -11,38 +11,51 @@ is set in one place: ``wijklib/ringen.csv`` (columns ``thema``, ``ring``, ``naam
 
 The scale (rule :data:`RULE`)
 -----------------------------
-100 is the reference: for *cijfers* the value of the whole gemeente, for *beleving* the
-mean score of all survey participants (the ``totaal`` rows). Ten points are one standard
-deviation of the buurten (how much buurten usually differ from each other):
+*Cijfers*: 100 is the value of the whole gemeente (the same year); ten points are one
+standard deviation of the buurten (how much buurten usually differ from each other):
 
 * higher is better (``gunstig``):  ``index = 100 + 10 × (buurt − referentie) / sd``
 * higher is worse (``ongunstig``): ``index = 100 − 10 × (buurt − referentie) / sd``
 
-``sd`` is the standard deviation (``ddof=0``) of the buurt values in the table you pass
-(for *beleving*: of the buurt scores that are shown), per indicator or scale; override it
-with ``spreiding={name: sd}``. So above 100 is always *better* than the reference, and a
-buurt one standard deviation "worse" gets 90 in both directions. Why standardise? The
-figures and the survey are measured in different units and vary very differently
-between buurten (a share of empty homes easily differs by a factor of three, a survey
-mean by 10 %); only on a standardised scale can the two rings be compared. Indices are cut
-off at 50 and 150 (:data:`CLIP`, five standard deviations) so that one extreme indicator
-does not swamp a theme. Without spread (fewer than two buurten, or all equal) an index
-can only be given where the buurt equals the reference (100); otherwise it is missing.
+``sd`` is the standard deviation (``ddof=0``) of the buurt values in the table you pass,
+per indicator; override it with ``spreiding={name: sd}``.
+
+*Beleving*: by default (``referentie="midden"``) 100 is the **middle of the answer
+scale** (5 on 0–10, 50 %, 5,5 on 1–10) and ten points are **one tenth of the scale**
+(1 point on 0–10, 10 procentpunt): a fixed reference that does not move with who took
+part in the survey. (Before, 100 was the mean of all participants and ten points the
+spread between the buurten that took part: the same answers of Overvecht then gave other
+flags in a gemeente-wide survey than in a survey of Overvecht alone.) Give your own fixed
+levels, for instance national Veiligheidsmonitor figures with their source, as
+``referentie={"cohesie": 6.4}``. ``referentie="enquete"`` gives the old, moving
+reference, and says so. So above 100 is always *better* than the reference, and a buurt
+one standard deviation "worse" gets 90 in both directions. The two rings have different
+references: read a gap as "the figures place the buurt lower in the gemeente than
+residents place it on their scale", a question, not a measurement.
+
+Indices are cut off at 50 and 150 (:data:`CLIP`) so that one extreme indicator does not
+swamp a theme. Without spread (fewer than two buurten, or all equal) an index can only be
+given where the buurt equals the reference (100); otherwise it is missing.
 
 A theme score is the unweighted mean of the indices it *has*; ``n_indicators`` says how
 many. Without any figure the score is missing (NaN, shown as "geen gegevens"), never 100.
 
-For *beleving* the 95 % interval of each scale is put on the same scale (the bounds go
-through the same rule; for ``ongunstig`` they swap). For a theme with more scales the
-bounds are the means of the bounds (a cautious choice: it assumes the scales move
-together). The uncertainty of the reference itself is left out.
+For *beleving* the 95 % interval of each scale (exact for a share, t for a mean, see
+:mod:`wijklib.vertellen.scores`) is put on the same scale (the bounds go through the same
+rule; for ``ongunstig`` they swap). For a theme with more scales the bounds are the means
+of the bounds (a cautious choice: it assumes the scales move together).
 
 Gap flags (:func:`gap_flags`)
 -----------------------------
-A theme in a buurt is flagged when both rings have a score, the *cijfers* score lies
-outside the *beleving* interval widened by ``margin`` points on both sides, and the
-difference is more than ``threshold`` points. Each flag comes with a question for the
-group: "de cijfers zeggen …, bewoners zeggen …: hoe kan dat?".
+A theme in a buurt is flagged when both rings have a score, the *cijfers* interval
+(the Poisson interval of rates on few cases; just the score when none is known) lies
+entirely outside the *beleving* interval widened by ``margin`` points on both sides, and
+the difference is more than ``threshold`` points (1,5 standard deviations of the buurten
+on the figures' side). So chance on both sides is counted: who happened to answer the
+survey, and the few cases a small buurt's rate rests on. A flag is a question, not proof:
+the intervals assume a random group of respondents, and the rings have different
+references. Each flag comes with a question for the group: "de cijfers zeggen …,
+bewoners zeggen …: hoe kan dat?".
 """
 
 from __future__ import annotations
@@ -61,6 +74,7 @@ from wijklib.errors import DataNotAvailableError, InvalidChoiceError
 from wijklib.guarantees import provenance
 from wijklib.guarantees.rendering import escape, raw_html_element
 from wijklib.tellen.compare import format_number
+from wijklib.tellen.pitfalls import rate_margins
 
 #: The two rings.
 RINGS = ("cijfers", "beleving")
@@ -86,15 +100,22 @@ BANDS = (
 )
 #: The scale rule in Dutch, for notebooks and the export.
 RULE = (
-    "100 = het gemiddelde: bij de cijfers de waarde van de hele gemeente, bij de beleving "
-    "het gemiddelde van alle deelnemers aan de enquête. Tien punten is één "
-    "standaardafwijking: zoveel verschillen de buurten gewoonlijk van elkaar. Boven 100 is "
-    "altijd beter dan gemiddeld, onder 100 slechter; bij een cijfer waar hoger juist slecht "
-    "is (zoals leegstand) is de richting omgedraaid. Zo kun je cijfers en beleving naast "
-    "elkaar leggen, ook al zijn ze in andere eenheden gemeten. Een thema is het gemiddelde "
-    "van de indexen die er zijn; ontbreekt alles, dan staat er 'geen gegevens' (nooit 100). "
-    "De index loopt van 50 tot 150."
+    "Bij de cijfers is 100 de waarde van de hele gemeente, en tien punten is één "
+    "standaardafwijking: zoveel verschillen de buurten gewoonlijk van elkaar. Bij de "
+    "beleving is 100 het midden van de antwoordschaal (bijvoorbeeld 5 op een schaal van 0 "
+    "tot 10, of 50 %), en tien punten is een tiende van de schaal. Dat midden verschuift "
+    "niet met wie er meedeed aan de enquête. Boven 100 is altijd beter, onder 100 "
+    "slechter; bij een cijfer waar hoger juist slecht is (zoals bijstand) is de richting "
+    "omgedraaid. De twee ringen hebben dus elk hun eigen maat: een verschil is een vraag "
+    "voor het gesprek, geen meting. Een thema is het gemiddelde van de indexen die er "
+    "zijn; ontbreekt alles, dan staat er 'geen gegevens' (nooit 100). De index loopt van "
+    "50 tot 150."
 )
+
+#: How the fixed reference of the *beleving* ring reads in a sentence.
+MIDPOINT_TEXT = "het midden van de antwoordschaal (vast, niet afhankelijk van wie meedeed)"
+SURVEY_TEXT = ("het gemiddelde van alle deelnemers aan de enquête (let op: dat verschuift "
+               "met wie er meedeed)")
 
 _DEF_COLUMNS = ("thema", "ring", "naam", "label", "bron", "hoger_is", "toelichting")
 _SURVEY_REQUIRED = ("buurtcode", "schaal", "score")
@@ -427,7 +448,11 @@ def indicator_indices(
     pandas.DataFrame
         ``buurtcode``, ``buurtnaam``, ``thema``, ``indicator``, ``label``, ``hoger_is``,
         ``waarde``, ``referentie``, ``spreiding``, ``index``, ``jaar``,
-        ``jaar_referentie``, ``bron``.
+        ``jaar_referentie``, ``bron``, ``index_onder`` and ``index_boven`` (the exact
+        Poisson interval of a rate made from a count, such as ``bijstand_per_1000``, on
+        the same scale; equal to ``index`` when no count is known) and ``marge`` (the
+        interval in words for a rate on few cases, see
+        :func:`wijklib.tellen.pitfalls.rate_margins`).
         ``attrs["ontbrekende_kolommen"]`` lists indicators of the definition that are not
         columns of ``kerncijfers``.
     """
@@ -450,6 +475,18 @@ def indicator_indices(
         values = pd.to_numeric(kerncijfers[row.naam], errors="coerce").astype("float64")
         ref = ref_values.get(row.naam, math.nan)
         sd = (spreiding or {}).get(row.naam, spread(values.to_numpy()))
+        index = to_index(values.to_numpy(), ref, row.hoger_is, sd, clip)
+        try:
+            margins = rate_margins(kerncijfers, row.naam)
+        except KeyError:  # not in the catalogue (an own column): no count known
+            margins = pd.DataFrame({"ondergrens": np.nan, "bovengrens": np.nan, "tekst": ""},
+                                   index=kerncijfers.index)
+        low = to_index(margins["ondergrens"].to_numpy(), ref, row.hoger_is, sd, clip)
+        high = to_index(margins["bovengrens"].to_numpy(), ref, row.hoger_is, sd, clip)
+        if row.hoger_is == "ongunstig":
+            low, high = high, low
+        low = np.where(np.isfinite(low) & np.isfinite(index), low, index)
+        high = np.where(np.isfinite(high) & np.isfinite(index), high, index)
         parts.append(
             pd.DataFrame(
                 {
@@ -462,21 +499,25 @@ def indicator_indices(
                     "waarde": values.to_numpy(),
                     "referentie": ref,
                     "spreiding": sd,
-                    "index": to_index(values.to_numpy(), ref, row.hoger_is, sd, clip),
+                    "index": index,
                     "jaar": _year_of(info),
                     "jaar_referentie": _year_of(ref_meta.get(row.naam, {}) or {}),
                     "bron": _source_text(row.bron, info),
+                    "index_onder": low,
+                    "index_boven": high,
+                    "marge": margins["tekst"].to_numpy(dtype=object),
                 }
             )
         )
     columns = [
         "buurtcode", "buurtnaam", "thema", "indicator", "label", "hoger_is", "waarde",
         "referentie", "spreiding", "index", "jaar", "jaar_referentie", "bron",
+        "index_onder", "index_boven", "marge",
     ]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     for column in ("jaar", "jaar_referentie"):
         out[column] = pd.array(out[column], dtype="Int64")
-    for column in ("waarde", "referentie", "spreiding", "index"):
+    for column in ("waarde", "referentie", "spreiding", "index", "index_onder", "index_boven"):
         out[column] = out[column].astype("float64")
     out = out[columns]
     out.attrs = {"ontbrekende_kolommen": absent, "regel": RULE}
@@ -510,7 +551,9 @@ def cijfers_ring(
         One row per buurt × theme (every theme of the definition, buurten in input order):
         ``buurtcode``, ``buurtnaam``, ``thema``, ``cijfers`` (mean index, NaN without any
         figure), ``n_indicators``, ``indicatoren`` (labels with years of the figures used),
-        ``jaren`` and ``bronnen``. ``attrs`` holds the rule, the reference name and the
+        ``jaren``, ``bronnen``, ``cijfers_onder`` and ``cijfers_boven`` (the mean of the
+        indicators' Poisson bounds: how much the score could differ by chance when a rate
+        rests on few cases). ``attrs`` holds the rule, the reference name and the
         missing columns.
 
     Examples
@@ -534,6 +577,10 @@ def cijfers_ring(
                     "buurtnaam": name,
                     "thema": thema,
                     "cijfers": float(used["index"].mean()) if len(used) else math.nan,
+                    "cijfers_onder": float(used["index_onder"].mean()) if len(used)
+                    else math.nan,
+                    "cijfers_boven": float(used["index_boven"].mean()) if len(used)
+                    else math.nan,
                     "n_indicators": len(used),
                     "indicatoren": "; ".join(
                         f"{lab} ({'jaar onbekend' if pd.isna(y) else int(y)})"
@@ -545,10 +592,11 @@ def cijfers_ring(
             )
     columns = [
         "buurtcode", "buurtnaam", "thema", "cijfers", "n_indicators", "indicatoren", "jaren",
-        "bronnen",
+        "bronnen", "cijfers_onder", "cijfers_boven",
     ]
     out = pd.DataFrame.from_records(records, columns=columns)
-    out["cijfers"] = out["cijfers"].astype("float64")
+    for column in ("cijfers", "cijfers_onder", "cijfers_boven"):
+        out[column] = out[column].astype("float64")
     out["n_indicators"] = out["n_indicators"].astype("int64")
     out.attrs = {
         "regel": RULE,
@@ -590,11 +638,31 @@ def _check_survey(scores: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _scale_range(subset: pd.DataFrame, scale: str) -> tuple[float, float]:
+    """The answer range of a scale: from the scores table, else from the questionnaire."""
+    if {"schaal_min", "schaal_max"} <= set(subset.columns):
+        low = pd.to_numeric(subset["schaal_min"], errors="coerce").dropna()
+        high = pd.to_numeric(subset["schaal_max"], errors="coerce").dropna()
+        if len(low) and len(high):
+            return float(low.iloc[0]), float(high.iloc[0])
+    from wijklib.vertellen.survey import vragenlijst
+
+    for item in vragenlijst().scales:
+        if item.code == scale:
+            return float(item.min), float(item.max)
+    raise DataNotAvailableError(
+        f"Ik weet niet van welk getal tot welk getal de schaal '{scale}' loopt. Geef de "
+        "tabel uit wijklib.vertellen.scores (met schaal_min en schaal_max), of geef zelf "
+        "een referentie: referentie={'" + scale + "': 6.0}."
+    )
+
+
 def beleving_ring(
     scale_scores: pd.DataFrame,
     definition: pd.DataFrame | None = None,
     clip: tuple[float, float] | None = CLIP,
     spreiding: Mapping[str, float] | None = None,
+    referentie: str | Mapping[str, float] = "midden",
 ) -> pd.DataFrame:
     """The *beleving* ring: one score per buurt × theme from the survey scales.
 
@@ -603,13 +671,20 @@ def beleving_ring(
     scale_scores : pandas.DataFrame
         Scale scores as from :mod:`wijklib.vertellen.scores`: ``buurtcode``, ``buurtnaam``,
         ``schaal``, ``score``, ``ondergrens``, ``bovengrens`` (95 % interval), ``n``,
-        ``verborgen``, ``hoger_is``; rows with ``buurtcode == "totaal"`` give 100.
+        ``verborgen``, ``hoger_is``, ``schaal_min``, ``schaal_max``; rows with
+        ``buurtcode == "totaal"`` are the whole survey.
     definition : pandas.DataFrame, optional
         Ring definition (default :func:`definitie`).
     clip : (low, high) or None
         See :func:`to_index`.
     spreiding : dict, optional
-        Standard deviation per scale instead of the one of the buurt scores shown.
+        The score difference worth ten points, per scale (default: a tenth of the scale;
+        with ``referentie="enquete"``: the standard deviation of the buurt scores shown).
+    referentie : "midden", "enquete" or dict
+        What is 100 (see the module docstring): ``"midden"`` (default) the middle of the
+        answer scale; a dict ``{scale: level}`` fixed levels of your own (e.g. national
+        figures; scales not in it use the middle); ``"enquete"`` the mean of all
+        participants (``totaal`` rows), which moves with who took part.
 
     Returns
     -------
@@ -628,9 +703,20 @@ def beleving_ring(
     """
     definition = definitie() if definition is None else check_definitie(definition)
     scores = _check_survey(scale_scores)
+    moving = isinstance(referentie, str) and referentie == "enquete"
+    if isinstance(referentie, str) and referentie not in ("midden", "enquete"):
+        raise InvalidChoiceError(
+            f"De referentie '{referentie}' ken ik niet. Kies 'midden' (het midden van de "
+            "schaal), 'enquete' (alle deelnemers) of geef vaste niveaus, bijvoorbeeld "
+            "{'cohesie': 6.4}."
+        )
+    if not isinstance(referentie, (str, Mapping)):
+        raise InvalidChoiceError("Geef de referentie als 'midden', 'enquete' of als "
+                                 "woordenboek, bijvoorbeeld {'cohesie': 6.4}.")
+    levels = dict(referentie) if isinstance(referentie, Mapping) else {}
     is_total = scores["buurtcode"].str.lower() == "totaal"
     totals = scores[is_total].drop_duplicates("schaal").set_index("schaal")
-    if totals.empty and len(scores):
+    if moving and totals.empty and len(scores):
         raise DataNotAvailableError(
             "De schaalscores hebben geen rij 'totaal' (alle deelnemers samen). Die is nodig "
             "als 100. Maak de scores opnieuw met wijklib.vertellen.scores."
@@ -640,10 +726,13 @@ def beleving_ring(
     beleving_def = definition[definition["ring"] == "beleving"]
     parts = []
     spreads: dict[str, float] = {}
+    references: dict[str, float] = {}
     for item in beleving_def.itertuples(index=False):
-        if item.naam not in totals.index:
-            continue
         subset = rows[rows["schaal"] == item.naam]
+        if moving and item.naam not in totals.index:
+            continue
+        if not moving and subset.empty:
+            continue
         if "hoger_is" in subset.columns:
             stated = {str(v).strip().lower() for v in subset["hoger_is"].dropna()}
             stated.discard("")
@@ -653,9 +742,15 @@ def beleving_ring(
                     f"{', '.join(sorted(stated))}, maar de ringdefinitie zegt "
                     f"'{item.hoger_is}'. Pas één van de twee aan, zodat ze hetzelfde zeggen."
                 )
-        ref = float(totals.loc[item.naam, "score"])
-        sd = (spreiding or {}).get(item.naam, spread(subset["score"].to_numpy()))
+        if moving:
+            ref = float(totals.loc[item.naam, "score"])
+            sd = (spreiding or {}).get(item.naam, spread(subset["score"].to_numpy()))
+        else:
+            low, high = _scale_range(subset, item.naam)
+            ref = float(levels.get(item.naam, (low + high) / 2))
+            sd = (spreiding or {}).get(item.naam, (high - low) / 10)
         spreads[item.naam] = sd
+        references[item.naam] = ref
         index = to_index(subset["score"].to_numpy(), ref, item.hoger_is, sd, clip)
         lower = to_index(subset["ondergrens"].to_numpy(), ref, item.hoger_is, sd, clip)
         upper = to_index(subset["bovengrens"].to_numpy(), ref, item.hoger_is, sd, clip)
@@ -712,10 +807,19 @@ def beleving_ring(
         [None if pd.isna(v) else int(v) for v in out["n"]], dtype="Int64"
     )
     out["verborgen"] = out["verborgen"].astype(bool)
-    n_total = totals["n"].dropna()
+    n_total = totals["n"].dropna() if "n" in totals.columns else pd.Series(dtype=float)
+    if moving:
+        reference_text = SURVEY_TEXT
+    elif levels:
+        reference_text = ("vaste niveaus: " + ", ".join(
+            f"{k} {format_number(v)}" for k, v in levels.items())
+            + "; de andere schalen: " + MIDPOINT_TEXT)
+    else:
+        reference_text = MIDPOINT_TEXT
     out.attrs = {
         "regel": RULE,
-        "referentie": "alle deelnemers aan de enquête",
+        "referentie": reference_text,
+        "referentiewaarden": references,
         "n_totaal": int(n_total.max()) if len(n_total) else None,
         "spreiding": spreads,
     }
@@ -736,7 +840,11 @@ def _signal(row: Mapping[str, Any], threshold: float, margin: float) -> tuple[st
     lower, upper = row.get("beleving_onder"), row.get("beleving_boven")
     lower = b if lower is None or pd.isna(lower) else lower
     upper = b if upper is None or pd.isna(upper) else upper
-    outside = c < lower - margin or c > upper + margin
+    c_low, c_high = row.get("cijfers_onder"), row.get("cijfers_boven")
+    c_low = c if c_low is None or pd.isna(c_low) else c_low
+    c_high = c if c_high is None or pd.isna(c_high) else c_high
+    # chance on both sides: the survey's interval and the figures' Poisson interval
+    outside = c_high < lower - margin or c_low > upper + margin
     difference = b - c
     if abs(difference) > threshold and outside:
         return _SIGNALS["higher" if difference > 0 else "lower"], True
@@ -794,6 +902,7 @@ def two_rings(
     )
     for column, default in (
         ("beleving_onder", math.nan), ("beleving_boven", math.nan), ("n", pd.NA),
+        ("cijfers_onder", math.nan), ("cijfers_boven", math.nan),
         ("verborgen", False), ("schalen", ""), ("n_indicators", 0), ("indicatoren", ""),
         ("jaren", ""), ("bronnen", ""),
     ):
@@ -804,7 +913,8 @@ def two_rings(
     for column in ("schalen", "indicatoren", "jaren", "bronnen"):
         merged[column] = merged[column].astype("object").fillna("")
     merged["n"] = pd.array(merged["n"], dtype="Int64")
-    for column in ("cijfers", "beleving", "beleving_onder", "beleving_boven"):
+    for column in ("cijfers", "beleving", "beleving_onder", "beleving_boven",
+                   "cijfers_onder", "cijfers_boven"):
         merged[column] = merged[column].astype("float64")
     merged["verschil"] = merged["beleving"] - merged["cijfers"]
     # Order: buurten as in cijfers (then any survey-only buurt), themes in definition order.
@@ -819,7 +929,7 @@ def two_rings(
     columns = [
         "buurtcode", "buurtnaam", "thema", "cijfers", "beleving", "beleving_onder",
         "beleving_boven", "verschil", "signaal", "n", "verborgen", "n_indicators",
-        "indicatoren", "jaren", "bronnen", "schalen",
+        "indicatoren", "jaren", "bronnen", "schalen", "cijfers_onder", "cijfers_boven",
     ]
     out = merged[columns].copy()
     out.attrs = {
@@ -865,8 +975,9 @@ def gap_flags(
 ) -> pd.DataFrame:
     """Flag where the figures and the residents disagree beyond the uncertainty.
 
-    A row is flagged when both rings have a score, the *cijfers* score lies outside the
-    *beleving* interval widened by ``margin`` index points on each side (without an
+    A row is flagged when both rings have a score, the *cijfers* interval
+    (``cijfers_onder`` to ``cijfers_boven``; just ``cijfers`` without them) lies outside
+    the *beleving* interval widened by ``margin`` index points on each side (without an
     interval: outside ``beleving ± margin``), and ``|beleving − cijfers| > threshold``.
     A missing side never gives a flag; ``signaal`` then says "geen gegevens …".
 

@@ -432,6 +432,35 @@ def compare(
 # ----------------------------------------------------------------------- similar areas
 
 
+#: The structural profile similar areas are found on: urbanity (address density), age
+#: structure, tenure, home value and household size. Figures that describe *who lives
+#: where*, not the outcomes one wants to compare (benefits, income, nuisance).
+STRUCTURAL_PROFILE = (
+    "adressendichtheid",
+    "pct_0_15",
+    "pct_65_plus",
+    "pct_huurwoningen",
+    "woz_waarde",
+    "huishoudensgrootte",
+)
+
+#: The rough basis used when an area has no figure of the structural profile at all.
+FALLBACK_PROFILE = ("stedelijkheid", "inwoners")
+
+#: How a column of the profile reads in a Dutch sentence.
+PROFILE_WORDS = {
+    "adressendichtheid": "stedelijkheid (adressen per km²)",
+    "stedelijkheid": "stedelijkheid",
+    "inwoners": "aantal inwoners",
+    "pct_0_15": "aandeel kinderen",
+    "pct_65_plus": "aandeel 65-plussers",
+    "pct_huurwoningen": "aandeel huurwoningen",
+    "pct_koopwoningen": "aandeel koopwoningen",
+    "woz_waarde": "WOZ-waarde",
+    "huishoudensgrootte": "huishoudensgrootte",
+}
+
+
 def _is_class(column: str) -> bool:
     try:
         return catalog.get(column).soort == "klasse"
@@ -439,96 +468,132 @@ def _is_class(column: str) -> bool:
         return False
 
 
+def _is_skewed(column: str) -> bool:
+    """Sizes and densities: compared on a log scale (a factor 2 counts the same anywhere)."""
+    try:
+        return catalog.get(column).soort in ("aantal", "oppervlakte", "dichtheid")
+    except KeyError:
+        return False
+
+
+def profile_words(columns: Iterable[str]) -> str:
+    """The profile columns as a Dutch list: "stedelijkheid, aandeel kinderen en WOZ-waarde"."""
+    words = [PROFILE_WORDS.get(c, c) for c in columns]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " en " + words[-1]
+
+
 def similar_areas(
     areas: pd.DataFrame,
     code: str,
     n: int = 5,
-    by: tuple[str, ...] = ("stedelijkheid", "inwoners"),
+    by: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """The ``n`` other areas that look most like one area in urbanity and size.
+    """The ``n`` other areas whose structural profile looks most like that of one area.
 
     Parameters
     ----------
     areas : pandas.DataFrame
-        Areas as from :func:`wijklib.kerncijfers`.
+        Areas as from :func:`wijklib.kerncijfers`. The search stays within these areas
+        (normally the buurten of one gemeente); ``attrs["uitleg"]`` says so.
     code : str
         Code of the area (``"BU03440111"``); an exact name also works.
     n : int
         How many similar areas to return (fewer when there are not enough).
-    by : tuple of str
-        Columns to compare on. Class columns (catalogue ``soort`` ``"klasse"``, such as
-        ``stedelijkheid``) are matched first: the same class before a neighbouring class.
-        Other columns are sizes, compared on a log scale: ``log10(1 + x)``.
+    by : tuple of str, optional
+        Columns of the profile; default :data:`STRUCTURAL_PROFILE` (those in the table).
+        Sizes and densities are compared on a log scale (``log10(1 + x)``).
 
     Returns
     -------
     pandas.DataFrame
-        The rows of the similar areas, most similar first, plus ``klasse_verschil`` (sum
-        of absolute class differences; 0 = same class) and ``afstand`` (Euclidean
-        distance of the log10 sizes; 0.3 is about a factor 2 in inwoners). Sorted by
-        ``klasse_verschil``, then ``afstand``, then code. The area itself and areas with
-        a missing (or negative) value in a ``by`` column are left out.
+        The rows of the similar areas, most similar first, plus ``afstand``: the
+        standardised distance, the root mean square over the profile columns of the
+        difference in standard deviations (z-scores over these areas). 0 = the same
+        profile; 1 = on average one standard deviation apart per column. Sorted by
+        ``afstand``, then code. The area itself and areas with a missing (or negative)
+        value in a profile column are left out. ``attrs``: ``vergeleken_op`` (columns
+        used), ``uitleg`` (a Dutch sentence about the basis) and, when a column was left
+        out because the area has no figure, ``toelichting``.
 
     Raises
     ------
     InvalidChoiceError
         Unknown code or a bad ``n``.
     DataNotAvailableError
-        A ``by`` column is absent, or the chosen area has no value in it. (A missing
-        class such as ``stedelijkheid`` is left out instead when a size column remains;
-        ``attrs["toelichting"]`` then says so and ``attrs["vergeleken_op"]`` lists the
-        columns used.)
+        A ``by`` column is absent, or the chosen area has no figure in any of them.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InvalidChoiceError("'n' moet een heel getal van 1 of meer zijn.")
+    fallback_note = ""
+    if by is None:
+        by = tuple(c for c in STRUCTURAL_PROFILE if c in areas.columns) or STRUCTURAL_PROFILE
+        require_columns(areas, ["code"], "de tabel met gebieden")
+        pos = find_area_row(areas, code)
+        known = [c for c in by if c in areas.columns and np.isfinite(as_float(areas[c])[pos])]
+        rough = tuple(c for c in FALLBACK_PROFILE if c in areas.columns)
+        if not known and rough:
+            # no structural figure for this area (a table with few columns, a new year):
+            # the rough basis of urbanity and size, and say that it says less
+            fallback_note = (
+                f"Voor dit gebied staat geen cijfer over {profile_words(STRUCTURAL_PROFILE)} "
+                f"in de tabel. Daarom is alleen gezocht op {profile_words(rough)}; dat "
+                "zegt minder over hoe de buurt is opgebouwd."
+            )
+            by = rough
     by = (by,) if isinstance(by, str) else tuple(by)
     if not by:
-        raise InvalidChoiceError("Kies minstens één kolom in 'by', bijvoorbeeld ('inwoners',).")
+        raise InvalidChoiceError(
+            "Kies minstens één kolom in 'by', bijvoorbeeld ('woz_waarde', 'pct_huurwoningen')."
+        )
     require_columns(areas, ["code", *by], "de tabel met gebieden")
     pos = find_area_row(areas, code)
     values = {c: as_float(areas[c]) for c in by}
-    # A class (urbanity) that is not published for this area is left out, as long as a
-    # size remains to compare on; the result says so in attrs["toelichting"].
-    dropped = [c for c in by if _is_class(c) and not np.isfinite(values[c][pos])]
-    if dropped and len(dropped) < len(by):
-        by = tuple(c for c in by if c not in dropped)
-    else:
-        dropped = []
+    # A column without a figure for this area is left out, as long as one remains;
+    # the result says so in attrs["toelichting"].
+    dropped = [c for c in by if not np.isfinite(values[c][pos])]
+    if len(dropped) == len(by):
+        raise DataNotAvailableError(
+            f"Voor {area_codes(areas)[pos]} ontbreekt {', '.join(by)}. Daarom kan ik geen "
+            "vergelijkbare gebieden zoeken. Kies andere kolommen in 'by'."
+        )
+    by = tuple(c for c in by if c not in dropped)
     usable = np.ones(len(areas), dtype=bool)
     for c in by:
         usable &= np.isfinite(values[c])
         if not _is_class(c):
             usable &= ~(values[c] < 0)
-    if not usable[pos]:
-        gone = [c for c in by if not np.isfinite(values[c][pos])]
-        what = ", ".join(gone) or ", ".join(by)
-        raise DataNotAvailableError(
-            f"Voor {area_codes(areas)[pos]} ontbreekt {what}. Daarom kan ik geen vergelijkbare "
-            "gebieden zoeken. Kies andere kolommen in 'by'."
-        )
-    class_diff = np.zeros(len(areas))
-    size_sq = np.zeros(len(areas))
-    with np.errstate(invalid="ignore"):
+    columns = []
+    with np.errstate(invalid="ignore", divide="ignore"):
         for c in by:
-            if _is_class(c):
-                class_diff += np.abs(values[c] - values[c][pos])
-            else:
-                logs = np.log10(1 + np.where(usable, values[c], 0))
-                size_sq += (logs - logs[pos]) ** 2
+            x = np.where(usable, values[c], np.nan)
+            if _is_skewed(c):
+                x = np.log10(1 + x)
+            sd = np.nanstd(x) if usable.sum() > 1 else 0.0
+            columns.append((x - x[pos]) / sd if sd > 0 else np.zeros(len(x)))
+        distance = np.sqrt(np.mean(np.column_stack(columns) ** 2, axis=1))
     usable[pos] = False
     chosen = np.flatnonzero(usable)
     codes = area_codes(areas)[chosen].astype(str)
-    order = np.lexsort((codes, np.sqrt(size_sq[chosen]), class_diff[chosen]))[:n]
+    order = np.lexsort((codes, distance[chosen]))[:n]
     rows = chosen[order]
     result = areas.iloc[rows].copy()
-    result["klasse_verschil"] = class_diff[rows]
-    result["afstand"] = np.sqrt(size_sq[rows])
+    result["afstand"] = distance[rows]
     result.attrs["vergeleken_op"] = list(by)
+    result.attrs["uitleg"] = (
+        f"Gezocht binnen de {len(areas)} gebieden van deze tabel (de gemeente), op "
+        f"{profile_words(by)}. Afstand 0 betekent: precies hetzelfde; 1 betekent: per "
+        "kenmerk gemiddeld één standaardafwijking verschil."
+    )
     if dropped:
         result.attrs["toelichting"] = (
             f"Voor dit gebied ontbreekt {', '.join(dropped)}; de vergelijkbare gebieden zijn "
             f"alleen gezocht op {', '.join(by)}."
         )
+    if fallback_note:
+        result.attrs["toelichting"] = " ".join(
+            t for t in (fallback_note, result.attrs.get("toelichting", "")) if t)
     return result
 
 
@@ -537,7 +602,7 @@ def compare_similar(
     code: str,
     indicators: list[str],
     n: int = 5,
-    by: tuple[str, ...] = ("stedelijkheid", "inwoners"),
+    by: tuple[str, ...] | None = None,
     threshold: float = 0.2,
 ) -> pd.DataFrame:
     """Compare one area with the median of its most similar areas.
@@ -563,7 +628,8 @@ def compare_similar(
         have a figure), plus ``aantal_vergelijkbaar`` (how many similar areas have a
         figure) and ``vergelijkbaar_met`` (their names). ``attrs`` has
         ``aantal_gebieden``, ``vergeleken_op`` (the columns the similar areas were found
-        on) and, when urbanity was missing, ``toelichting``.
+        on), ``uitleg``, ``afstanden`` (name -> distance) and, when a profile column was
+        missing for the area, ``toelichting``.
     """
     inds = catalogue_entries(indicators)
     names = [i.naam for i in inds]
@@ -585,7 +651,9 @@ def compare_similar(
     result["aantal_vergelijkbaar"] = [counts[c] for c in result["indicator"]]
     result["vergelijkbaar_met"] = ", ".join(area_names(similar))
     result.attrs["aantal_gebieden"] = len(similar)
-    result.attrs["vergeleken_op"] = similar.attrs.get("vergeleken_op", list(by))
+    result.attrs["vergeleken_op"] = similar.attrs.get("vergeleken_op", list(by or ()))
+    result.attrs["uitleg"] = similar.attrs.get("uitleg", "")
+    result.attrs["afstanden"] = dict(zip(area_names(similar), similar["afstand"], strict=True))
     if "toelichting" in similar.attrs:
         result.attrs["toelichting"] = similar.attrs["toelichting"]
     return result

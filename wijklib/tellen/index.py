@@ -25,6 +25,12 @@ Method (:func:`attention_score`)
    ``min_indicators`` figures the score is NaN (not a guess). An indicator with weight 0
    is left out.
 4. **Rank.** ``rang`` 1 = most attention; equal scores share the best rank (1, 2, 2, 4).
+
+Small areas (fewer than :data:`MIN_INHABITANTS` inwoners, the same limit as
+:func:`wijklib.tellen.pitfalls.small_areas`) get no score: their rates per 1 000 jump from
+year to year on a handful of people, and CBS keeps many of their figures secret. They are
+also left out of the mean and standard deviation, so they do not move the other scores.
+``reden`` says why an area has no score.
 """
 
 from __future__ import annotations
@@ -48,6 +54,21 @@ NOTE = (
     "een andere volgorde. De score vergelijkt de gebieden alleen met elkaar."
 )
 
+#: Areas with fewer inhabitants get no score (see the module docstring).
+MIN_INHABITANTS = 200
+
+#: Ways to put indicators on one scale, tried by :func:`sensitivity` (the first is the
+#: method of :func:`attention_score`).
+STANDARDISATIONS = {
+    "z": "z-score (gemiddelde en standaardafwijking)",
+    "robuust": "robuuste z-score (mediaan en MAD: minder gevoelig voor uitschieters)",
+    "rang": "rangorde (alleen de volgorde telt, niet de grootte van de verschillen)",
+    "minmax": "van laagste (0) tot hoogste (1)",
+}
+
+REASON_SMALL = "minder dan {limit} inwoners: geen score"
+REASON_FEW = "te weinig cijfers voor een score"
+
 
 @dataclass(frozen=True)
 class _Prepared:
@@ -57,6 +78,10 @@ class _Prepared:
     present: np.ndarray  # (n, k) bool
     min_needed: int
     directions: dict[str, str]
+    eligible: np.ndarray  # (n,) bool: large enough to get a score
+    values: np.ndarray  # (n, k) raw values of eligible areas, NaN elsewhere
+    signs: np.ndarray  # (k,) +1 or -1
+    min_inhabitants: int
 
 
 def _check_weights(weights: Any, what: str = "de gewichten") -> dict[str, float]:
@@ -121,12 +146,55 @@ def _zscores(values: np.ndarray) -> np.ndarray:
     return np.where(present, z, np.nan)
 
 
+def standardise(values: np.ndarray, method: str = "z") -> np.ndarray:
+    """Put each column on a common scale, ignoring NaN (see :data:`STANDARDISATIONS`).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        (n, k) values; NaN = missing.
+    method : {"z", "robuust", "rang", "minmax"}
+        ``z``: (x − mean) / sd; ``robuust``: (x − median) / (1,4826 · MAD), falling back
+        to the sd when the MAD is 0; ``rang``: the percentile rank from −0,5 to 0,5;
+        ``minmax``: (x − min) / (max − min). A constant column gives 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape; NaN stays NaN.
+    """
+    if method not in STANDARDISATIONS:
+        raise InvalidChoiceError(
+            f"De standaardisatie '{method}' ken ik niet. Kies uit: "
+            f"{', '.join(STANDARDISATIONS)}."
+        )
+    if method == "z":
+        return _zscores(values)
+    frame = pd.DataFrame(values)
+    known = frame.notna()
+    if method == "rang":
+        count = known.sum()
+        out = (frame.rank(method="average") - (count + 1) / 2) / count.where(count > 1)
+    elif method == "minmax":
+        low, high = frame.min(), frame.max()
+        out = (frame - low) / (high - low).where(high > low)
+    else:
+        median = frame.median()
+        mad = (frame - median).abs().median() * 1.4826
+        scale = mad.where(mad > 0, frame.std(ddof=0))
+        out = (frame - median) / scale.where(scale > 0)
+    # a constant column (or a single value) deviates nowhere: 0, as for z-scores
+    out = out.where(known).mask(known & out.isna(), 0.0)
+    return out.to_numpy(dtype=float)
+
+
 def _prepare(
     areas: pd.DataFrame,
     weights: Any,
     directions: Mapping[str, str] | None,
     min_indicators: int | None,
     what: str = "de gewichten",
+    min_inhabitants: int = MIN_INHABITANTS,
 ) -> _Prepared:
     checked = _check_weights(weights, what)
     if directions is not None and not isinstance(directions, Mapping):
@@ -152,12 +220,21 @@ def _prepare(
         )
     else:
         min_needed = min_indicators
+    if (isinstance(min_inhabitants, bool) or not isinstance(min_inhabitants, int)
+            or min_inhabitants < 0):
+        raise InvalidChoiceError("'min_inwoners' moet een heel getal van 0 of meer zijn, "
+                                 f"bijvoorbeeld {MIN_INHABITANTS}.")
     values = np.column_stack([as_float(areas[c]) for c in names]) if len(areas) else (
         np.empty((0, k))
     )
-    z = _zscores(values)
+    eligible = np.ones(len(areas), dtype=bool)
+    if min_inhabitants > 0 and "inwoners" in areas.columns:
+        people = as_float(areas["inwoners"])
+        # an unknown number of inhabitants is no reason to skip an area
+        eligible = ~(people < min_inhabitants)
+    values = np.where(eligible[:, None], values, np.nan)
     signs = np.array([1.0 if chosen[c] == "ongunstig" else -1.0 for c in names])
-    z = z * signs
+    z = _zscores(values) * signs
     return _Prepared(
         names=names,
         weights=np.array([checked[c] for c in names]),
@@ -165,7 +242,22 @@ def _prepare(
         present=np.isfinite(z),
         min_needed=min_needed,
         directions=chosen,
+        eligible=eligible,
+        values=values,
+        signs=signs,
+        min_inhabitants=min_inhabitants,
     )
+
+
+def _restandardised(prep: _Prepared, method: str) -> _Prepared:
+    z = standardise(prep.values, method) * prep.signs
+    return _Prepared(**{**prep.__dict__, "z": z, "present": np.isfinite(z)})
+
+
+def _reasons(prep: _Prepared, score: np.ndarray) -> list[str]:
+    small = REASON_SMALL.format(limit=prep.min_inhabitants)
+    return [small if not ok else ("" if np.isfinite(v) else REASON_FEW)
+            for ok, v in zip(prep.eligible, score, strict=True)]
 
 
 def _scores(prep: _Prepared, weight_rows: np.ndarray) -> np.ndarray:
@@ -196,6 +288,7 @@ def attention_score(
     weights: dict[str, float],
     min_indicators: int | None = None,
     directions: dict[str, str] | None = None,
+    min_inwoners: int = MIN_INHABITANTS,
 ) -> pd.DataFrame:
     """Composite attention score per area (see the module docstring for the method).
 
@@ -213,17 +306,21 @@ def attention_score(
         ``"ongunstig"`` (higher = more attention) or ``"gunstig"`` (lower = more
         attention) per indicator. Required for ``neutraal`` indicators; overrules the
         catalogue for the others.
+    min_inwoners : int
+        Areas with fewer inhabitants (column ``inwoners``) get no score and do not count
+        in the standardisation; default :data:`MIN_INHABITANTS`. 0 scores every area.
 
     Returns
     -------
     pandas.DataFrame
         Same index and order as ``areas``: ``code``, ``naam``, ``score`` (0 = average of
         these areas; higher = more attention), ``rang`` (Int64, 1 = most attention),
-        ``ontbrekend`` (number of weighted indicators without a figure) and
-        ``bijdrage_<name>`` per indicator (they add up to ``score``). ``attrs`` holds the
-        normalised weights, the directions and a Dutch note (``toelichting``).
+        ``ontbrekend`` (number of weighted indicators without a figure),
+        ``bijdrage_<name>`` per indicator (they add up to ``score``) and ``reden`` (why an
+        area has no score; empty otherwise). ``attrs`` holds the normalised weights, the
+        directions, ``min_inwoners`` and a Dutch note (``toelichting``).
     """
-    prep = _prepare(areas, weights, directions, min_indicators)
+    prep = _prepare(areas, weights, directions, min_indicators, min_inhabitants=min_inwoners)
     score = _scores(prep, prep.weights[None, :])[:, 0]
     with np.errstate(invalid="ignore", divide="ignore"):
         available = prep.present.astype(float) @ prep.weights
@@ -236,15 +333,25 @@ def attention_score(
     out["rang"] = pd.array(_ranks(score[:, None])[:, 0], dtype="Int64") if len(out) else (
         pd.array([], dtype="Int64")
     )
-    out["ontbrekend"] = (~prep.present).sum(axis=1).astype("int64")
+    present = np.isfinite(np.column_stack([as_float(areas[c]) for c in prep.names])) \
+        if len(areas) else np.zeros((0, len(prep.names)), dtype=bool)
+    out["ontbrekend"] = (~present).sum(axis=1).astype("int64")
     for j, name in enumerate(prep.names):
         out[f"bijdrage_{name}"] = contributions[:, j]
+    out["reden"] = pd.Series(_reasons(prep, score), index=out.index, dtype=object)
     total = prep.weights.sum()
+    skipped = int((~prep.eligible).sum())
+    note = NOTE
+    if prep.min_inhabitants > 0:
+        note += (f" Gebieden met minder dan {prep.min_inhabitants} inwoners krijgen geen "
+                 "score: daar springen de cijfers door een paar mensen al op en neer"
+                 + (f" ({skipped} gebied(en) overgeslagen)." if skipped else "."))
     out.attrs = {
         "weights": {c: float(w / total) for c, w in zip(prep.names, prep.weights, strict=True)},
         "directions": prep.directions,
         "min_indicators": prep.min_needed,
-        "toelichting": NOTE,
+        "min_inwoners": prep.min_inhabitants,
+        "toelichting": note,
     }
     return out
 
@@ -258,13 +365,23 @@ def sensitivity(
     top: int = 10,
     min_indicators: int | None = None,
     directions: dict[str, str] | None = None,
+    min_inwoners: int = MIN_INHABITANTS,
 ) -> pd.DataFrame:
-    """How stable is each area's rank when the weights change a little?
+    """How stable is each area's rank when the choices behind the score change?
 
-    Each run multiplies every weight by its own random factor, uniform in
-    ``[1 - spread, 1 + spread]`` (``numpy.random.default_rng(seed)``, so the result is
-    reproducible), and ranks the areas again. All runs are computed at once with matrix
-    products.
+    Three kinds of choice are varied:
+
+    * **weights**: each run multiplies every weight by its own random factor, uniform in
+      ``[1 - spread, 1 + spread]`` (``numpy.random.default_rng(seed)``, so the result is
+      reproducible), and ranks the areas again (``rang_min``, ``rang_max``,
+      ``rang_mediaan``, ``kans_top``). All runs are computed at once with matrix
+      products;
+    * **indicator choice**: each indicator is left out in turn (``rang_min_keuze``,
+      ``rang_max_keuze``);
+    * **standardisation**: every method of :data:`STANDARDISATIONS` (``rang_min_methode``,
+      ``rang_max_methode``).
+
+    ``rang_min_alles`` and ``rang_max_alles`` span all of them.
 
     Parameters
     ----------
@@ -278,21 +395,26 @@ def sensitivity(
         Seed of the random numbers.
     top : int
         Size of the "top" for ``kans_top``.
+    min_inwoners : int
+        As in :func:`attention_score`.
 
     Returns
     -------
     pandas.DataFrame
         Same index and order as ``areas``: ``code``, ``naam``, ``score``, ``rang`` (with
-        the given weights), ``rang_min``, ``rang_max``, ``rang_mediaan`` (over the runs)
-        and ``kans_top`` (share of runs, 0 to 1, in which the area is in the top ``top``).
-        All NaN for an area without a score.
+        the given weights), ``rang_min``, ``rang_max``, ``rang_mediaan`` (over the weight
+        runs), ``kans_top`` (share of runs, 0 to 1, in which the area is in the top
+        ``top``), ``rang_min_keuze``, ``rang_max_keuze``, ``rang_min_methode``,
+        ``rang_max_methode``, ``rang_min_alles``, ``rang_max_alles`` and ``reden``. All
+        NaN for an area without a score. ``attrs["varianten"]`` says in Dutch what was
+        varied.
     """
     if not isinstance(spread, Real) or isinstance(spread, bool) or not 0 <= spread <= 1:
         raise InvalidChoiceError("'spread' moet een getal van 0 tot en met 1 zijn, zoals 0.5.")
     for value, name in ((runs, "runs"), (top, "top")):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidChoiceError(f"'{name}' moet een heel getal van 1 of meer zijn.")
-    prep = _prepare(areas, weights, directions, min_indicators)
+    prep = _prepare(areas, weights, directions, min_indicators, min_inhabitants=min_inwoners)
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1 - spread, 1 + spread, size=(runs, len(prep.names)))
     base_rank = _ranks(_scores(prep, prep.weights[None, :]))[:, 0] if len(areas) else (
@@ -315,12 +437,41 @@ def sensitivity(
     out["rang_max"] = pd.array(high, dtype="Int64")
     out["rang_mediaan"] = median
     out["kans_top"] = in_top
+    k = len(prep.names)
+    if k > 1:
+        left_out = np.tile(prep.weights, (k, 1))
+        left_out[np.arange(k), np.arange(k)] = 0.0
+        choice = _ranks(_scores(prep, left_out))
+    else:
+        choice = base_rank[:, None]
+    methods = np.column_stack(
+        [_ranks(_scores(_restandardised(prep, m), prep.weights[None, :]))[:, 0]
+         for m in STANDARDISATIONS]) if len(areas) else np.empty((0, len(STANDARDISATIONS)))
+    everything = np.column_stack([filled, choice, methods, base_rank[:, None]])
+    for name, block in (("keuze", choice), ("methode", methods), ("alles", everything)):
+        with np.errstate(invalid="ignore"):
+            known = np.where(np.isfinite(block), block, np.nan)
+            has = np.isfinite(known).any(axis=1) & scored
+            low = np.where(has, np.nanmin(np.where(has[:, None], known, 0), axis=1), np.nan)
+            high = np.where(has, np.nanmax(np.where(has[:, None], known, 0), axis=1), np.nan)
+        out[f"rang_min_{name}"] = pd.array(low, dtype="Int64")
+        out[f"rang_max_{name}"] = pd.array(high, dtype="Int64")
+    out["reden"] = pd.Series(_reasons(prep, out["score"].to_numpy()), index=out.index,
+                             dtype=object)
+    methods_text = "; ".join(STANDARDISATIONS.values())
     out.attrs = {
         "spread": float(spread),
         "runs": runs,
         "seed": seed,
         "top": top,
+        "min_inwoners": prep.min_inhabitants,
         "toelichting": NOTE,
+        "varianten": (
+            f"Gewichten: {runs} keer willekeurig tussen {format(1 - spread, '.0%')} en "
+            f"{format(1 + spread, '.0%')} van het gekozen gewicht. Keuze van indicatoren: "
+            f"steeds één van de {k} indicatoren weggelaten. Manier van standaardiseren: "
+            f"{methods_text}."
+        ),
     }
     return out
 

@@ -30,6 +30,7 @@ from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
 from wijklib.guarantees.rendering import escape, raw_html_element
 from wijklib.tellen.compare import format_number
+from wijklib.tellen.pitfalls import rate_margins
 
 PALETTES = ("cividis", "viridis", "YlGnBu", "PuBu")
 SCHEMES = {
@@ -132,12 +133,17 @@ def legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing:
 
 def _tip_lines(
     row: Any, indicator: str, ind: catalog.Indicator, year_text: str, decimals: int | None
-) -> tuple[str, str, str]:
-    """Plain-text tooltip lines: name, "label: value unit", "year · code" (not escaped)."""
+) -> tuple[str, ...]:
+    """Plain-text tooltip lines: name, "label: value unit", a margin for a rate on few
+    cases, "year · code" (not escaped)."""
     value = getattr(row, indicator)
     shown = format_number(value, decimals)
     unit = "" if pd.isna(value) else f" {ind.eenheid}"
-    return str(row.naam), f"{ind.label}: {shown}{unit}", f"{year_text} · {row.code}"
+    margin = str(getattr(row, "marge", "") or "")
+    lines = [str(row.naam), f"{ind.label}: {shown}{unit}"]
+    if margin and not pd.isna(value):
+        lines.append(f"{margin}: een klein aantal, dus onzeker")
+    return (*lines, f"{year_text} · {row.code}")
 
 
 def _figure_year(figures: pd.DataFrame, indicator: str) -> str:
@@ -150,9 +156,15 @@ def prepare(areas: gpd.GeoDataFrame, figures: pd.DataFrame, indicator: str) -> g
     if indicator not in figures.columns:
         catalog.get(indicator)  # raises with suggestions when the name is unknown
         raise InvalidChoiceError(f"De tabel heeft geen kolom '{indicator}'.")
+    try:
+        margins = rate_margins(figures, indicator)["tekst"]
+    except KeyError:  # a column of its own (such as a gap between the rings): no count
+        margins = pd.Series("", index=figures.index)
+    figures = figures.assign(marge=margins)
     joined = areas[["code", "naam", "geometry"]].merge(
-        figures[["code", indicator]], on="code", how="left"
+        figures[["code", indicator, "marge"]], on="code", how="left"
     )
+    joined["marge"] = joined["marge"].fillna("")
     geometry = shapely.set_precision(
         joined.geometry.simplify(SIMPLIFY, preserve_topology=True).values, GRID
     )
@@ -207,10 +219,11 @@ def choropleth(
     source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
     features = []
     for row, cls in zip(data.itertuples(index=False), classes, strict=True):
-        name, figure, small = _tip_lines(row, indicator, ind, year_text, decimals)
+        name, figure, *extra, small = _tip_lines(row, indicator, ind, year_text, decimals)
         tip = (
             f"<strong>{escape(name)}</strong><br>{escape(figure)}<br>"
-            f"<small>{escape(small)}</small>"
+            + "".join(f"<em>{escape(line)}</em><br>" for line in extra)
+            + f"<small>{escape(small)}</small>"
         )
         features.append(
             {

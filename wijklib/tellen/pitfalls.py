@@ -36,6 +36,22 @@ from wijklib.tellen.compare import (
 #: areas are given in whole hectares).
 SUMMABLE = {"aantal": 5.0, "oppervlakte": 0.5}
 
+#: Counts that CBS does *not* round to a multiple of 5: the largest rounding error of one
+#: area's figure (the housing stock comes from the BAG and is not rounded; benefits are
+#: rounded to tens).
+ROUNDING_BY_INDICATOR = {
+    "woningvoorraad": 0.0,
+    "bijstand": 10.0,
+    "ao_uitkering": 10.0,
+    "ww_uitkering": 10.0,
+    "aow_uitkering": 10.0,
+}
+
+#: Counts of people: the gemeente also counts inhabitants CBS cannot place in a wijk or
+#: buurt, so the parts may add up to *less* than the gemeente by more than rounding.
+_PEOPLE_KINDS = ("inwoners", "mannen", "vrouwen", "leeftijd_", "ongehuwd", "gehuwd",
+                 "gescheiden", "verweduwd", "huishoudens", "eenpersoonshuishoudens")
+
 #: Meaning of the ``indelingswijziging`` codes.
 BOUNDARY_CODES = {
     "1": "ongewijzigd: zelfde code en zelfde gebied als vorig jaar",
@@ -55,6 +71,7 @@ _KIND_WORDS = {
     "aandeel": "een aandeel (percentage)",
     "per 1 000": "een cijfer per 1 000 inwoners",
     "gemiddelde": "een gemiddelde",
+    "mediaan": "een mediaan (het middelste huishouden)",
     "dichtheid": "een dichtheid",
     "afstand": "een gemiddelde afstand",
     "klasse": "een klasse (een code)",
@@ -78,8 +95,26 @@ def _part_word(frame: pd.DataFrame) -> str:
 # ------------------------------------------------------------------------- rounding
 
 
+def rounding_step(ind: catalog.Indicator) -> float:
+    """The largest rounding error of one area's figure for a summable indicator."""
+    return ROUNDING_BY_INDICATOR.get(ind.naam, SUMMABLE[ind.soort])
+
+
+def _rounding_words(ind: catalog.Indicator) -> str:
+    step = rounding_step(ind)
+    if ind.soort != "aantal":
+        return "Dat verschil past bij afronden op hele hectares per gebied."
+    if step == 0:
+        return ("CBS rondt dit aantal niet af, dus het verschil komt niet door afronden.")
+    if step == 10:
+        return ("Dat verschil past bij afronden: CBS rondt dit aantal per wijk en buurt af op "
+                "tientallen.")
+    return ("Dat verschil past bij afronden: CBS rondt aantallen per wijk en buurt "
+            "willekeurig af op een veelvoud van 5.")
+
+
 def _rounding_text(
-    kind: str,
+    ind: catalog.Indicator,
     total: float,
     whole: float,
     count: int,
@@ -89,37 +124,45 @@ def _rounding_text(
     whole_word: str,
 ) -> str:
     notes: list[str] = []
+    a_year, b_year = years
     if count == 0:
         notes.append(f"Geen van de {parts} heeft een cijfer, dus de som is onbekend.")
     elif not np.isfinite(whole):
         notes.append(f"{whole_word.capitalize()} heeft geen cijfer, dus vergelijken kan niet.")
     else:
         diff = total - whole
-        bound = SUMMABLE[kind] * count
+        bound = rounding_step(ind) * count
         shown = format_number(abs(diff))
         share = format_number(abs(diff) / whole * 100, 2) if whole else "onbekend"
+        more = "meer" if diff > 0 else "minder"
         if diff == 0:
             notes.append(f"De som van de {parts} is precies gelijk aan {whole_word}.")
         elif abs(diff) < bound:
-            more = "meer" if diff > 0 else "minder"
-            if kind == "aantal":
-                notes.append(
-                    f"De {parts} tellen op tot {shown} {more} dan {whole_word} ({share} %). "
-                    "Dat verschil past bij afronden: CBS rondt aantallen per wijk en buurt "
-                    "willekeurig af op een veelvoud van 5. Gebruik voor het totaal dus het "
-                    f"cijfer van {whole_word}."
-                )
-            else:
-                notes.append(
-                    f"De {parts} tellen op tot {shown} {more} dan {whole_word} ({share} %). "
-                    "Dat verschil past bij afronden op hele hectares per gebied."
-                )
+            text = (f"De {parts} tellen op tot {shown} {more} dan {whole_word} ({share} %). "
+                    + _rounding_words(ind))
+            if ind.soort == "aantal":
+                text += f" Gebruik voor het totaal dus het cijfer van {whole_word}."
+            notes.append(text)
         else:
-            notes.append(
-                f"Het verschil van {shown} ({share} %) is groter dan afronden kan verklaren "
-                f"(hooguit {format_number(bound)}). Controleer of alle {parts} erin zitten "
-                "en of de cijfers uit hetzelfde jaar komen."
-            )
+            limit = (f"hooguit {format_number(bound)}" if bound else
+                     "CBS rondt dit aantal niet af")
+            text = (f"De {parts} tellen op tot {shown} {more} dan {whole_word} ({share} %). "
+                    f"Dat is meer dan afronden kan verklaren ({limit}).")
+            people = ind.naam.startswith(_PEOPLE_KINDS)
+            if diff < 0 and people:
+                text += (f" Dat is gewoon: CBS kan niet alle inwoners in een wijk of buurt "
+                         f"plaatsen (bijvoorbeeld mensen zonder vast adres). Zij tellen wel "
+                         f"mee in {whole_word}, maar in geen enkele buurt. Gebruik voor het "
+                         f"totaal dus het cijfer van {whole_word}.")
+            elif diff < 0:
+                text += (f" Vaak telt {whole_word} ook mee wat CBS niet in een wijk of buurt "
+                         "kan plaatsen. Kijk ook of alle " + parts + " erin zitten.")
+            else:
+                text += (f" Kijk of er {parts} dubbel in de tabel staan, of {parts} van een "
+                         "andere gemeente.")
+            if a_year is not None and b_year is not None and a_year != b_year:
+                text += " Het verschil in jaar (zie hieronder) kan ook meespelen."
+            notes.append(text)
     if missing == 1:
         notes.append(
             f"1 {_SINGULAR.get(parts, 'gebied')} heeft geen cijfer (geheim of onbekend). Die "
@@ -143,9 +186,12 @@ def rounding_check(
 
     CBS rounds counts of wijken and buurten randomly to a multiple of 5, so they do not
     add up exactly to the (unrounded) gemeente figure; each area's error is below 5, so
-    the sum of ``m`` areas is off by less than ``5 × m``. Only counts (and areas in ha)
-    can be added up: percentages, rates and averages get a row with an explanation and no
-    sum. Missing figures are left out of the sum, never counted as 0.
+    the sum of ``m`` areas is off by less than ``5 × m``. Not every count is rounded to
+    5 (:data:`ROUNDING_BY_INDICATOR`: the housing stock is not rounded, benefits are
+    rounded to tens). A larger shortfall in counts of people is normal: the gemeente
+    also counts inhabitants CBS cannot place in any wijk or buurt; the text says so. Only
+    counts (and areas in ha) can be added up: percentages, rates and averages get a row
+    with an explanation and no sum. Missing figures are left out of the sum, never counted as 0.
 
     Parameters
     ----------
@@ -221,9 +267,9 @@ def rounding_check(
             waarde_geheel=whole_value,
             verschil=diff,
             verschil_pct=diff / whole_value * 100 if whole_value else np.nan,
-            max_afronding=SUMMABLE[ind.soort] * count,
+            max_afronding=rounding_step(ind) * count,
             toelichting=_rounding_text(
-                ind.soort,
+                ind,
                 total,
                 whole_value,
                 count,
@@ -383,6 +429,56 @@ def _per_of(rate: catalog.Indicator) -> float | None:
     if rate.soort in ("percentage", "aandeel"):
         return 100.0
     return None
+
+
+#: Below this many cases a rate shown to people gets its 95% interval.
+SMALL_COUNT = 100
+
+
+def rate_margins(
+    areas: pd.DataFrame, indicator: str, small: int = SMALL_COUNT, level: float = 0.95
+) -> pd.DataFrame:
+    """The Poisson interval of a rate or share per area, and a short Dutch text.
+
+    Only for indicators the catalogue derives from a count (``teller``) and a population
+    (``noemer``), such as ``bijstand_per_1000``: see :func:`rate_interval`.
+
+    Parameters
+    ----------
+    areas : pandas.DataFrame
+        Areas as from :func:`wijklib.kerncijfers` (with the count and population columns).
+    indicator : str
+        Catalogue name of the rate.
+    small : int
+        Areas with fewer cases than this get a ``tekst``; larger counts are stable enough.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``areas``: ``aantal`` (the count), ``ondergrens``, ``bovengrens``
+        (NaN when unknown) and ``tekst``, e.g. ``"95%-marge 12 – 48 (7 gevallen)"``; empty
+        for large counts, for unknown figures and for indicators without a count.
+    """
+    ind = catalog.get(indicator)
+    out = pd.DataFrame({"aantal": np.nan, "ondergrens": np.nan, "bovengrens": np.nan,
+                        "tekst": ""}, index=areas.index)
+    columns = [ind.teller, *ind.noemer] if ind.derived else []
+    if not columns or any(c not in areas.columns for c in columns):
+        return out
+    count = pd.Series(as_float(areas[ind.teller]), index=areas.index)
+    population = pd.Series(
+        np.sum([as_float(areas[c]) for c in ind.noemer], axis=0), index=areas.index)
+    low, high = rate_interval(count, population, per=float(ind.factor), level=level)
+    out["aantal"], out["ondergrens"], out["bovengrens"] = count, low, high
+    shown = np.isfinite(low) & np.isfinite(high) & (count < small)
+    out["tekst"] = [
+        f"{format(level, '.0%')}-marge {format_number(lo)} – {format_number(hi)} "
+        f"({format_number(k)} {'geval' if k == 1 else 'gevallen'})" if ok else ""
+        for lo, hi, k, ok in zip(low, high, count, shown, strict=True)
+    ]
+    return out
 
 
 def unstable_rates(

@@ -21,7 +21,7 @@ from wijklib.data.areas import find_area
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
 from wijklib.guarantees.rendering import escape, render
-from wijklib.tellen import compare, maps
+from wijklib.tellen import compare, maps, pitfalls
 
 #: Key figures shown when no list is given; missing columns are skipped.
 KEY_INDICATORS = (
@@ -37,20 +37,19 @@ KEY_INDICATORS = (
 )
 #: At most this many standouts against the gemeente (half as many against similar areas).
 MAX_STANDOUTS = 3
-#: How the columns similar areas are matched on read in a sentence.
-_BY_WORDS = {"stedelijkheid": "stedelijkheid", "inwoners": "aantal inwoners"}
 #: Below this number of inhabitants rates jump from year to year (see pitfalls).
 SMALL_AREA = 200
 
 
-
-
-def _cell(value: Any, unit: str = "", year: Any = None, show_year: bool = False) -> str:
+def _cell(value: Any, unit: str = "", year: Any = None, show_year: bool = False,
+          margin: str = "") -> str:
     if value is None or pd.isna(value):
         return '<td class="num missing">geen cijfer</td>'
     text = compare.format_number(value)
     if show_year and year is not None and not pd.isna(year):
         text += f" ({int(year)})"
+    if margin:
+        return f'<td class="num">{escape(text)}<br><small>{escape(margin)}</small></td>'
     return f'<td class="num">{escape(text)}</td>'
 
 
@@ -200,11 +199,15 @@ def profile_html(
         found = compare.compare_similar(areas, code, names, n=similar)
         peers = found.set_index("indicator")
         if len(peers) and found.attrs.get("aantal_gebieden"):
-            on = " en ".join(_BY_WORDS.get(c, c) for c in found.attrs["vergeleken_op"])
+            on = compare.profile_words(found.attrs["vergeleken_op"])
+            listed = ", ".join(
+                f"{name} (afstand {compare.format_number(dist, 2)})"
+                for name, dist in found.attrs.get("afstanden", {}).items())
             peer_note = (
                 f"<p class='sub'>* Mediaan van de {found.attrs['aantal_gebieden']} gebieden "
-                f"die het meest lijken op {escape(row['naam'])} in {escape(on)}: "
-                f"{escape(peers['vergelijkbaar_met'].iloc[0])}."
+                f"in de gemeente die het meest lijken op {escape(row['naam'])} in "
+                f"{escape(on)}: {escape(listed)}. Afstand 0 is precies hetzelfde; 1 is per "
+                "kenmerk gemiddeld één standaardafwijking verschil."
                 + (f" {escape(found.attrs['toelichting'])}" if "toelichting" in found.attrs
                    else "") + "</p>"
             )
@@ -217,10 +220,11 @@ def profile_html(
     head += "<th>Vergelijkbare gebieden*</th>" if len(peers) else ""
     head += "<th>Verschil met gemeente</th></tr>"
     body = []
+    margins = {n: str(pitfalls.rate_margins(focus_rows, n)["tekst"].iloc[0]) for n in names}
     for r in table.itertuples():
         cells = [f"<td>{escape(r.label)} <small>({escape(r.eenheid)})</small></td>",
                  f"<td>{escape(r.jaar) if pd.notna(r.jaar) else '–'}</td>",
-                 _cell(r.waarde),
+                 _cell(r.waarde, margin=margins.get(r.indicator, "")),
                  _cell(r.waarde_gemeente, year=r.jaar_gemeente,
                        show_year=r.jaar_gemeente != r.jaar)]
         if "Nederland" in refs:
@@ -242,6 +246,11 @@ def profile_html(
              'buurten niet precies op tot de gemeente. "Geen cijfer" betekent: het cijfer '
              "ontbreekt of is geheim. Het is geen 0."]
     inhabitants = pd.to_numeric(pd.Series([row.get("inwoners")]), errors="coerce").iloc[0]
+    if any(margins.values()):
+        notes.append("Bij een cijfer dat op weinig gevallen rust, staat de 95%-marge eronder: "
+                     "daarbinnen ligt het cijfer waarschijnlijk als je het toeval meetelt. "
+                     "CBS rondt de aantallen ook nog af, dus de echte onzekerheid is iets "
+                     "groter.")
     if pd.notna(inhabitants) and inhabitants < SMALL_AREA:
         notes.append(f"Let op: dit gebied heeft maar {compare.format_number(inhabitants)} "
                      "inwoners. Percentages en cijfers per 1 000 inwoners kunnen dan sterk "

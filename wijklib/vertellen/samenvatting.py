@@ -498,6 +498,7 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
                     decision: Suppression, one: bool) -> str:
     from wijklib.vertellen.scores import (
         compare_buurten,
+        compare_scales,
         hidden_text,
         scale_scores,
     )
@@ -536,12 +537,12 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
         return head + '<p class="missing">Geen enquêteantwoorden uit dit gebied.</p></section>'
     scores = scale_scores(data, q, buurten=chosen, suppression=decision)
     marks: dict[tuple[str, str], str] = {}
-    for scale in q.scales:
-        judged = compare_buurten(scores, scale.code)
-        for r in judged.itertuples():
-            marks[(str(r.buurtcode), scale.code)] = {"gunstiger": " ▲", "ongunstiger": " ▼",
-                                                     "hoger": " ↑", "lager": " ↓"}.get(
-                r.oordeel, "")
+    # one correction for every mark in the table, not scale by scale
+    judged = compare_scales(scores, schalen=[scale.code for scale in q.scales])
+    for r in judged.itertuples():
+        marks[(str(r.buurtcode), str(r.schaal))] = {"gunstiger": " ▲", "ongunstiger": " ▼",
+                                                    "hoger": " ↑", "lager": " ↓"}.get(
+            r.oordeel, "")
     keys = list(dict.fromkeys(scores["buurtcode"].astype(str)))
     rows = []
     for key in keys:
@@ -564,7 +565,8 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
     table = (f'<table class="wide"><thead><tr><th>Buurt</th>{head_cells}</tr></thead><tbody>'
              + "".join(f"<tr>{r}</tr>" for r in rows) + "</tbody></table>")
     legend = ('<p class="sub">▲ gunstiger, ▼ ongunstiger dan het hele gebied, ook als je de '
-              "onzekerheid meetelt. Zonder teken valt het verschil binnen de onzekerheid.</p>")
+              "onzekerheid meetelt. Zonder teken valt het verschil binnen de onzekerheid. "
+              f"{escape(judged.attrs['correctie'])}</p>")
     return head + table + legend + explain + "</section>"
 
 

@@ -12,9 +12,14 @@ How a scale score is computed
    from one or two items would say more about those items than about the scale.
 4. A buurt's score is the mean of its respondents' scale scores; the 95% interval is
    ``mean ± t(0.975, n-1) · sd / √n`` (Student's t, on the respondents' scale scores),
-   cut off at the ends of the score range. It shows how much the mean could differ by
-   chance from the mean of *all* residents if these respondents were a random sample —
-   it does not cover selective response (who fills in a survey and who does not).
+   cut off at the ends of the score range, and only from :data:`MIN_N_INTERVAL`
+   respondents on (with fewer, the t-interval leans too much on the assumption of a
+   normal distribution). A scale of one yes/no question (``procent``, e.g.
+   ``onveiligheid``) is a share: its interval is the exact (Clopper–Pearson) interval of
+   a proportion, so 0 of 10 "Ja" gives 0–31 %, never "0–0". The interval shows how much
+   the score could differ by chance from that of *all* residents if these respondents
+   were a random sample — it does not cover selective response (who fills in a survey
+   and who does not).
 
 Scores are unweighted: every respondent counts once.
 
@@ -68,6 +73,10 @@ AREA_NAME = "Hele gebied"
 JUDGEMENTS = ("binnen de onzekerheid", "gunstiger", "ongunstiger", "hoger", "lager",
               "te weinig antwoorden")
 WITHIN = "verschil valt binnen de onzekerheid"
+#: Fewest respondents for a t-interval of a mean (a share has an exact interval from 1 on).
+MIN_N_INTERVAL = 5
+#: Chance of a false "echt" verschil over *all* comparisons made at once (family-wise).
+ALPHA = 0.05
 
 
 class SurveyDataError(WijklibError, ValueError):
@@ -131,17 +140,34 @@ def respondent_scores(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.Da
     return out
 
 
-def _summary(values: np.ndarray, scale: Scale) -> dict[str, float]:
+def is_share(scale: Scale, questionnaire: Questionnaire) -> bool:
+    """True when a scale is one yes/no question scored as a percentage (a share)."""
+    if scale.schaalscore != "procent" or len(scale.items) != 1:
+        return False
+    return len(set(questionnaire.question(scale.items[0]).values.values())) == 2
+
+
+def _summary(values: np.ndarray, scale: Scale, share: bool = False) -> dict[str, float]:
     values = values[np.isfinite(values)]
     n = int(values.size)
+    empty = {"score": np.nan, "ondergrens": np.nan, "bovengrens": np.nan, "n": n,
+             "standaardfout": np.nan}
     if n == 0:
-        return {"score": np.nan, "ondergrens": np.nan, "bovengrens": np.nan, "n": 0,
-                "standaardfout": np.nan}
+        return empty
     mean = float(values.mean())
+    if share:
+        top = float(scale.max)
+        hits = int(np.count_nonzero(values >= top))
+        ci = stats.binomtest(hits, n).proportion_ci(0.95, method="exact")
+        p = hits / n
+        return {"score": p * top, "ondergrens": float(ci.low) * top,
+                "bovengrens": float(ci.high) * top, "n": n,
+                "standaardfout": math.sqrt(p * (1 - p) / n) * top}
     if n < 2:
-        return {"score": mean, "ondergrens": np.nan, "bovengrens": np.nan, "n": n,
-                "standaardfout": np.nan}
+        return {**empty, "score": mean}
     se = float(values.std(ddof=1) / math.sqrt(n))
+    if n < MIN_N_INTERVAL:
+        return {**empty, "score": mean, "standaardfout": se}
     half = float(stats.t.ppf(0.975, n - 1)) * se
     return {
         "score": mean,
@@ -155,6 +181,7 @@ def _summary(values: np.ndarray, scale: Scale) -> dict[str, float]:
 SCORE_COLUMNS = (
     "buurtcode", "buurtnaam", "schaal", "label", "score", "ondergrens", "bovengrens", "n",
     "verborgen", "hoger_is", "eenheid", "schaal_min", "schaal_max", "standaardfout", "reden",
+    "interval",
 )
 
 
@@ -197,7 +224,8 @@ def scale_scores(
     DataFrame
         Columns: ``buurtcode`` (or ``by``), ``buurtnaam``, ``schaal``, ``label``,
         ``score``, ``ondergrens``, ``bovengrens``, ``n``, ``verborgen``, ``hoger_is``,
-        ``eenheid``, ``schaal_min``, ``schaal_max``, ``standaardfout``, ``reden``. Rows
+        ``eenheid``, ``schaal_min``, ``schaal_max``, ``standaardfout``, ``reden``,
+        ``interval`` (``"t"`` for a mean, ``"exact"`` for the share of a yes/no question). Rows
         with ``verborgen`` True have no score, interval, standard error or n; ``reden``
         says why ("te weinig antwoorden" or "verborgen om terugrekenen te voorkomen"; empty
         for visible rows). The whole-area row is hidden when it, with the visible
@@ -227,11 +255,13 @@ def scale_scores(
         targets = [(k, names.get(k, k), (groups == k).to_numpy()) for k in keys]
         if totaal:
             targets.append((AREA_CODE, AREA_NAME, np.ones(len(data), dtype=bool)))
+        share = is_share(scale, questionnaire)
         for key, name, mask in targets:
             row = {by: key, "buurtnaam": name, "schaal": scale.code, "label": scale.label}
-            row.update(_summary(values[mask], scale))
+            row.update(_summary(values[mask], scale, share))
             row.update(hoger_is=scale.hoger_is, eenheid=scale.eenheid,
-                       schaal_min=scale.min, schaal_max=scale.max)
+                       schaal_min=scale.min, schaal_max=scale.max,
+                       interval="exact" if share else "t")
             rows.append(row)
     columns = [by] + list(SCORE_COLUMNS[1:])
     frame = pd.DataFrame(rows, columns=columns)
@@ -239,7 +269,7 @@ def scale_scores(
     for column in ("score", "ondergrens", "bovengrens", "standaardfout", "schaal_min",
                    "schaal_max"):
         frame[column] = frame[column].astype("float64")
-    for column in (by, "buurtnaam", "schaal", "label", "hoger_is", "eenheid"):
+    for column in (by, "buurtnaam", "schaal", "label", "hoger_is", "eenheid", "interval"):
         frame[column] = frame[column].astype("str")
     decision = suppression if suppression is not None else decide_suppression(groups, limit)
     limit = decision.limit
@@ -273,8 +303,11 @@ def scale_scores(
     hidden = hidden[columns]
     hidden.attrs["min_n"] = limit
     hidden.attrs["uitleg"] = (
-        "score: gemiddelde van de schaalscores van de respondenten; ondergrens en "
-        "bovengrens: 95%-interval; n: aantal respondenten met een schaalscore. Groepen met "
+        "score: gemiddelde van de schaalscores van de respondenten (bij een ja/nee-vraag: "
+        "het percentage 'ja'); ondergrens en bovengrens: 95%-interval (bij een gemiddelde "
+        f"pas vanaf {MIN_N_INTERVAL} antwoorden; bij een percentage het exacte interval, dat "
+        "ook bij 0 % of 100 % niet nul breed is); n: aantal respondenten met een "
+        "schaalscore. Groepen met "
         f"minder dan {limit} antwoorden worden niet getoond; soms ook een iets grotere "
         "groep of het totaal, zodat je een verborgen groep niet kunt terugrekenen."
     )
@@ -294,10 +327,10 @@ def area_scores(
 # --------------------------------------------------------------------------- comparisons
 
 
-def _judge(diff: float, margin: float, hoger_is: str) -> str:
-    if not math.isfinite(diff) or not math.isfinite(margin):
+def _judge(diff: float, low: float, high: float, hoger_is: str) -> str:
+    if not (math.isfinite(diff) and math.isfinite(low) and math.isfinite(high)):
         return "te weinig antwoorden"
-    if abs(diff) <= margin:
+    if low <= 0 <= high:
         return "binnen de onzekerheid"
     if hoger_is == "gunstig":
         return "gunstiger" if diff > 0 else "ongunstiger"
@@ -306,16 +339,30 @@ def _judge(diff: float, margin: float, hoger_is: str) -> str:
     return "hoger" if diff > 0 else "lager"
 
 
+def correction_text(m: int) -> str:
+    """The Dutch sentence that says how the number of comparisons was taken into account."""
+    if m <= 1:
+        return ("Dit is één vergelijking; de marge is het gewone 95%-interval van het "
+                "verschil.")
+    return (f"We maken hier {m} vergelijkingen tegelijk. Dan springt er bij toeval al snel "
+            "één verschil uit. Daarom is elke marge ruimer (Bonferroni-correctie): de kans "
+            "dat er bij toeval toch een verschil als 'echt' uitkomt, is zo voor alle "
+            f"{m} samen hooguit 1 op 20.")
+
+
 def _sentence(name: str, other: str, score: float, ref: float, diff: float, margin: float,
-              judgement: str, limit: int) -> str:
+              judgement: str, limit: int, m: int) -> str:
     if judgement == "te weinig antwoorden":
         return (f"{name}: te weinig antwoorden (minder dan {limit}) om te vergelijken met "
                 f"{other}.")
+    wider = f", ruimer omdat we {m} vergelijkingen tegelijk maken" if m > 1 else ""
     head = (f"{name}: {format_number(score, 1)} tegen {format_number(ref, 1)} voor {other}. "
-            f"Verschil {format_number(diff, 1)}, onzekerheid ± {format_number(margin, 1)}: ")
+            f"Verschil {format_number(diff, 1)}, onzekerheid ± {format_number(margin, 1)}"
+            f"{wider}: ")
     if judgement == "binnen de onzekerheid":
         return head + WITHIN + "; we kunnen niet zeggen dat ze echt verschillen."
-    return head + f"{judgement} dan {other}, ook als je de onzekerheid meetelt."
+    return head + (f"{judgement} dan {other}, ook als je de onzekerheid meetelt (als de "
+                   "respondenten een toevallige groep bewoners zijn).")
 
 
 def _scale_rows(scores: pd.DataFrame, schaal: str) -> pd.DataFrame:
@@ -328,8 +375,150 @@ def _scale_rows(scores: pd.DataFrame, schaal: str) -> pd.DataFrame:
     return part
 
 
+def _pairs(part: pd.DataFrame, met: str) -> list[tuple[pd.Series, pd.Series, bool]]:
+    area = part[part["buurtcode"] == AREA_CODE]
+    buurten = part[part["buurtcode"] != AREA_CODE]
+    if met == "gebied":
+        if area.empty:
+            raise SurveyDataError("De tabel heeft geen rij voor het hele gebied. Maak hem met "
+                                  "scale_scores(..., totaal=True).")
+        return [(row, area.iloc[0], True) for _, row in buurten.iterrows()]
+    if met == "elkaar":
+        visible = buurten[~buurten["verborgen"].astype(bool)]
+        return [(a, b, False) for (_, a), (_, b) in
+                itertools.combinations(visible.iterrows(), 2)]
+    ref = buurten[buurten["buurtcode"] == met]
+    if ref.empty:
+        raise InvalidChoiceError(f"De buurt '{met}' staat niet in de tabel. Gebruik "
+                                 "'gebied', 'elkaar' of een buurtcode uit de tabel.")
+    return [(row, ref.iloc[0], False) for _, row in buurten.iterrows()
+            if row["buurtcode"] != met]
+
+
+def _comparable(a: pd.Series, b: pd.Series) -> bool:
+    if bool(a["verborgen"]) or bool(b["verborgen"]):
+        return False
+    if pd.isna(a["n"]) or pd.isna(b["n"]) or pd.isna(a["score"]) or pd.isna(b["score"]):
+        return False
+    if str(a.get("interval", "t")) == "exact":
+        return int(a["n"]) > 0 and int(b["n"]) > 0
+    return (min(int(a["n"]), int(b["n"])) >= MIN_N_INTERVAL
+            and math.isfinite(float(a["standaardfout"]))
+            and math.isfinite(float(b["standaardfout"])))
+
+
+def _wilson(hits: int, n: int, level: float) -> tuple[float, float]:
+    ci = stats.binomtest(hits, n).proportion_ci(level, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def _share_difference(a: pd.Series, b: pd.Series, nested: bool,
+                      level: float) -> tuple[float, float, float]:
+    """Difference of two shares with Newcombe's hybrid score interval (from Wilson's).
+
+    For a buurt against the whole area, the buurt is compared with the *rest* of the area
+    (independent groups); buurt − area = (1 − n_b/N) · (buurt − rest).
+    """
+    top = float(a["schaal_max"])
+    n_a, n_b = int(a["n"]), int(b["n"])
+    x_a = round(float(a["score"]) / top * n_a)
+    x_b = round(float(b["score"]) / top * n_b)
+    factor = 1.0
+    if nested:
+        factor = 1 - n_a / n_b
+        n_b, x_b = n_b - n_a, x_b - x_a
+        if n_b <= 0:
+            return 0.0, 0.0, 0.0
+    p_a, p_b = x_a / n_a, x_b / n_b
+    l_a, u_a = _wilson(x_a, n_a, level)
+    l_b, u_b = _wilson(x_b, n_b, level)
+    d = p_a - p_b
+    low = d - math.sqrt((p_a - l_a) ** 2 + (u_b - p_b) ** 2)
+    high = d + math.sqrt((u_a - p_a) ** 2 + (p_b - l_b) ** 2)
+    return d * factor * top, low * factor * top, high * factor * top
+
+
+def _mean_difference(a: pd.Series, b: pd.Series, nested: bool,
+                     level: float) -> tuple[float, float, float]:
+    se_a, se_b = float(a["standaardfout"]), float(b["standaardfout"])
+    n_a, n_b = int(a["n"]), int(b["n"])
+    var = se_a**2 + se_b**2
+    if nested:
+        var -= 2 * (n_a / n_b) * se_a**2
+    dof = max(1, min(n_a, n_b) - 1)
+    diff = float(a["score"]) - float(b["score"])
+    half = float(stats.t.ppf(1 - (1 - level) / 2, dof)) * math.sqrt(max(var, 0.0))
+    return diff, diff - half, diff + half
+
+
+COMPARE_COLUMNS = ["buurtcode", "buurtnaam", "vergeleken_met", "score", "score_vergelijking",
+                   "verschil", "marge", "oordeel", "uitleg", "schaal", "ondergrens_verschil",
+                   "bovengrens_verschil", "vergelijkingen"]
+
+
+def _compare_rows(scores: pd.DataFrame, schalen: list[str], met: str, correctie: bool,
+                  limit: int) -> pd.DataFrame:
+    jobs = []
+    for schaal in schalen:
+        part = _scale_rows(scores, schaal)
+        hoger_is = str(part["hoger_is"].iloc[0])
+        for a, b, nested in _pairs(part, met):
+            jobs.append((schaal, hoger_is, a, b, nested, _comparable(a, b)))
+    m = sum(1 for job in jobs if job[-1]) if correctie else 1
+    level = 1 - ALPHA / max(m, 1)
+    rows = []
+    for schaal, hoger_is, a, b, nested, ok in jobs:
+        other = "het hele gebied" if nested else str(b["buurtnaam"])
+        diff = low = high = margin = np.nan
+        score_a = np.nan if bool(a["verborgen"]) else float(a["score"])
+        score_b = np.nan if bool(b["verborgen"]) else float(b["score"])
+        if ok:
+            how = _share_difference if str(a.get("interval", "t")) == "exact" \
+                else _mean_difference
+            diff, low, high = how(a, b, nested, level)
+            # the margin is the distance from the difference to the end of its interval
+            # on the side of 0: |verschil| <= marge exactly when the interval holds 0
+            margin = diff - low if diff >= 0 else high - diff
+        else:
+            score_a = score_b = np.nan
+        judgement = _judge(diff, low, high, hoger_is)
+        rows.append({
+            "buurtcode": a["buurtcode"],
+            "buurtnaam": a["buurtnaam"],
+            "vergeleken_met": other,
+            "score": score_a,
+            "score_vergelijking": score_b,
+            "verschil": diff,
+            "marge": margin,
+            "oordeel": judgement,
+            "uitleg": _sentence(str(a["buurtnaam"]), other, score_a, score_b, diff, margin,
+                                judgement, limit, m),
+            "schaal": schaal,
+            "ondergrens_verschil": low,
+            "bovengrens_verschil": high,
+            "vergelijkingen": m,
+        })
+    out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+    for column in ("score", "score_vergelijking", "verschil", "marge", "ondergrens_verschil",
+                   "bovengrens_verschil"):
+        out[column] = out[column].astype("float64")
+    out["vergelijkingen"] = out["vergelijkingen"].astype("int64")
+    out.attrs["min_n"] = limit
+    out.attrs["vergelijkingen"] = m
+    out.attrs["correctie"] = correction_text(m)
+    return out
+
+
+def _check_scores(scores: pd.DataFrame) -> int:
+    required = {"buurtcode", "buurtnaam", "schaal", "score", "n", "standaardfout",
+                "hoger_is", "verborgen"}
+    if not isinstance(scores, pd.DataFrame) or not required <= set(scores.columns):
+        raise SurveyDataError("Geef de tabel die scale_scores(...) maakt.")
+    return int(scores.attrs.get("min_n", min_group_size()))
+
+
 def compare_buurten(
-    scores: pd.DataFrame, schaal: str, met: str = "gebied"
+    scores: pd.DataFrame, schaal: str, met: str = "gebied", correctie: bool = True
 ) -> pd.DataFrame:
     """Say whether differences in a scale score are larger than the uncertainty.
 
@@ -342,84 +531,65 @@ def compare_buurten(
     met : str
         ``"gebied"`` (default): each buurt against the whole area. ``"elkaar"``: every
         pair of buurten. A buurtcode: every buurt against that buurt.
+    correctie : bool
+        Widen every margin for the number of comparisons made at once (Bonferroni), so
+        that the chance of *any* false "echt" verschil stays at most 5 %. Default True;
+        False gives the plain 95% interval per comparison.
 
     Returns
     -------
     DataFrame
         ``buurtcode``, ``buurtnaam``, ``vergeleken_met``, ``score``,
-        ``score_vergelijking``, ``verschil``, ``marge`` (half width of the 95% interval
-        of the difference), ``oordeel`` (one of :data:`JUDGEMENTS`) and ``uitleg``, a Dutch
-        sentence such as "… verschil valt binnen de onzekerheid …".
+        ``score_vergelijking``, ``verschil``, ``marge`` (distance from the difference to
+        the end of its interval on the side of 0, so ``|verschil| <= marge`` exactly when
+        the difference falls within the uncertainty), ``oordeel`` (one of
+        :data:`JUDGEMENTS`), ``uitleg`` (a Dutch sentence such as "… verschil valt binnen
+        de onzekerheid …"), ``schaal``, ``ondergrens_verschil`` and
+        ``bovengrens_verschil`` (the interval of the difference) and ``vergelijkingen``
+        (how many comparisons the correction counted). ``attrs["correctie"]`` is the
+        Dutch sentence that says so.
 
     Notes
     -----
-    The difference between two buurten has standard error √(se₁² + se₂²). A buurt is part
-    of the whole area, so for buurt-vs-area the overlap is taken out:
+    Means: the difference between two buurten has standard error √(se₁² + se₂²). A buurt
+    is part of the whole area, so for buurt-vs-area the overlap is taken out:
     var = se_b² + se_t² − 2·(n_b/N)·se_b². The t-value uses the smaller group (n − 1
-    degrees of freedom), which errs on the careful side. Hidden groups are not compared.
+    degrees of freedom), which errs on the careful side; a mean needs
+    :data:`MIN_N_INTERVAL` respondents. Shares (one yes/no question): Newcombe's hybrid
+    score interval of a difference of proportions, which stays wide when everybody in a
+    small buurt answers "Nee"; a buurt is compared with the rest of the area. With ``m``
+    comparable pairs each interval has level 1 − 0,05/m. Hidden groups are not compared.
     """
-    required = {"buurtcode", "buurtnaam", "schaal", "score", "n", "standaardfout",
-                "hoger_is", "verborgen"}
-    if not isinstance(scores, pd.DataFrame) or not required <= set(scores.columns):
-        raise SurveyDataError("Geef de tabel die scale_scores(...) maakt.")
-    part = _scale_rows(scores, schaal)
-    limit = int(scores.attrs.get("min_n", min_group_size()))
-    hoger_is = str(part["hoger_is"].iloc[0])
-    area = part[part["buurtcode"] == AREA_CODE]
-    buurten = part[part["buurtcode"] != AREA_CODE]
-    pairs: list[tuple[pd.Series, pd.Series, bool]] = []
-    if met == "gebied":
-        if area.empty:
-            raise SurveyDataError("De tabel heeft geen rij voor het hele gebied. Maak hem met "
-                                  "scale_scores(..., totaal=True).")
-        pairs = [(row, area.iloc[0], True) for _, row in buurten.iterrows()]
-    elif met == "elkaar":
-        visible = buurten[~buurten["verborgen"].astype(bool)]
-        pairs = [(a, b, False) for (_, a), (_, b) in
-                 itertools.combinations(visible.iterrows(), 2)]
-    else:
-        ref = buurten[buurten["buurtcode"] == met]
-        if ref.empty:
-            raise InvalidChoiceError(f"De buurt '{met}' staat niet in de tabel. Gebruik "
-                                     "'gebied', 'elkaar' of een buurtcode uit de tabel.")
-        pairs = [(row, ref.iloc[0], False) for _, row in buurten.iterrows()
-                 if row["buurtcode"] != met]
-    rows = []
-    for a, b, nested in pairs:
-        other = "het hele gebied" if nested else str(b["buurtnaam"])
-        hidden = bool(a["verborgen"]) or bool(b["verborgen"])
-        diff = margin = np.nan
-        score_a = np.nan if hidden else float(a["score"])
-        score_b = np.nan if hidden else float(b["score"])
-        if not hidden:
-            se_a, se_b = float(a["standaardfout"]), float(b["standaardfout"])
-            n_a, n_b = int(a["n"]), int(b["n"])
-            var = se_a**2 + se_b**2
-            if nested:
-                var -= 2 * (n_a / n_b) * se_a**2
-            dof = max(1, min(n_a, n_b) - 1)
-            diff = score_a - score_b
-            margin = float(stats.t.ppf(0.975, dof)) * math.sqrt(max(var, 0.0))
-        judgement = _judge(diff, margin, hoger_is)
-        rows.append({
-            "buurtcode": a["buurtcode"],
-            "buurtnaam": a["buurtnaam"],
-            "vergeleken_met": other,
-            "score": score_a,
-            "score_vergelijking": score_b,
-            "verschil": diff,
-            "marge": margin,
-            "oordeel": judgement,
-            "uitleg": _sentence(str(a["buurtnaam"]), other, score_a, score_b, diff, margin,
-                                judgement, limit),
-        })
-    columns = ["buurtcode", "buurtnaam", "vergeleken_met", "score", "score_vergelijking",
-               "verschil", "marge", "oordeel", "uitleg"]
-    out = pd.DataFrame(rows, columns=columns)
-    for column in ("score", "score_vergelijking", "verschil", "marge"):
-        out[column] = out[column].astype("float64")
-    out.attrs["min_n"] = limit
-    return out
+    limit = _check_scores(scores)
+    return _compare_rows(scores, [schaal], met, correctie, limit)
+
+
+def compare_scales(
+    scores: pd.DataFrame, met: str = "gebied", schalen: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """:func:`compare_buurten` for several scales at once, corrected for all of them.
+
+    Use this for a table that marks every buurt on every scale (▲▼): the correction then
+    counts every comparison in the table, not only those of one scale.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`scale_scores`.
+    met : str
+        As in :func:`compare_buurten`.
+    schalen : list of str, optional
+        Default: every scale in ``scores``.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`compare_buurten`, scale after scale.
+    """
+    limit = _check_scores(scores)
+    chosen = list(dict.fromkeys(scores["schaal"].astype(str))) if schalen is None \
+        else [str(s) for s in schalen]
+    return _compare_rows(scores, chosen, met, True, limit)
 
 
 # --------------------------------------------------------------------------- display
