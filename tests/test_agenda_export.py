@@ -449,3 +449,14 @@ def test_the_reflection_is_saved_and_exported(tmp_path):
     text = paths["markdown"].read_text("utf-8")
     assert "### Reflectie: wat we meenemen" in text
     assert "Volgende keer meer jongeren.&lt;img" in text
+
+
+def test_the_rings_table_says_what_100_means_for_the_residents():
+    rings = make_rings()
+    rings.attrs["referentie_beleving"] = ringen.MIDPOINT_TEXT  # as two_rings sets it now
+    buurt = _section(ex.to_html(make_agenda(), rings, charts=False), "buurt")
+    assert "beleving (100 = midden van de antwoordschaal; eigen enquête Kerkbuurt, 2025)" in (
+        buurt)
+    (evidence,) = [e for e in ag.evidence_from_rings(rings, "BU03440111", "wonen", 2025)
+                   if e.soort == "enquete"]
+    assert "(100 = midden van de antwoordschaal" in evidence.tekst

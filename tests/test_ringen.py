@@ -589,7 +589,7 @@ def test_chart_captions_name_sources_years_and_the_survey():
     fig = ringen.quadrant(rings, "veiligheid", enquete="bewonersenquête", enquete_jaar=2026)
     text = _texts(fig)
     assert "cijfers (Politie, data.politie.nl): 100 = gemeente" in text
-    assert "beleving (bewonersenquête 2026): 100 = alle deelnemers" in text
+    assert "beleving (bewonersenquête 2026): 100 = midden van de antwoordschaal" in text
     assert "Politie, data.politie.nl, 2025" in text and "n = 312" in text
     plt.close(fig)
 

@@ -309,7 +309,7 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
     view: dict[str, Any] = {
         "gegeven": rows is not None, "buurten": [], "regel": ringen.RULE,
         "kop_cijfers": "cijfers (100 = gemeente)",
-        "kop_beleving": f"beleving (100 = alle deelnemers; {survey})",
+        "kop_beleving": f"beleving (100 = {ringen.beleving_reference(rings)}; {survey})",
         "grafiek": None,
         "bijschrift": (f"Vierkantje = cijfers, rondje = beleving ({survey}, met de "
                        "95%-marge). Een dikke lijn met ! is een groot verschil: een "

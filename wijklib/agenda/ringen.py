@@ -118,6 +118,21 @@ SURVEY_TEXT = ("het gemiddelde van alle deelnemers aan de enquête (let op: dat 
                "met wie er meedeed)")
 
 _DEF_COLUMNS = ("thema", "ring", "naam", "label", "bron", "hoger_is", "toelichting")
+
+
+def beleving_reference(rings: pd.DataFrame | None) -> str:
+    """What 100 means in the beleving ring, in a few words ("midden van de schaal" …).
+
+    Read from ``rings.attrs["referentie_beleving"]`` (set by :func:`two_rings`); tables
+    without it are from before the fixed reference and used the survey's mean.
+    """
+    text = str((rings.attrs if rings is not None else {}).get("referentie_beleving",
+                                                              SURVEY_TEXT))
+    if text.startswith("vaste niveaus"):
+        return "vaste niveaus per schaal"
+    if text == MIDPOINT_TEXT:
+        return "midden van de antwoordschaal"
+    return "alle deelnemers"
 _SURVEY_REQUIRED = ("buurtcode", "schaal", "score")
 _SIGNALS = {
     "none": "geen gegevens",
@@ -1112,7 +1127,7 @@ def _caption(
               and not pd.isna(n_total) else "n onbekend")
     return (
         f"Cijfers (■): 100 = {ref_c}; {figures}. Beleving (●): {name}{year}, {n_text}; "
-        "100 = gemiddelde van alle deelnemers; het streepje is de 95%-marge. "
+        f"100 = {beleving_reference(rings)}; het streepje is de 95%-marge. "
         "Boven 100 = beter dan gemiddeld."
     )
 
@@ -1311,7 +1326,7 @@ def quadrant(
     ax.set_ylim(*lim)
     ax.set_aspect("equal")
     ax.set_xlabel(f"{figures_label(data)}: 100 = gemeente")
-    ax.set_ylabel(f"{survey_label(enquete, enquete_jaar)}: 100 = alle deelnemers")
+    ax.set_ylabel(f"{survey_label(enquete, enquete_jaar)}: 100 = {beleving_reference(rings)}")
     ax.set_title(f"Cijfers en beleving: {thema}", loc="left", fontsize=12)
     note = ("De lijnen bij 100 zijn het gemiddelde; boven en rechts is beter. "
             + _caption(rings, data, enquete, enquete_jaar))

@@ -830,6 +830,9 @@ def evidence_from_rings(
             )
         )
     if not pd.isna(row["beleving"]):
+        from wijklib.agenda import ringen
+
+        reference = ringen.beleving_reference(rings)
         extra = ""
         if not pd.isna(row.get("beleving_onder", math.nan)):
             extra = (f", marge {format_number(row['beleving_onder'], 0)} tot "
@@ -841,7 +844,7 @@ def evidence_from_rings(
             Onderbouwing(
                 soort="enquete",
                 tekst=(f"{thema.capitalize()} in {row['buurtnaam']}, beleving: index "
-                       f"{format_number(row['beleving'], 0)} (100 = alle deelnemers{extra}); "
+                       f"{format_number(row['beleving'], 0)} (100 = {reference}{extra}); "
                        f"{row.get('schalen', '')}"),
                 bron=enquete_naam,
                 jaar=enquete_jaar,
