@@ -21,9 +21,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Leaflet, jQuery, Bootstrap … from the npm registry, so maps also work offline.
+# Leaflet, jQuery, Bootstrap … from the npm registry over HTTPS (no Node/npm needed),
+# so maps also work offline.
 assets: venv
-	$(PY) tools/install_assets.py
+	$(PY) -m wijklib.assets
 
 # Debian's Chromium for the browser tests (as root: installed when missing).
 chromium:
