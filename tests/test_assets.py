@@ -176,7 +176,7 @@ def test_env_var_chooses_the_folder(
 
 def test_command_line_prints_dutch_result(assets_root: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(INSTALLER), "--dest", str(assets_root)],
+        [sys.executable, str(INSTALLER), "--dest", str(assets_root), "--zonder-jupyterlab"],
         capture_output=True,
         text=True,
         check=False,

@@ -173,13 +173,20 @@ def test_scoped_package_name_is_sent_encoded(registry: NpmRegistry, tmp_path: Pa
 def test_command_line_works_without_npm(registry: NpmRegistry, tmp_path: Path) -> None:
     registry.publish_all()
     env = {**os.environ, "PATH": "", "PYTHONPATH": str(ROOT)}
+    prefix = tmp_path / "omgeving"
     proc = subprocess.run(
-        [sys.executable, "-m", "wijklib.assets", "--dest", str(tmp_path / "a")],
+        [sys.executable, "-m", "wijklib.assets", "--dest", str(tmp_path / "a"),
+         "--jupyter-prefix", str(prefix)],
         capture_output=True, text=True, env=env, check=False, cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("Klaar:")
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("Klaar:")
     assert offline.assets_installed(tmp_path / "a")
+    # the same set-up command makes JupyterLab Dutch and quiet
+    overrides = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(overrides.read_text("utf-8")) == installer.LAB_OVERRIDES
+    assert lines[1].startswith("JupyterLab is in het Nederlands")
 
 
 # --- attacks: what a bad registry or a bad network can do --------------------------------
@@ -312,7 +319,8 @@ def test_unreachable_registry_gives_cross_platform_advice(
     monkeypatch.setenv(installer.REGISTRY_ENV_VAR, f"http://127.0.0.1:{_closed_port()}")
     env = {**os.environ, "PATH": "", "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "wijklib.assets", "--dest", str(tmp_path / "a")],
+        [sys.executable, "-m", "wijklib.assets", "--dest", str(tmp_path / "a"),
+         "--jupyter-prefix", str(tmp_path / "a")],
         capture_output=True, text=True, env=env, check=False, cwd=tmp_path,
     )
     assert proc.returncode == 1

@@ -11,6 +11,11 @@ together with a ``manifest.json`` (package, version, file, sha256, licence).
 npm is optional: ``install_assets(use_npm=True)`` (``--npm`` on the command line) lets npm
 do the fetching instead, for a computer that has npm set up with its own mirror.
 
+The same command also writes JupyterLab's settings overrides
+(``<prefix>/share/jupyter/lab/settings/overrides.json``, see :func:`install_lab_settings`):
+Dutch menus (with ``jupyterlab-language-pack-nl-NL`` from the ``lab`` extra) and no news or
+update pop-up.
+
 Commands: ``python -m wijklib.assets`` (also in an installed package), ``make assets`` or
 ``python tools/install_assets.py`` in a checkout. The runtime side that reads the assets
 folder is :mod:`wijklib.notebook.offline`. Nothing happens at import time.
@@ -56,8 +61,11 @@ from wijklib.notebook.offline import (
 
 __all__ = [
     "DEFAULT_REGISTRY",
+    "LAB_OVERRIDES",
     "REGISTRY_ENV_VAR",
     "install_assets",
+    "install_lab_settings",
+    "lab_settings_file",
     "main",
     "registry_url",
 ]
@@ -534,16 +542,93 @@ def install_assets(
 
 
 # ---------------------------------------------------------------------------
+# JupyterLab settings: Dutch, no news pop-up
+# ---------------------------------------------------------------------------
+
+#: JupyterLab settings for participants: the Dutch language pack, and neither the
+#: "Jupyter news?" question nor update checks (both reach out to the internet).
+LAB_OVERRIDES: dict[str, dict[str, Any]] = {
+    "@jupyterlab/translation-extension:plugin": {"locale": "nl_NL"},
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def lab_settings_file(prefix: Path | str | None = None) -> Path:
+    """Return JupyterLab's ``overrides.json`` for an environment.
+
+    Parameters
+    ----------
+    prefix : Path or str, optional
+        The environment's prefix (default ``sys.prefix``: the running venv or conda env).
+
+    Returns
+    -------
+    Path
+        ``<prefix>/share/jupyter/lab/settings/overrides.json`` (JupyterLab's app settings).
+    """
+    base = Path(prefix) if prefix is not None else Path(sys.prefix)
+    return base / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+
+def install_lab_settings(prefix: Path | str | None = None) -> Path:
+    """Write :data:`LAB_OVERRIDES` into JupyterLab's ``overrides.json``.
+
+    Other settings already in the file are kept; only the keys of
+    :data:`LAB_OVERRIDES` are set.
+
+    Parameters
+    ----------
+    prefix : Path or str, optional
+        The environment's prefix (default ``sys.prefix``).
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Raises
+    ------
+    AssetInstallError
+        When an existing ``overrides.json`` is not valid JSON (it is left alone).
+    """
+    from wijklib.guarantees.writing import atomic_write_text
+
+    target = lab_settings_file(prefix)
+    current: dict[str, Any] = {}
+    if target.is_file():
+        try:
+            loaded = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise AssetInstallError(
+                f"Het bestand {target} is geen geldige JSON ({exc}). Herstel of verwijder "
+                f"het, en voer daarna opnieuw `{INSTALL_COMMAND}` uit."
+            ) from exc
+        if isinstance(loaded, dict):
+            current = loaded
+    for plugin, values in LAB_OVERRIDES.items():
+        merged = current.get(plugin) if isinstance(current.get(plugin), dict) else {}
+        current[plugin] = {**merged, **values}
+    return atomic_write_text(target, json.dumps(current, indent=2, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------
 
 _USAGE = (
-    f"Gebruik: {INSTALL_COMMAND} [--dest MAP] [--force] [--npm]\n"
+    f"Gebruik: {INSTALL_COMMAND} [--dest MAP] [--force] [--npm] [--jupyter-prefix MAP]\n"
     "  Installeert de kaartbestanden (Leaflet en andere) uit het npm-register, zodat\n"
-    "  kaarten ook zonder internet werken. Node.js en npm zijn niet nodig.\n"
-    "  --dest MAP  map voor de bestanden (standaard $WIJKLIB_ASSETS of wijklib/_assets)\n"
-    "  --force     installeer opnieuw, ook als alles er al is\n"
-    "  --npm       laat npm de pakketten ophalen (alleen als je dat wilt)"
+    "  kaarten ook zonder internet werken. Node.js en npm zijn niet nodig. Zet ook\n"
+    "  JupyterLab op Nederlands, zonder nieuwsberichten.\n"
+    "  --dest MAP            map voor de kaartbestanden (standaard $WIJKLIB_ASSETS of\n"
+    "                        wijklib/_assets)\n"
+    "  --force               installeer opnieuw, ook als alles er al is\n"
+    "  --npm                 laat npm de pakketten ophalen (alleen als je dat wilt)\n"
+    "  --jupyter-prefix MAP  omgeving voor de JupyterLab-instellingen (standaard deze)\n"
+    "  --zonder-jupyterlab   laat de JupyterLab-instellingen zoals ze zijn"
 )
 
 
@@ -560,7 +645,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Parameters
     ----------
     argv : sequence of str, optional
-        Arguments (default ``sys.argv[1:]``): ``--dest MAP``, ``--force`` and ``--npm``.
+        Arguments (default ``sys.argv[1:]``): ``--dest MAP``, ``--force``, ``--npm``,
+        ``--jupyter-prefix MAP`` and ``--zonder-jupyterlab``.
 
     Returns
     -------
@@ -569,7 +655,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = list(sys.argv[1:] if argv is None else argv)
     dest: Path | None = None
+    prefix: Path | None = None
     force = use_npm = False
+    lab = True
     while args:
         arg = args.pop(0)
         if arg in ("-h", "--help"):
@@ -579,6 +667,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             force = True
         elif arg == "--npm":
             use_npm = True
+        elif arg == "--zonder-jupyterlab":
+            lab = False
+        elif arg == "--jupyter-prefix" and args:
+            prefix = Path(args.pop(0))
+        elif arg.startswith("--jupyter-prefix="):
+            prefix = Path(arg.split("=", 1)[1])
         elif arg == "--dest" and args:
             dest = Path(args.pop(0))
         elif arg.startswith("--dest="):
@@ -603,4 +697,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Klaar: {len(manifest.get('files', []))} kaartbestanden uit "
             f"{len(manifest.get('packages', []))} pakketten staan in {_display_path(root)}."
         )
+    if lab:
+        try:
+            written = install_lab_settings(prefix)
+        except (AssetInstallError, OSError) as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 1
+        print(f"JupyterLab is in het Nederlands en toont geen nieuwsberichten ({written}).")
     return 0
