@@ -156,3 +156,80 @@ def test_installed_package_has_the_asset_command(installed: Path, tmp_path: Path
     assert proc.returncode == 0, proc.stderr
     assert "python -m wijklib.assets" in proc.stdout
     assert "Node.js en npm zijn niet nodig" in proc.stdout
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_readme_path_without_make_or_npm(installed: Path, tmp_path: Path) -> None:
+    """README, "Zonder make": the venv's python sets up maps and JupyterLab, then jupyter lab
+    runs in the workbook folder with data/ reachable and the Dutch, quiet settings."""
+    import time
+
+    import requests
+
+    from tests.test_assets_registry import NpmRegistry
+
+    werk = tmp_path / "werkboek"
+    (werk / "notebooks").mkdir(parents=True)
+    (werk / "data").mkdir()
+    (werk / "data" / "enquete.csv").write_text("buurt;score\n", encoding="utf-8")
+    env = _clean_env(tmp_path)
+    with NpmRegistry() as registry:
+        registry.publish_all()
+        env["WIJKLIB_NPM_REGISTRY"] = registry.url
+        setup = subprocess.run(
+            [str(installed), "-m", "wijklib.assets"], cwd=werk, env=env,
+            capture_output=True, text=True, check=False, timeout=300,
+        )
+    assert setup.returncode == 0, setup.stderr
+    assert "Klaar:" in setup.stdout and "JupyterLab is in het Nederlands" in setup.stdout
+    prefix = installed.parents[1]
+    overrides = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(overrides.read_text("utf-8"))[
+        "@jupyterlab/translation-extension:plugin"]["locale"] == "nl_NL"
+
+    # JupyterLab's own data files are borrowed like its code (see the module docstring)
+    lab_data = Path(site.getsitepackages()[0]).parents[2] / "share" / "jupyter" / "lab"
+    port, token = _free_port(), "zonder-make"
+    cmd = [str(installed), "-m", "jupyterlab", "--no-browser", f"--port={port}",
+           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+           f"--LabApp.schemas_dir={lab_data / 'schemas'}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    env.update(JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))
+    log_path = tmp_path / "lab.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=werk, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base, auth = f"http://127.0.0.1:{port}", {"token": token}
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    if requests.get(f"{base}/api/status", params=auth, timeout=2).ok:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(log_path.read_text("utf-8", "replace")[-2000:])
+                time.sleep(0.3)
+            data = requests.get(f"{base}/api/contents/data", params=auth, timeout=10)
+            assert data.status_code == 200
+            assert "enquete.csv" in {item["name"] for item in data.json()["content"]}
+            plugin = "@jupyterlab/apputils-extension:notification"
+            answer = requests.get(f"{base}/lab/api/settings/{plugin}", params=auth, timeout=10)
+            assert answer.status_code == 200, answer.text
+            properties = answer.json()["schema"]["properties"]
+            assert properties["fetchNews"]["default"] == "false"
+            assert properties["checkForUpdates"]["default"] is False
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
