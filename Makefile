@@ -1,29 +1,43 @@
 # Wijkprofiel & buurtagenda — het werkboek.
-#   make lab    installs everything and opens the workbook in JupyterLab
-#   make test   installs everything (incl. Chromium) and runs every test
+#   make lab    installs what the workbook needs and opens JupyterLab at this folder
+#               (notebooks/ and data/ side by side)
+#   make test   installs that plus the test tools (incl. Chromium) and runs every test
+# Without make (Windows, macOS): see "Zonder make" in README.md.
 # Other targets: make data (prefetch), make bench (benchmarks), make lint, make strip.
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-lab
+TEST_STAMP := $(VENV)/.installed-test
 GEMEENTE ?= Utrecht
+# JupyterLab rooted at the repository, so data/ (your own files) is reachable next to notebooks/.
+LAB    := $(VENV)/bin/jupyter lab --ServerApp.root_dir=.
 
-.PHONY: lab test venv assets chromium data bench lint strip clean
+.PHONY: lab test venv test-venv assets chromium data bench lint strip clean
 
+# The workbook itself: only the `lab` extra (no test tools such as Playwright).
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 of nieuwer is nodig (nu: $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[lab,test]"
+	$(PY) -m pip install --quiet -e ".[lab]"
 	@touch $(STAMP)
+
+# The test tools on top (pytest, Playwright, nbclient, ruff …).
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[lab,test]"
+	@touch $(TEST_STAMP)
 
 venv: $(STAMP)
 
-# Leaflet, jQuery, Bootstrap … from the npm registry, so maps also work offline.
+test-venv: $(TEST_STAMP)
+
+# Leaflet, jQuery, Bootstrap … from the npm registry over HTTPS (no Node/npm needed),
+# so maps also work offline; and JupyterLab's settings (Dutch, no news pop-up).
 assets: venv
-	$(PY) tools/install_assets.py
+	$(PY) -m wijklib.assets
 
 # Debian's Chromium for the browser tests (as root: installed when missing).
 chromium:
@@ -35,9 +49,9 @@ chromium:
 	  fi; }
 
 lab: venv assets
-	$(VENV)/bin/jupyter lab notebooks/
+	$(LAB)
 
-test: venv assets chromium
+test: test-venv assets chromium
 	$(PY) -m pytest
 
 data: venv
@@ -46,7 +60,7 @@ data: venv
 bench: venv assets
 	$(PY) benchmarks/run.py
 
-lint: venv
+lint: test-venv
 	$(VENV)/bin/ruff check wijklib tests benchmarks notebooks
 
 strip: venv

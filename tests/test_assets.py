@@ -133,14 +133,17 @@ def test_install_is_idempotent_and_needs_no_npm_then(
     assert (assets_root / "manifest.json").stat().st_mtime_ns == before
 
 
-def test_missing_npm_gives_dutch_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", "")
-    with pytest.raises(AssetInstallError) as info:
-        install_assets(tmp_path / "leeg")
-    message = str(info.value)
-    assert "npm is niet gevonden" in message
-    assert "apt-get install" in message
-    assert "make assets" in message
+def test_missing_npm_is_no_problem(
+    assets_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "")  # no node, no npm: the real registry over HTTPS
+    root = install_assets(tmp_path / "zonder-npm")
+    assert assets.assets_installed(root)
+    assert (root / "leaflet/dist/leaflet.js").read_bytes() == (
+        assets_root / "leaflet/dist/leaflet.js"
+    ).read_bytes()
+    with pytest.raises(AssetInstallError, match="npm is niet gevonden"):
+        install_assets(tmp_path / "leeg", use_npm=True)
     assert not (tmp_path / "leeg").exists()
 
 
@@ -173,7 +176,7 @@ def test_env_var_chooses_the_folder(
 
 def test_command_line_prints_dutch_result(assets_root: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(INSTALLER), "--dest", str(assets_root)],
+        [sys.executable, str(INSTALLER), "--dest", str(assets_root), "--zonder-jupyterlab"],
         capture_output=True,
         text=True,
         check=False,
@@ -205,15 +208,45 @@ def test_import_does_no_work() -> None:
 # --- localizing -------------------------------------------------------------
 
 
-def test_missing_assets_error_is_dutch_and_names_make_assets(tmp_path: Path) -> None:
+def test_missing_assets_error_is_dutch_and_names_the_command(tmp_path: Path) -> None:
     m = simple_map()
     for call in (localize, map_html, show):
         with pytest.raises(AssetsMissingError) as info:
-            call(m, assets=tmp_path / "nergens")
+            call(m, mode="inline", assets=tmp_path / "nergens")
         message = str(info.value)
         assert "niet geïnstalleerd" in message
+        assert "python -m wijklib.assets" in message and "py -m wijklib.assets" in message
         assert "make assets" in message
-        assert "python tools/install_assets.py" in message
+
+
+@pytest.mark.parametrize("call", [localize, map_html, show])
+def test_missing_assets_fall_back_to_the_cdn_with_one_note(tmp_path: Path, call) -> None:
+    m = simple_map()
+    with pytest.warns(assets.CdnFallbackWarning) as record:
+        out = call(m, assets=tmp_path / "nergens")
+    assert len(record) == 1
+    assert record[0].filename == __file__  # the note points at the notebook cell
+    note = str(record[0].message)
+    assert "niet op deze computer" in note and "zonder internet" in note
+    assert "python -m wijklib.assets" in note and "Node.js is niet nodig" in note
+    page = map_html(m, mode="cdn", assets=tmp_path / "nergens")
+    assert "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in linked_urls(page)
+    if call is show:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            inner = html.unescape(out._repr_html_())
+        assert "cdn.jsdelivr.net/npm/leaflet@1.9.3" in inner
+    # one note per session: the next maps stay quiet
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        call(simple_map(), assets=tmp_path / "nergens")
+
+
+def test_auto_mode_embeds_when_installed(assets_root: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = localize(simple_map(), assets=assets_root)
+    assert result.mode == "inline" and result.offline_ready
 
 
 def test_cdn_mode_needs_no_assets(tmp_path: Path) -> None:

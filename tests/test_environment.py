@@ -12,19 +12,24 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: In environment.yml but not a Python dependency: the interpreter, pip, and Node.js
-#: (used once, to install the map libraries from the npm registry).
-NOT_PYTHON = {"python", "pip", "nodejs"}
+#: In environment.yml but not a Python dependency: the interpreter and pip.
+NOT_PYTHON = {"python", "pip"}
 
 
 def _name(spec: str) -> str:
     return re.split(r"[<>=!~ \[]", spec.strip(), maxsplit=1)[0].lower()
 
 
+def pip_specs(path: Path) -> list[str]:
+    env = yaml.safe_load(path.read_text("utf-8"))
+    return [p for d in env["dependencies"] if isinstance(d, dict) for p in d.get("pip", [])]
+
+
 def conda_names(path: Path) -> tuple[set[str], list[str]]:
+    """Names of the conda and the pip packages of an environment file, and the conda specs."""
     env = yaml.safe_load(path.read_text("utf-8"))
     specs = [d for d in env["dependencies"] if isinstance(d, str)]
-    return {_name(s) for s in specs} - NOT_PYTHON, specs
+    return {_name(s) for s in specs + pip_specs(path)} - NOT_PYTHON, specs
 
 
 def pyproject_names() -> set[str]:
@@ -38,18 +43,27 @@ def test_environment_yml_lists_the_pyproject_packages():
     assert names == pyproject_names()
 
 
+def test_environment_yml_works_outside_a_checkout():
+    # `-e .` only works next to pyproject.toml; wijklib is installed as a README step
+    for spec in pip_specs(ROOT / "environment.yml") + pip_specs(ROOT / "binder/environment.yml"):
+        assert not spec.startswith(("-e", ".")), spec
+    assert "nodejs" not in (ROOT / "environment.yml").read_text("utf-8")  # no Node needed
+
+
 def test_binder_environment_is_pinned_and_in_step():
     names, specs = conda_names(ROOT / "binder" / "environment.yml")
     assert names == pyproject_names()
     for spec in specs:
         if _name(spec) != "pip":
             assert re.fullmatch(r"[a-z0-9_.-]+=[0-9][0-9a-z.]*", spec), spec
+    for spec in pip_specs(ROOT / "binder" / "environment.yml"):
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9a-z.]*", spec), spec
 
 
 def test_binder_scripts():
     post = (ROOT / "binder" / "postBuild").read_text("utf-8")
     assert "pip install" in post and "wijklib download" in post
-    assert "tools/install_assets.py" in post
+    assert "python -m wijklib.assets" in post  # map files without Node
     start = (ROOT / "binder" / "start").read_text("utf-8")
     assert "OMP_NUM_THREADS=1" in start and 'exec "$@"' in start
     assert not (ROOT / "Dockerfile").exists()  # it would override all Binder configuration

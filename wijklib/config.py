@@ -7,24 +7,36 @@ variable               meaning                                     default
 ``WIJKLIB_PDOK_URL``   base URL of the PDOK OGC API                ``https://api.pdok.nl``
 ``WIJKLIB_POLITIE_URL`` base URL of CBS open data for third        ``https://dataderden.cbs.nl``
                        parties (police registrations, OData v3)
-``WIJKLIB_CACHE``      folder for downloaded data                  ``data/cache`` in a checkout,
+``WIJKLIB_DATA``       folder for a participant's own files        see below
+                       (survey exports, notes, stories)
+``WIJKLIB_CACHE``      folder for downloaded data                  ``data/cache`` in a checkout
+                                                                   or in ``WIJKLIB_DATA``,
                                                                    else ``~/.cache/wijklib``
-``WIJKLIB_EXPORT``     folder for what participants make           ``data/export`` in a
-                       (profiles, agendas, saved work)             checkout, else next to
-                                                                   the cache
+``WIJKLIB_EXPORT``     folder for what participants make           ``export`` in the data
+                       (profiles, agendas, saved work)             folder
 ``WIJKLIB_TIMEOUT``    seconds one user call (``kerncijfers`` …)   ``30``
                        may wait on the services in total; one
                        attempt waits at most a third of it
 ``WIJKLIB_RETRIES``    attempts per request (a page on its own)    ``4``
 ``WIJKLIB_BACKOFF``    first wait between attempts, in seconds     ``1``
-``WIJKLIB_GROEP``      shared folder with the participants' saved  ``data/groep`` beside the
-                       agendas, for the group mode                 export folder
+``WIJKLIB_GROEP``      shared folder with the participants' saved  ``groep`` in the data
+                       agendas, for the group mode                 folder
 ``WIJKLIB_SJABLONEN``  folder with a trainer's own templates       none (the workbook's own)
 =====================  ==========================================  =========================
 
-``WIJKLIB_GROEP`` is read by :func:`wijklib.agenda.groep.group_folder` and
-``WIJKLIB_SJABLONEN`` by :func:`wijklib.guarantees.rendering.template_folders`. Settings are
-read each time :func:`settings` is called, so a notebook or a test can change
+The data folder is, in this order: ``WIJKLIB_DATA``; ``data/`` of the workbook checkout
+(an editable install, ``pip install -e .``); otherwise, for an installed package
+(``pip install .`` or conda), the ``data/`` folder in the current working folder, or in its
+parent when only that one has it (notebooks in ``notebooks/`` next to ``data/``), and
+else ``data/`` in the current working folder (created when something is saved). So the
+participant's files and exports are always in a visible ``data/`` folder, never in a hidden
+one; only the download cache of an installed package lives in ``~/.cache/wijklib``, so one
+prefetch serves every working folder.
+
+``WIJKLIB_GROEP`` is read by :func:`wijklib.agenda.groep.group_folder` (default ``groep``
+in the data folder) and ``WIJKLIB_SJABLONEN`` by
+:func:`wijklib.guarantees.rendering.template_folders`. Settings are read each time
+:func:`settings` is called, so a notebook or a test can change
 an environment variable without re-importing anything.
 """
 
@@ -47,6 +59,8 @@ class Settings:
     ----------
     cbs_url, pdok_url, politie_url : str
         Base URLs without a trailing slash.
+    data_dir : Path
+        Folder for a participant's own files (a bare file name is looked up here).
     cache_dir : Path
         Folder that holds every download.
     export_dir : Path
@@ -63,6 +77,7 @@ class Settings:
 
     cbs_url: str
     pdok_url: str
+    data_dir: Path
     cache_dir: Path
     export_dir: Path
     timeout: float
@@ -79,8 +94,31 @@ def repo_root() -> Path | None:
     return None
 
 
+def default_data_dir() -> Path:
+    """Return the data folder used when ``WIJKLIB_DATA`` is not set.
+
+    Returns
+    -------
+    Path
+        ``data/`` of the checkout; for an installed package ``data/`` in the current
+        working folder, or in its parent when only that one exists, else in the working
+        folder.
+    """
+    root = repo_root()
+    if root is not None:
+        return root / "data"
+    here = Path.cwd()
+    for folder in (here, here.parent):
+        if (folder / "data").is_dir():
+            return folder / "data"
+    return here / "data"
+
+
 def default_cache_dir() -> Path:
     """Return the cache folder used when ``WIJKLIB_CACHE`` is not set."""
+    data = os.environ.get("WIJKLIB_DATA", "").strip()
+    if data:
+        return Path(data).expanduser() / "cache"
     root = repo_root()
     if root is not None:
         return root / "data" / "cache"
@@ -106,19 +144,16 @@ def settings() -> Settings:
     -------
     Settings
     """
+    data = os.environ.get("WIJKLIB_DATA", "").strip()
+    data_dir = Path(data).expanduser() if data else default_data_dir()
     cache = os.environ.get("WIJKLIB_CACHE", "").strip()
     cache_dir = Path(cache).expanduser() if cache else default_cache_dir()
     export = os.environ.get("WIJKLIB_EXPORT", "").strip()
-    root = repo_root()
-    if export:
-        export_dir = Path(export).expanduser()
-    elif root is not None:
-        export_dir = root / "data" / "export"
-    else:
-        export_dir = cache_dir.parent / "export"
+    export_dir = Path(export).expanduser() if export else data_dir / "export"
     return Settings(
         cbs_url=(os.environ.get("WIJKLIB_CBS_URL", "").strip() or DEFAULT_CBS_URL).rstrip("/"),
         pdok_url=(os.environ.get("WIJKLIB_PDOK_URL", "").strip() or DEFAULT_PDOK_URL).rstrip("/"),
+        data_dir=data_dir,
         cache_dir=cache_dir,
         export_dir=export_dir,
         timeout=max(0.1, _number("WIJKLIB_TIMEOUT", 30.0)),

@@ -110,11 +110,11 @@ class GroupResult:
 
 
 def group_folder() -> Path:
-    """The shared folder of the group: ``WIJKLIB_GROEP``, else ``groep`` beside the exports."""
+    """The shared folder of the group: ``WIJKLIB_GROEP``, else ``groep`` in the data folder."""
     from wijklib.config import settings
 
     own = os.environ.get(GROUP_ENV, "").strip()
-    return Path(own).expanduser() if own else settings().export_dir.parent / "groep"
+    return Path(own).expanduser() if own else settings().data_dir / "groep"
 
 
 def group_files(paths: Iterable[str | Path] | None = None) -> list[Path]:

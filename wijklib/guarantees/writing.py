@@ -32,6 +32,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wijklib.errors import WijklibError
@@ -201,11 +202,25 @@ def restore_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return restored
 
 
+def _decimal_comma(value: object) -> object:
+    """A float in a text column (``6.0`` next to ``"geheim"``) as Dutch text (``"6,0"``)."""
+    if isinstance(value, float | np.floating) and not np.isnan(value):
+        return str(value).replace(".", CSV_DECIMAL)
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The bytes :func:`write_csv` writes for ``frame`` (for a file inside a zip)."""
+    """The bytes :func:`write_csv` writes for ``frame`` (for a file inside a zip).
+
+    The one owner of the office CSV format: ``;`` between cells, a decimal comma (also for
+    figures in a column that holds text as well), UTF-8 with a BOM, Windows line ends.
+    """
+    safe = safe_csv_frame(frame)
+    for column in _text_columns(safe):
+        safe[column] = safe[column].map(_decimal_comma, na_action="ignore")
     buffer = io.StringIO()
-    safe_csv_frame(frame).to_csv(buffer, index=False, sep=CSV_SEPARATOR,
-                                 decimal=CSV_DECIMAL, lineterminator="\r\n")
+    safe.to_csv(buffer, index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL,
+                lineterminator="\r\n")
     return buffer.getvalue().encode(CSV_ENCODING)
 
 

@@ -9,6 +9,9 @@ session
     ``setup()`` (Dutch errors), download links, previews, data and export folders.
 offline
     Maps that work without internet: local JavaScript and CSS (``show``, ``save_map``).
+installer
+    Set-up without Node: the map files from the npm registry and JupyterLab's settings
+    (``python -m wijklib.assets``).
 widgets
     Pickers and dot voting (thin layers over tested functions).
 checks, checks_vertellen, checks_agenda

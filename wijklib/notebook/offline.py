@@ -6,14 +6,17 @@ from public CDNs.  Without internet such a map stays empty ("L is not
 defined").  This module fixes that without committing any third-party code
 to the repository:
 
-* ``tools/install_assets.py`` (``make assets``), a set-up tool outside this package,
-  installs the packages from the npm registry at set-up time and copies only
-  the files that folium needs into a git-ignored folder, together with a
-  ``manifest.json`` (package, version, file, sha256, licence).
+* :mod:`wijklib.notebook.installer` (``python -m wijklib.assets``, ``make assets``)
+  fetches the packages from the npm registry at set-up time (no Node needed) and
+  copies only the files that folium needs into a git-ignored folder, together with
+  a ``manifest.json`` (package, version, file, sha256, licence).
 * :func:`localize` swaps the CDN links of one map for the local files.  In
   ``mode="inline"`` the files are embedded in the page (fonts and images in
   CSS as ``data:`` URIs), so an exported HTML file is self-contained and keeps
-  working offline and after CDNs change.
+  working offline and after CDNs change.  The default ``mode="auto"`` does that
+  when the files are installed, and otherwise keeps the CDN links with one
+  :class:`CdnFallbackWarning` that says how to install them, so a notebook does
+  not stop at its first map.
 * :func:`map_html`, :func:`save_map` and :func:`show` give the standalone HTML,
   an HTML file and a notebook display object of a localized map.
 
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = [
     "AssetInstallError",
     "AssetsMissingError",
+    "CdnFallbackWarning",
     "CdnLinkWarning",
     "LocalizeResult",
     "MapView",
@@ -59,7 +63,7 @@ __all__ = [
     "show",
 ]
 
-Mode = Literal["inline", "cdn"]
+Mode = Literal["auto", "inline", "cdn"]
 
 #: Environment variable that overrides the default assets folder.
 ENV_VAR = "WIJKLIB_ASSETS"
@@ -69,7 +73,12 @@ MANIFEST_NAME = "manifest.json"
 FORMAT = 1
 #: Pseudo package name for files that wijklib generates itself.
 GENERATED = "wijklib-generated"
-_MAKE_HINT = "Voer eerst `make assets` uit (of `python tools/install_assets.py`)."
+#: The command that installs the assets, on every operating system.
+INSTALL_COMMAND = "python -m wijklib.assets"
+_MAKE_HINT = (
+    f"Installeer ze één keer met `{INSTALL_COMMAND}` in een terminal (Windows: "
+    "`py -m wijklib.assets`; in een checkout kan ook `make assets`). Node.js is niet nodig."
+)
 
 
 # ---------------------------------------------------------------------------
@@ -87,6 +96,10 @@ class AssetsMissingError(WijklibError, RuntimeError):
 
 class CdnLinkWarning(UserWarning):
     """A map still loads a file from the internet after localizing."""
+
+
+class CdnFallbackWarning(UserWarning):
+    """The map assets are not installed, so a map loads them from the internet (CDN)."""
 
 
 # ---------------------------------------------------------------------------
@@ -759,10 +772,45 @@ def _figure_of(m: Element) -> Figure:
     return root
 
 
-def _install_header(m: Element, mode: str, assets: Path | str | None) -> Any:
-    if mode not in ("inline", "cdn"):
-        raise InvalidChoiceError(f"Onbekende mode {mode!r}: kies 'inline' of 'cdn'.")
+#: Assets folders for which the CDN fallback was already announced in this process.
+_FALLBACK_NOTED: set[str] = set()
+
+
+def _note_fallback(root: Path, stacklevel: int) -> None:
+    """Warn once per assets folder (and process) that maps use the CDN."""
+    key = str(root.resolve())
+    if key in _FALLBACK_NOTED:
+        return
+    _FALLBACK_NOTED.add(key)
+    warnings.warn(
+        "De kaartbestanden (Leaflet en andere) staan niet op deze computer. De kaarten "
+        "halen ze daarom van internet; zonder internet blijft een kaart leeg. "
+        f"Wil je kaarten ook zonder internet? {_MAKE_HINT}",
+        CdnFallbackWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+def _resolve_mode(mode: str, root: Path, stacklevel: int) -> str:
+    """Turn ``"auto"`` into ``"inline"`` (assets installed) or ``"cdn"`` (with a note)."""
+    if mode not in ("auto", "inline", "cdn"):
+        raise InvalidChoiceError(f"Onbekende mode {mode!r}: kies 'auto', 'inline' of 'cdn'.")
+    if mode != "auto":
+        return mode
+    try:
+        _load_store(root)
+    except AssetsMissingError:
+        _note_fallback(root, stacklevel + 1)
+        return "cdn"
+    return "inline"
+
+
+def _install_header(
+    m: Element, mode: str, assets: Path | str | None, stacklevel: int = 1
+) -> Any:
+    """Install the localizing header; ``stacklevel`` counts the frames above this one."""
     root = assets_dir(assets)
+    mode = _resolve_mode(mode, root, stacklevel + 1)
     if mode == "inline":
         _load_store(root)  # fail early, with the Dutch hint
     figure = _figure_of(m)
@@ -794,14 +842,14 @@ def _warn_remote(result: LocalizeResult) -> None:
 
 
 def _render(m: Element, mode: str, assets: Path | str | None) -> tuple[str, LocalizeResult]:
-    header = _install_header(m, mode, assets)
+    header = _install_header(m, mode, assets, stacklevel=3)
     page = _figure_of(m).render()
     result: LocalizeResult = header.last_result
     return page, result
 
 
 def localize(
-    m: folium.Map | Figure, mode: Mode = "inline", *, assets: Path | str | None = None
+    m: folium.Map | Figure, mode: Mode = "auto", *, assets: Path | str | None = None
 ) -> LocalizeResult:
     """Make a map use local copies instead of CDN links.
 
@@ -814,10 +862,12 @@ def localize(
     ----------
     m : folium.Map or branca.element.Figure
         The map (or its figure).
-    mode : {"inline", "cdn"}, default "inline"
+    mode : {"auto", "inline", "cdn"}, default "auto"
         ``"inline"`` embeds JavaScript and CSS in the page (fonts and images
         as ``data:`` URIs): the page works offline.  ``"cdn"`` keeps folium's
-        CDN links.
+        CDN links.  ``"auto"`` is ``"inline"`` when the assets are installed
+        and otherwise ``"cdn"``, with one :class:`CdnFallbackWarning` per
+        assets folder that says how to install them.
     assets : Path or str, optional
         Assets folder; see :func:`assets_dir`.
 
@@ -838,7 +888,7 @@ def localize(
 
 
 def map_html(
-    m: folium.Map | Figure, mode: Mode = "inline", *, assets: Path | str | None = None
+    m: folium.Map | Figure, mode: Mode = "auto", *, assets: Path | str | None = None
 ) -> str:
     """Return the full standalone HTML page of a localized map.
 
@@ -846,7 +896,7 @@ def map_html(
     ----------
     m : folium.Map or branca.element.Figure
         The map.
-    mode : {"inline", "cdn"}, default "inline"
+    mode : {"auto", "inline", "cdn"}, default "auto"
         See :func:`localize`.
     assets : Path or str, optional
         Assets folder; see :func:`assets_dir`.
@@ -864,7 +914,7 @@ def map_html(
 def save_map(
     m: folium.Map | Figure,
     path: Path | str,
-    mode: Mode = "inline",
+    mode: Mode = "auto",
     *,
     assets: Path | str | None = None,
 ) -> Path:
@@ -876,7 +926,7 @@ def save_map(
         The map.
     path : Path or str
         Target file; missing parent folders are created.
-    mode : {"inline", "cdn"}, default "inline"
+    mode : {"auto", "inline", "cdn"}, default "auto"
         See :func:`localize`.
     assets : Path or str, optional
         Assets folder; see :func:`assets_dir`.
@@ -902,7 +952,7 @@ class MapView:
     ----------
     m : folium.Map or branca.element.Figure
         The map.
-    mode : {"inline", "cdn"}, default "inline"
+    mode : {"auto", "inline", "cdn"}, default "auto"
         See :func:`localize`.
     assets : Path or str, optional
         Assets folder; see :func:`assets_dir`.
@@ -911,7 +961,7 @@ class MapView:
     def __init__(
         self,
         m: folium.Map | Figure,
-        mode: Mode = "inline",
+        mode: Mode = "auto",
         *,
         assets: Path | str | None = None,
     ) -> None:
@@ -933,7 +983,7 @@ class MapView:
 
 
 def show(
-    m: folium.Map | Figure, mode: Mode = "inline", *, assets: Path | str | None = None
+    m: folium.Map | Figure, mode: Mode = "auto", *, assets: Path | str | None = None
 ) -> MapView:
     """Return an object that shows the localized map in a notebook.
 
@@ -941,7 +991,7 @@ def show(
     ----------
     m : folium.Map or branca.element.Figure
         The map.
-    mode : {"inline", "cdn"}, default "inline"
+    mode : {"auto", "inline", "cdn"}, default "auto"
         See :func:`localize`.
     assets : Path or str, optional
         Assets folder; see :func:`assets_dir`.
@@ -956,5 +1006,5 @@ def show(
     AssetsMissingError
         With ``mode="inline"`` when the assets are not installed.
     """
-    _install_header(m, mode, assets)  # fail early, in the cell that asks
+    _install_header(m, mode, assets, stacklevel=2)  # fail early, in the cell that asks
     return MapView(m, mode, assets=assets)

@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from wijklib.config import repo_root, settings
+from wijklib.config import settings
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees.rendering import escape
 from wijklib.guarantees.writing import atomic_write_text
@@ -160,8 +160,7 @@ def data_file(name: str | Path) -> Path:
     text = str(name).strip()
     if not text:
         raise InvalidChoiceError("Geef de naam van je bestand, bijvoorbeeld 'mijn_enquete.csv'.")
-    root = repo_root()
-    folder = (root / "data") if root is not None else Path.cwd() / "data"
+    folder = settings().data_dir
     given = Path(text).expanduser()
     candidates = [given] if given.is_absolute() else [folder / given, Path.cwd() / given]
     for path in candidates:

@@ -147,7 +147,7 @@ class Picker:
             options = focus_options(areas)
         except WijklibError as err:
             self.focus.options = []
-            self.message.value = (f'<span style="color:#d55e00">{escape(str(err))}</span>')
+            self.message.value = (f'<span style="color:#a84a00">{escape(str(err))}</span>')
             return
         self.focus.options = options
         if initial_focus:
@@ -319,7 +319,7 @@ class Stemmen:
         try:
             priorities = self.prioriteiten()
         except WijklibError as err:
-            self.message.value = f'<span style="color:#d55e00">{escape(str(err))}</span>'
+            self.message.value = f'<span style="color:#a84a00">{escape(str(err))}</span>'
             return None
         order = ", ".join(f"{p.rang}. {p.thema}" for p in priorities)
         total = sum(self.waarden().values())
