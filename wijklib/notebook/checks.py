@@ -41,14 +41,16 @@ class Feedback:
 
     ok: bool | None
     message: str
+    title: str | None = None
 
     def __str__(self) -> str:
-        return f"{_STYLE[self.ok][2]} {self.message}"
+        return f"{self.title or _STYLE[self.ok][2]} {self.message}"
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         border, background, title = _STYLE[self.ok]
+        title = self.title or title
         return (
             f'<div style="border-left:6px solid {border};background:{background};'
             f'padding:.5em 1em;margin:.3em 0;font-family:sans-serif">'
@@ -56,8 +58,24 @@ class Feedback:
         )
 
 
+#: Title of the feedback when the cell that set the answer failed (nothing is graded).
+STALE_TITLE = "✘ Eerst de fout hierboven oplossen."
+
+
 def feedback(ok: bool | None, message: str) -> Feedback:
-    """Build feedback; in strict mode (CI) anything but a right answer raises."""
+    """Build feedback; in strict mode (CI) anything but a right answer raises.
+
+    In a notebook where the cell that should have set the answer failed, the answer still
+    holds an old value: then no grade is given, only the Dutch request to solve that
+    error first (:func:`wijklib.notebook.failed_cells.refusal`).
+    """
+    from wijklib.notebook.failed_cells import refusal
+
+    stale = refusal()
+    if stale is not None:
+        if os.environ.get("WIJKLIB_STRICT_CHECKS") == "1":
+            raise AssertionError(f"controle mislukt: {stale}")
+        return Feedback(False, stale, title=STALE_TITLE)
     if ok is not True and os.environ.get("WIJKLIB_STRICT_CHECKS") == "1":
         raise AssertionError(f"controle mislukt: {message}")
     return Feedback(ok, message)
