@@ -65,3 +65,21 @@ def test_named_index_is_shown_range_index_is_not():
     by_name = pd.DataFrame({"aantal": [3, 4]}, index=pd.Index(["Noord", "Zuid"], name="buurt"))
     assert show_table(by_name).headings == ("buurt", "aantal")
     assert show_table(by_name.reset_index(drop=True)).headings == ("aantal",)
+
+
+def test_a_column_of_numbers_is_rounded_evenly():
+    frame = pd.DataFrame({"score": [1.881381, 0.905817, 12.5], "klein": [0.384871, 0.0371, 0.5],
+                          "groot": [374200.0, 193255.4, 99.5], "aantal": [4, 5, 6]})
+    rows = show_table(frame).rows
+    assert [r[0] for r in rows] == ["1,9", "0,9", "12,5"]
+    assert [r[1] for r in rows] == ["0,38", "0,04", "0,50"]
+    assert [r[2] for r in rows] == ["374.200", "193.255", "100"]
+    assert [r[3] for r in rows] == ["4", "5", "6"]
+
+
+def test_names_keeps_the_column_names_an_exercise_uses():
+    frame = pd.DataFrame({"verhaal_nr": [0, 1], "verhaal": [LONG, "Kort."]})
+    assert show_table(frame, names=True).headings == ("verhaal_nr", "verhaal")
+    assert show_table(frame).headings == ("verhaal nr", "verhaal")
+    rij = pd.Series({"verschil": 45.102273, "marge": 13.1}, name="BU1")
+    assert [r[0] for r in show_table(rij, names=True).rows] == ["verschil", "marge"]

@@ -4,8 +4,8 @@ pandas shows a table for programmers: ``11.971831``, ``True``, ``NaN``, headings
 ``pct_65_plus``, a Series as a list that ends with ``dtype: object``, and long texts cut
 after about fifty characters. :func:`show_table` shows the same data for people:
 
-* numbers the Dutch way (decimal comma, a dot between thousands), rounded sensibly
-  (:func:`wijklib.tellen.compare.format_number`);
+* numbers the Dutch way (decimal comma, a dot between thousands), rounded sensibly and
+  evenly within a column (:func:`wijklib.tellen.compare.format_number`);
 * ``ja``/``nee`` for True/False;
 * an empty or missing value as "geen gegevens" (never 0);
 * headings in words: the catalogue's label for a CBS figure, else the column name with
@@ -115,6 +115,22 @@ def _plain(value: Any) -> str:
     return cell_text(value)
 
 
+def _column_decimals(values: pd.Series) -> int | None:
+    """One number of decimals for a whole column of numbers, so that it reads evenly.
+
+    Whole numbers and values of 100 or more: none; from 1: one; below 1: two. None for
+    a column that is not numeric (each value chooses).
+    """
+    if values.dtype == bool or not pd.api.types.is_numeric_dtype(values.dtype):
+        return None
+    numbers_ = pd.to_numeric(values, errors="coerce").astype("float64")
+    numbers_ = numbers_[np.isfinite(numbers_)]
+    if numbers_.empty or bool((numbers_ == numbers_.round()).all()):
+        return 0
+    size = float(numbers_.abs().max())
+    return 0 if size >= 100 else 1 if size >= 1 else 2
+
+
 @dataclass(frozen=True)
 class Table:
     """A table ready to be shown: headings and cells as text.
@@ -164,6 +180,7 @@ def show_table(
     note: str = "",
     index: bool | None = None,
     missing: str = MISSING,
+    names: bool = False,
 ) -> Table:
     """Show a table (or a Series, or a dict) as a person reads it.
 
@@ -185,6 +202,9 @@ def show_table(
         0, 1, 2 …).
     missing : str
         Text for an empty value.
+    names : bool, default False
+        Keep the column names as headings (``verhaal_nr``, ``verschil``): for a table whose
+        columns an exercise asks to use in code. Own ``labels`` still count.
 
     Returns
     -------
@@ -194,7 +214,8 @@ def show_table(
     if isinstance(data, Mapping) and not isinstance(data, pd.DataFrame):
         data = pd.Series(dict(data))
     if isinstance(data, pd.Series):
-        frame = pd.DataFrame({"wat": [column_label(i, labels) for i in data.index],
+        frame = pd.DataFrame({"wat": [str(i) if names else column_label(i, labels)
+                                      for i in data.index],
                               "waarde": list(data.to_numpy())})
         labels = {"wat": "", "waarde": (labels or {}).get("waarde", "waarde")}
         index = False
@@ -205,12 +226,16 @@ def show_table(
     if index:
         frame = frame.reset_index()
     per_column = decimals if isinstance(decimals, Mapping) else {}
-    headings = tuple(column_label(c, labels) for c in frame.columns)
+    headings = tuple(str((labels or {}).get(str(c), c)) if names else column_label(c, labels)
+                     for c in frame.columns)
     default = None if isinstance(decimals, Mapping) else decimals
     plain = [_is_label_column(c) for c in frame.columns]
+    chosen = [per_column.get(str(c), default) for c in frame.columns]
+    chosen = [_column_decimals(frame.iloc[:, i]) if d is None else d
+              for i, d in enumerate(chosen)]
     rows = tuple(
-        tuple(_plain(v) if keep else cell_text(v, per_column.get(str(c), default), missing)
-              for c, v, keep in zip(frame.columns, row, plain, strict=True))
+        tuple(_plain(v) if keep else cell_text(v, d, missing)
+              for v, keep, d in zip(row, plain, chosen, strict=True))
         for row in frame.itertuples(index=False, name=None)
     )
     return Table(headings, rows, caption, note)
