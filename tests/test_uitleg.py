@@ -122,8 +122,9 @@ def test_type_and_attribute_errors():
 
 def test_wijklib_errors_keep_their_own_dutch_message():
     err = UnknownGemeenteError("Utrect", ["Utrecht"])
-    uitleg = explain(err)
+    uitleg = explain(err, details="Traceback (most recent call last): ...")
     assert uitleg.eigen and uitleg.wat == str(err)
+    assert "Traceback" not in explanation_html(uitleg)
     assert explanation_text(uitleg).startswith("Dat ging niet goed.")
 
 
@@ -256,5 +257,6 @@ def test_in_a_kernel_errors_are_dutch_and_checks_do_not_grade_stale_values(kerne
     assert ".sum()" in shown(cells[8])
     own = shown(cells[9])
     assert own.startswith("Dat ging niet goed.") and "Het gebied 'Oost'" in own
+    assert "Traceback" not in shown(cells[9], "text/html")  # shown as it is
     assert "KeyError" not in own.split("Dat ging niet goed.", 1)[1].split("(De Engelse")[0]
     assert "UnknownAreaError" in shown(cells[10])  # %tb still shows the full traceback

@@ -403,7 +403,8 @@ def explain(error: BaseException, namespace: Mapping[str, Any] | None = None,
     namespace : mapping, optional
         The names the participant has (the notebook's namespace), for "bedoel je …?".
     details : str
-        The full traceback as text (English); kept apart in the explanation.
+        The full traceback as text (English); kept apart in the explanation (not for a
+        wijklib error, whose message is written for the participant).
 
     Returns
     -------
@@ -432,9 +433,11 @@ def explain(error: BaseException, namespace: Mapping[str, Any] | None = None,
         found = _type_error(error)
     else:
         found = _other_error(error)
+    # a wijklib error is written for the participant: shown as it is, without the English
+    # traceback (%tb in a next cell still shows it)
     return Uitleg(found.wat, found.doen, soort=soort, melding=melding,
-                  details=strip_colours(details).strip("\n"), eigen=found.eigen,
-                  regel=found.regel)
+                  details="" if found.eigen else strip_colours(details).strip("\n"),
+                  eigen=found.eigen, regel=found.regel)
 
 
 def explanation_html(uitleg: Uitleg) -> str:
