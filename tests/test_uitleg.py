@@ -213,6 +213,9 @@ CELLS = [
     "x = ('a', 'b'",
     "zonder_woz = cijfers['woz_waarde'].isna()\nif zonder_woz:\n    print('leeg')",
     "from wijklib.data.areas import find_area\nfind_area(cijfers, 'Oost')",
+    "setup(quiet=True)",  # the first cell run again: still one handler, one tracker
+    "zonder_woz = cijfers['woz_waarde'].isna(",
+    "checks.check_count_missing(zonder_woz, cijfers, 'woz_waarde')",
     "%tb",
 ]
 
@@ -259,4 +262,19 @@ def test_in_a_kernel_errors_are_dutch_and_checks_do_not_grade_stale_values(kerne
     assert own.startswith("Dat ging niet goed.") and "Het gebied 'Oost'" in own
     assert "Traceback" not in shown(cells[9], "text/html")  # shown as it is
     assert "KeyError" not in own.split("Dat ging niet goed.", 1)[1].split("(De Engelse")[0]
-    assert "UnknownAreaError" in shown(cells[10])  # %tb still shows the full traceback
+    again = shown(cells[11])
+    assert "Er mist een haakje" in again and again.count("Er ging iets mis") == 1
+    refused = shown(cells[12])
+    assert refused.count("De cel erboven gaf een fout") == 1 and "'zonder_woz'" in refused
+    assert "SyntaxError" in shown(cells[13])  # %tb still shows the full English message
+
+
+def test_a_missing_row_is_not_called_a_column():
+    score = CIJFERS.set_index("code")
+    row = explain(raised("score.loc['BU9', 'inwoners']", {"score": score}))
+    assert "De rij 'BU9' staat niet in deze tabel" in row.wat
+    assert any("BU1, BU2" in d for d in row.doen)
+    column = explain(raised("score.loc['BU1', 'inwonrs']", {"score": score}))
+    assert "De kolom 'inwonrs' bestaat niet" in column.wat
+    series = explain(raised("score['inwoners']['BU3']", {"score": score}))
+    assert "De rij 'BU3'" in series.wat

@@ -120,23 +120,33 @@ def _frames(tb: TracebackType | None) -> Iterable[Any]:
         tb = tb.tb_next
 
 
-def _looked_in(error: BaseException) -> list[Any] | None:
-    """The labels of the pandas Index in which a lookup failed (deepest frame), if any."""
+def _looked_in(error: BaseException) -> tuple[list[Any] | None, str | None]:
+    """Where a pandas lookup failed: the labels of the Index, and "kolom" or "rij".
+
+    The deepest pandas Index in the traceback is where the lookup failed; the table that
+    owns it says whether those are its columns or its rows (None when unknown).
+    """
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is a dependency
-        return None
-    found = None
+        return None, None
+    found: pd.Index | None = None
+    kind: str | None = None
+    owner: Any = None
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:  # the error and its causes
         seen.add(id(current))
         for frame in _frames(current.__traceback__):
-            owner = frame.f_locals.get("self")
-            if isinstance(owner, pd.Index) and not isinstance(owner, pd.RangeIndex):
-                found = list(owner)
+            value = frame.f_locals.get("self")
+            if isinstance(value, pd.DataFrame | pd.Series):
+                owner = value
+            elif isinstance(value, pd.Index) and not isinstance(value, pd.RangeIndex):
+                found = value
+                kind = ("kolom" if isinstance(owner, pd.DataFrame) and owner.columns is value
+                        else "rij" if owner is not None and owner.index is value else None)
         current = current.__cause__ or current.__context__
-    return found
+    return (list(found), kind) if found is not None else (None, None)
 
 
 def _missing_keys(error: KeyError) -> list[str]:
@@ -176,13 +186,19 @@ def _namespace_keys(namespace: Mapping[str, Any] | None) -> list[str]:
 
 def _key_error(error: KeyError, namespace: Mapping[str, Any] | None) -> Uitleg:
     keys = _missing_keys(error)
-    labels = _looked_in(error)
+    labels, kind = _looked_in(error)
     candidates = labels if labels is not None else _namespace_keys(namespace)
     shown = _quoted(keys) or "die naam"
-    column = labels is not None
-    wat = (f"De kolom {shown} bestaat niet in deze tabel." if column and len(keys) <= 1
-           else f"De kolommen {shown} bestaan niet in deze tabel." if column
-           else f"Python kent {shown} niet: die naam staat niet in de tabel of de lijst.")
+    many = len(keys) > 1
+    if labels is None:
+        wat = f"Python kent {shown} niet: die naam staat niet in de tabel of de lijst."
+    elif kind == "rij":
+        wat = (f"De rij{'en' if many else ''} {shown} "
+               f"{'staan' if many else 'staat'} niet in deze tabel: die code of naam "
+               "komt niet voor in de index (de eerste kolom).")
+    else:  # the columns of a table (or an index of which it is not known)
+        wat = (f"De kolommen {shown} bestaan niet in deze tabel." if many
+               else f"De kolom {shown} bestaat niet in deze tabel.")
     doen = []
     for key in keys:
         near = closest(key, candidates)
@@ -190,10 +206,14 @@ def _key_error(error: KeyError, namespace: Mapping[str, Any] | None) -> Uitleg:
             doen.append(f"Bedoel je {_quoted(near)}? Typ de naam precies zo, met dezelfde "
                         "hoofdletters en liggende streepjes (_), tussen aanhalingstekens.")
     if not doen:
-        doen.append("Controleer de spelling. Welke namen er zijn, zie je met "
-                    "tabel.columns (zet de naam van je tabel op de plek van 'tabel').")
+        doen.append("Controleer de spelling. Welke kolommen er zijn, zie je met "
+                    "tabel.columns (zet de naam van je tabel op de plek van 'tabel')."
+                    if kind != "rij" else
+                    "Controleer de code of naam. Gaf een filter hierboven misschien geen "
+                    "rijen, of koos je een ander gebied?")
     if labels is not None and 0 < len(labels) <= 40:
-        doen.append("Deze namen zijn er: " + ", ".join(str(x) for x in labels) + ".")
+        what = "rijen" if kind == "rij" else "namen"
+        doen.append(f"Deze {what} zijn er: " + ", ".join(str(x) for x in labels) + ".")
     return Uitleg(wat, tuple(doen))
 
 
