@@ -83,3 +83,9 @@ def test_names_keeps_the_column_names_an_exercise_uses():
     assert show_table(frame).headings == ("verhaal nr", "verhaal")
     rij = pd.Series({"verschil": 45.102273, "marge": 13.1}, name="BU1")
     assert [r[0] for r in show_table(rij, names=True).rows] == ["verschil", "marge"]
+
+
+def test_an_empty_table_says_so():
+    empty = pd.DataFrame(columns=["rij", "kolom", "probleem"])
+    text = repr(show_table(empty))
+    assert "Empty DataFrame" not in text and "er zijn geen rijen" in text

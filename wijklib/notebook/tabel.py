@@ -238,4 +238,6 @@ def show_table(
               for v, keep, d in zip(row, plain, chosen, strict=True))
         for row in frame.itertuples(index=False, name=None)
     )
+    if not rows and not note:
+        note = "Deze tabel is leeg: er zijn geen rijen."
     return Table(headings, rows, caption, note)
