@@ -240,6 +240,37 @@ def shown(cell: dict, mime: str = "text/plain") -> str:
                    + o.get("ename", "") for o in cell["outputs"])
 
 
+def run_cells(tmp_path, cells: list[str], env: dict[str, str]) -> list[dict]:
+    """Run ``cells`` in a real kernel with ``env`` set; return the executed cells."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(tmp_path)}}).execute()
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return json.loads(nbformat.writes(nb))["cells"]
+
+
+@pytest.mark.notebook
+def test_in_ci_mode_a_bug_keeps_its_traceback(tmp_path):
+    path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    cells = run_cells(tmp_path, [
+        "from wijklib.notebook import setup\nsetup(quiet=True)",
+        "{'a': 1}['b']",
+        "from wijklib.errors import WijklibError\nraise WijklibError('Kies een buurt.')",
+    ], {"PYTHONPATH": path, "WIJKLIB_STRICT_CHECKS": "1", "WIJKLIB_CACHE": str(tmp_path)})
+    assert [o["output_type"] for o in cells[1]["outputs"]] == ["error"]
+    assert "Dat ging niet goed." in shown(cells[2])  # wijklib's own message still Dutch
+
+
 @pytest.mark.notebook
 def test_in_a_kernel_errors_are_dutch_and_checks_do_not_grade_stale_values(kernel_notebook):
     cells = kernel_notebook

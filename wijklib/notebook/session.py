@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -106,6 +107,10 @@ def setup(quiet: bool = False) -> None:
     controle cell does not grade the old value (:mod:`wijklib.notebook.failed_cells`).
     Calling it again replaces the earlier set-up.
 
+    With ``WIJKLIB_STRICT_CHECKS=1`` (how CI runs the solution notebooks) only wijklib's
+    own errors are shown this way: any other error is a bug in the workbook, and keeps
+    IPython's traceback so that the test report says where it happened.
+
     Parameters
     ----------
     quiet : bool
@@ -119,7 +124,8 @@ def setup(quiet: bool = False) -> None:
     if shell is not None:
         from wijklib.notebook.failed_cells import install
 
-        shell.set_custom_exc((Exception,), _show_explanation)
+        strict = os.environ.get("WIJKLIB_STRICT_CHECKS") == "1"
+        shell.set_custom_exc((WijklibError,) if strict else (Exception,), _show_explanation)
         install(shell)
     if not quiet:
         cfg = settings()
