@@ -309,3 +309,14 @@ def test_a_missing_row_is_not_called_a_column():
     assert "De kolom 'inwonrs' bestaat niet" in column.wat
     series = explain(raised("score['inwoners']['BU3']", {"score": score}))
     assert "De rij 'BU3'" in series.wat
+
+
+@pytest.mark.browser
+@pytest.mark.notebook
+def test_a_person_sees_the_dutch_box_and_not_the_folded_traceback(kernel_notebook, tmp_path):
+    from test_notebooks import render
+
+    nb = {"cells": kernel_notebook[:3], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    text, _, _, _ = render(nb, tmp_path / "fout.html", "foutuitleg", "[]")
+    assert "De kolom 'leeftijd_65plus' bestaat niet" in text  # "Traceback" is folded away
+    assert "De volledige Engelse foutmelding (voor de trainer)" in text
