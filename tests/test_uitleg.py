@@ -320,3 +320,21 @@ def test_a_person_sees_the_dutch_box_and_not_the_folded_traceback(kernel_noteboo
     text, _, _, _ = render(nb, tmp_path / "fout.html", "foutuitleg", "[]")
     assert "De kolom 'leeftijd_65plus' bestaat niet" in text  # "Traceback" is folded away
     assert "De volledige Engelse foutmelding (voor de trainer)" in text
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    ("cijfers['inwoners'] / 0 if False else 1 / 0", "deelt door 0"),
+    ("cijfers[cijfers['inwoners'] > 10**6]['naam'].iloc[0]", "rij of plek die er niet is"),
+    ("import wijklibb", "'wijklibb' is niet geïnstalleerd"),
+    ("open('bestaat-niet.csv')", "bestand is niet gevonden"),
+    ("float('zeven')", "verwacht een getal"),
+    ("cijfers['nieuw'] = [1, 2, 3]", "aantal waarden past niet"),
+    ("len(5)", "verkeerde soort"),
+    ("def f(a, b):\n    return a\nf(1)", "ontbreekt iets tussen de haakjes"),
+    ("sorted([3, 1], omgekeerd=True)", "'omgekeerd='"),
+    ("x = None\nx['a']", "leeg (None)"),
+])
+def test_other_ordinary_errors_get_plain_words(code, words):
+    uitleg = explain(raised(code))
+    assert words in uitleg.wat + " ".join(uitleg.doen), (uitleg.soort, uitleg.wat)
+    assert uitleg.doen  # always something to do

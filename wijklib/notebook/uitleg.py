@@ -338,9 +338,11 @@ def _type_error(error: TypeError) -> Uitleg:
         return Uitleg(f"Er ontbreekt iets tussen de haakjes: {missing.group(2)}.",
                       ("Vul alle waarden in die de functie nodig heeft. Bekijk het voorbeeld "
                        "of de hint in de opdracht.",))
-    keyword = re.search(r"unexpected keyword argument '([^']+)'", message)
+    keyword = re.search(r"unexpected keyword argument '([^']+)'|'([^']+)' is an invalid "
+                        r"keyword argument", message)
     if keyword:
-        return Uitleg(f"De functie kent de naam '{keyword.group(1)}=' niet.",
+        return Uitleg(f"De functie kent de naam '{keyword.group(1) or keyword.group(2)}=' "
+                      "niet.",
                       ("Controleer de spelling van de naam voor het =-teken. Met "
                        "help(functie) zie je welke namen er zijn.",))
     if "unsupported operand" in low or "can only concatenate" in low or "must be str" in low:
