@@ -36,8 +36,8 @@ def test_resolve_choice(warm):
         widgets.resolve_choice("Utrech", "buurt", "taag")
 
 
-def test_picker_keeps_parameters_until_used(warm):
-    pick = widgets.picker("Utrecht", "buurt", "Taag")
+def test_picker_keeps_parameters_until_used(warm, tmp_path):
+    pick = widgets.picker("Utrecht", "buurt", "Taag", path=tmp_path / "keuze.json")
     assert pick.waarden() == ("Utrecht", "buurt", "Taag")  # untouched: the parameter cell
     assert pick.focus.value == "BU03440311"
     pick.focus.value = "BU03440312"
@@ -50,7 +50,8 @@ def test_picker_keeps_parameters_until_used(warm):
     assert pick.waarden() == ("Utrecht", "buurt", "Taag")  # nothing valid chosen: start values
 
 
-def test_picker_reads_well_where_widgets_do_not_work(warm):
-    bundle = widgets.picker("Utrecht", "buurt", "Taag")._repr_mimebundle_()
+def test_picker_reads_well_where_widgets_do_not_work(warm, tmp_path):
+    bundle = widgets.picker("Utrecht", "buurt", "Taag",
+                            path=tmp_path / "keuze.json")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith("Keuzelijst voor gemeente, niveau en gebied (nu: Utr")

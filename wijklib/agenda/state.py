@@ -673,6 +673,19 @@ def _unit_limits(unit: str) -> tuple[float, float] | None:
     return None
 
 
+def unit_limits(unit: str) -> tuple[float, float] | None:
+    """(low, high) of a unit such as ``"0-10"``, ``"1–10"`` or ``"%"``; None when unknown.
+
+    Examples
+    --------
+    >>> unit_limits("0–10")
+    (0.0, 10.0)
+    >>> unit_limits("%")
+    (0.0, 100.0)
+    """
+    return _unit_limits(unit)
+
+
 def target_from_baseline(
     baseline: Mapping[str, Any], percent: float = 10.0, decimals: int = 1
 ) -> float | None:

@@ -245,6 +245,46 @@ _NAME_RE = re.compile(
     rf"(?:{_TUSSENVOEGSEL}\s+)*[A-Z][\w'’\-]+"
 )
 
+# A street name that is only the suffix ("Dreef 12", "Laan 5a") is an address when the
+# house number ends the text or a part of it ("Jan de Vries, Dreef 12"); "Dreef 3 kinderen
+# naar school" (dreef: a verb) and "buurthuis De Dreef" stay.
+_STREET_ALONE_RE = re.compile(
+    rf"(?<![\w'’.\-])(?:{'|'.join(s.capitalize() for s in _SUFFIXES.split('|'))})"
+    r"\s+\d{1,4}(?:\s?[a-zA-Z])?(?=\s*(?:[,;:)/]|\.(?:\s|$)|$))"
+)
+# A first name, a tussenvoegsel and a surname without a title: "Jan de Vries",
+# "Fatima el Amrani", "Piet van der Berg". Not when the first word is a place, an
+# organisation or an ordinary word at the start of a sentence ("Stichting de Boog",
+# "Park de Gagel", "Bij de Kerk").
+_FULL_NAME_RE = re.compile(
+    r"(?<![\w.])([A-Z][a-zà-ÿ]+)\s+(?:van\s+(?:der|den|de|het)|van|de|der|den|ter|ten|el|al|"
+    r"in\s+['’]t|op\s+de)\s+[A-Z][a-zà-ÿ'’\-]+"
+)
+_NOT_FIRST_NAMES = frozenset("""
+stichting vereniging huis buurthuis wijkhuis park speeltuin kerk moskee school basisschool
+cafe café wijkcentrum buurtcentrum dienstencentrum centrum club sportclub voetbalclub
+bibliotheek theater museum kinderboerderij tuin moestuin plein hof winkelcentrum restaurant
+bakkerij brasserie zwembad sporthal kapel molen fort kasteel villa hotel galerie atelier
+camping boerderij praktijk apotheek huisartsenpraktijk kinderopvang gebouw wijk buurt dorp
+stad straat laan hoek markt haven station halte brug flat toren winkel supermarkt
+in op bij naar met voor achter naast onder tegen langs door over uit om aan tot vanaf en of
+maar dat die dit wat waar hier daar ook nu toen als want zo het een elke iedereen ik we wij
+ze zij hij jij u ons onze mijn je jouw zijn haar hun
+""".split())
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of a title with a surname, and of a first name with a tussenvoegsel and surname."""
+    spans = [m.span() for m in _NAME_RE.finditer(text)]
+    spans += [m.span() for m in _FULL_NAME_RE.finditer(text)
+              if m.group(1).casefold() not in _NOT_FIRST_NAMES]
+    return spans
+
+
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    return ([m.span() for m in _ADDRESS_RE.finditer(text)]
+            + [m.span() for m in _STREET_ALONE_RE.finditer(text)])
+
 
 def _is_missing(value: Any) -> bool:
     if value is None:
@@ -331,8 +371,8 @@ _FINDERS = (
     (BSN, _bsn_spans),
     (PHONE, _phone_spans),
     (POSTCODE, _postcode_spans),
-    (ADDRESS, _regex_spans(_ADDRESS_RE)),
-    (NAME, _regex_spans(_NAME_RE)),
+    (ADDRESS, _address_spans),
+    (NAME, _name_spans),
 )
 
 

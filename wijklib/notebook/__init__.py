@@ -7,6 +7,12 @@ Modules
 -------
 session
     ``setup()`` (Dutch errors), download links, previews, data and export folders.
+uitleg
+    Ordinary Python errors explained in plain Dutch (installed by ``setup()``).
+failed_cells
+    Names a failed cell left stale, so a controle cell does not grade them.
+tabel
+    ``show_table()``: tables as a person reads them.
 offline
     Maps that work without internet: local JavaScript and CSS (``show``, ``save_map``).
 installer
@@ -32,6 +38,7 @@ _EXPORTS = {
     "data_file": "wijklib.notebook.session",
     "export_dir": "wijklib.notebook.session",
     "show": "wijklib.notebook.offline",
+    "show_table": "wijklib.notebook.tabel",
 }
 
 __all__ = sorted(_EXPORTS)

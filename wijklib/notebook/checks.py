@@ -19,6 +19,7 @@ import pandas as pd
 
 from wijklib.data import catalog
 from wijklib.guarantees.rendering import escape
+from wijklib.tellen.compare import format_number
 
 _STYLE = {
     True: ("#009e73", "#ecfaf5", "✔ Goed zo!"),
@@ -41,14 +42,16 @@ class Feedback:
 
     ok: bool | None
     message: str
+    title: str | None = None
 
     def __str__(self) -> str:
-        return f"{_STYLE[self.ok][2]} {self.message}"
+        return f"{self.title or _STYLE[self.ok][2]} {self.message}"
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         border, background, title = _STYLE[self.ok]
+        title = self.title or title
         return (
             f'<div style="border-left:6px solid {border};background:{background};'
             f'padding:.5em 1em;margin:.3em 0;font-family:sans-serif">'
@@ -56,8 +59,24 @@ class Feedback:
         )
 
 
+#: Title of the feedback when the cell that set the answer failed (nothing is graded).
+STALE_TITLE = "✘ Eerst de fout hierboven oplossen."
+
+
 def feedback(ok: bool | None, message: str) -> Feedback:
-    """Build feedback; in strict mode (CI) anything but a right answer raises."""
+    """Build feedback; in strict mode (CI) anything but a right answer raises.
+
+    In a notebook where the cell that should have set the answer failed, the answer still
+    holds an old value: then no grade is given, only the Dutch request to solve that
+    error first (:func:`wijklib.notebook.failed_cells.refusal`).
+    """
+    from wijklib.notebook.failed_cells import refusal
+
+    stale = refusal()
+    if stale is not None:
+        if os.environ.get("WIJKLIB_STRICT_CHECKS") == "1":
+            raise AssertionError(f"controle mislukt: {stale}")
+        return Feedback(False, stale, title=STALE_TITLE)
     if ok is not True and os.environ.get("WIJKLIB_STRICT_CHECKS") == "1":
         raise AssertionError(f"controle mislukt: {message}")
     return Feedback(ok, message)
@@ -97,19 +116,64 @@ def check_share(answer: Any, areas: pd.DataFrame, part: str, whole: str) -> Feed
     return feedback(False, f"Deel '{part}' door '{whole}' en vermenigvuldig met 100.")
 
 
+def named_area(answer: Any, areas: pd.DataFrame, code: str = "code",
+               naam: str = "naam") -> tuple[str | None, str | None]:
+    """Which area an answer names: its code, by code, name or a unique part of a name.
+
+    The parameter cells promise that "een deel van de naam is genoeg"; the checks keep
+    that promise with the same lookup (:func:`wijklib.data.areas.find_area`).
+
+    Parameters
+    ----------
+    answer : Any
+        What the participant wrote (``"Tigris"``, ``"bu03440311"``).
+    areas : pandas.DataFrame
+        The areas the answer may name.
+    code, naam : str
+        The columns with the code and the name.
+
+    Returns
+    -------
+    (code, problem)
+        The code of the area (None when no single area fits) and, when none fits, the
+        Dutch reason (None when the answer is not a text).
+    """
+    from wijklib.data.areas import find_area
+    from wijklib.errors import WijklibError
+
+    if not isinstance(answer, str) or not answer.strip():
+        return None, None
+    table = pd.DataFrame({"code": areas[code].astype(str).to_numpy(),
+                          "naam": areas[naam].to_numpy()}).drop_duplicates("code")
+    try:
+        return str(find_area(table, answer)["code"]), None
+    except WijklibError as err:
+        return None, str(err)
+
+
 def check_top_area(answer: Any, areas: pd.DataFrame, indicator: str) -> Feedback:
-    """Check the name (or code) of the area with the highest value of ``indicator``."""
+    """Check the name (or code) of the area with the highest value of ``indicator``.
+
+    A unique part of the name is enough (as in the parameter cell).
+    """
     if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
+    if not isinstance(answer, str):
+        return feedback(False, "Je antwoord moet de naam van een gebied zijn, tussen "
+                               "aanhalingstekens. Tip: pak de naam met [\"naam\"].iloc[0].")
     values = areas[indicator]
     if values.notna().sum() == 0:
         return feedback(False, f"Er zijn geen cijfers voor '{indicator}': kies een ander cijfer.")
     top = areas.loc[values.idxmax()]
-    if str(answer).strip().casefold() in {str(top["naam"]).casefold(), str(top["code"]).casefold()}:
-        return feedback(True, f"{top['naam']} heeft de hoogste waarde ({values.max():g}).")
     low = areas.loc[values.idxmin()]
-    if str(answer).strip().casefold() in {str(low["naam"]).casefold(), str(low["code"]).casefold()}:
+    given, problem = named_area(answer, areas)
+    if given == str(top["code"]):
+        return feedback(True, f"{top['naam']} heeft de hoogste waarde "
+                              f"({format_number(values.max())}).")
+    if given == str(low["code"]):
         return feedback(False, "Dat is het gebied met de láágste waarde. Sorteer andersom.")
+    if given is None and problem and "meer gebieden" in problem:
+        return feedback(False, problem)
     return feedback(
         False, "Dat is niet het gebied met de hoogste waarde. Tip: gebruik sort_values."
     )
@@ -135,6 +199,17 @@ def check_count_missing(answer: Any, areas: pd.DataFrame, indicator: str) -> Fee
     if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
     expected = int(areas[indicator].isna().sum())
+    if isinstance(answer, pd.Series | pd.DataFrame | np.ndarray):
+        dtypes = list(answer.dtypes) if isinstance(answer, pd.DataFrame) else [answer.dtype]
+        if dtypes and all(pd.api.types.is_bool_dtype(d) for d in dtypes):
+            return feedback(False, "Je antwoord is een hele kolom met True en False: voor elk "
+                                   "gebied of het cijfer ontbreekt. Tel de True's op met "
+                                   ".sum(), bijvoorbeeld cijfers[\"woz_waarde\"].isna().sum().")
+        return feedback(False, "Je antwoord moet één getal zijn, geen kolom. Tel de lege "
+                               "plekken met .isna().sum().")
+    if isinstance(answer, bool) or not isinstance(answer, int | float | np.number):
+        return feedback(False, "Je antwoord moet één getal zijn: het aantal gebieden zonder "
+                               "cijfer. Tel de lege plekken met .isna().sum().")
     if answer == expected:
         return feedback(True, f"Voor {expected} gebieden ontbreekt het cijfer.")
     zeros = int((areas[indicator] == 0).sum())
@@ -181,6 +256,9 @@ def check_rank_change(
         )
     old, new = int(old_rank), int(new_rank)
     expected = old - new
+    if isinstance(answer, bool) or not isinstance(answer, int | float | np.number):
+        return feedback(False, "Je antwoord moet één getal zijn: de oude rang min de nieuwe "
+                               f"rang van {code}. Tip: pak één rang met .loc[code, \"rang\"].")
     if answer == expected:
         return feedback(True, f"Van plaats {old} naar plaats {new}: een index is een keuze.")
     if answer == -expected:

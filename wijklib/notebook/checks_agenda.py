@@ -16,7 +16,7 @@ import pandas as pd
 
 from wijklib.agenda import state as ag
 from wijklib.errors import WijklibError
-from wijklib.notebook.checks import NOT_FILLED, Feedback, feedback, is_unfilled
+from wijklib.notebook.checks import NOT_FILLED, Feedback, feedback, is_unfilled, named_area
 from wijklib.tellen.compare import format_number
 
 #: The answer to give when there is nothing to find (no gap, no flag).
@@ -135,6 +135,11 @@ def check_flagged_buurt(
         return feedback(False, f"Er is geen buurt met een vlag waar bewoners {richting} zijn "
                                f"dan de cijfers. Vul dan \"{NOTHING}\" in.")
     given = _text(answer)
+    code, problem = named_area(answer, data, code="buurtcode", naam="buurtnaam")
+    if code is not None:  # a unique part of the name is enough
+        given = _text(code)
+    elif problem and "meer gebieden" in problem:
+        return feedback(False, problem)
 
     def names(frame: pd.DataFrame) -> set[str]:
         return {_text(v) for v in [*frame["buurtcode"], *frame["buurtnaam"]]}
@@ -224,6 +229,32 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def _limits(answer: Any) -> tuple[float, float] | None:
+    """The range an ambition's indicator can take (0–10, 0–100 %), or None when unknown.
+
+    From the unit of the baseline; without a unit from the scale of the workbook's
+    questionnaire or the catalogue's unit of a CBS figure.
+    """
+    limits = ag.unit_limits(str(answer.eenheid or ""))
+    if limits is not None:
+        return limits
+    indicator = str(answer.indicator)
+    from wijklib.vertellen.survey import vragenlijst
+
+    try:
+        for scale in vragenlijst().scales:
+            if scale.code == indicator:
+                return (float(scale.min), float(scale.max))
+    except WijklibError:
+        pass
+    from wijklib.data import catalog
+
+    try:
+        return ag.unit_limits(str(catalog.get(indicator).eenheid))
+    except (KeyError, WijklibError):
+        return None
+
+
 def check_ambition(answer: Any, thema: str | None = None) -> Feedback:
     """Check an ambition: a measurable indicator, a baseline with year and a target.
 
@@ -265,6 +296,15 @@ def check_ambition(answer: Any, thema: str | None = None) -> Feedback:
         return feedback(False, f"Het doeljaar ({answer.doeljaar}) moet na het jaar van de "
                                f"nulmeting ({answer.basisjaar}) liggen.")
     target, base = _number(answer.doel), _number(answer.basiswaarde)
+    limits = _limits(answer)
+    if target is not None and limits is not None and not limits[0] <= target <= limits[1]:
+        low, high = (format_number(x) for x in limits)
+        unit = "%" if str(answer.eenheid).strip() == "%" else ""
+        return feedback(False, f"Je doel ({format_number(target)}) kan niet: "
+                               f"'{answer.indicator}' loopt van {low}{unit} tot {high}{unit}. "
+                               "Kies een doel binnen die schaal"
+                               + (f", iets beter dan de nulmeting ({format_number(base)})."
+                                  if base is not None else "."))
     direction = _direction(str(answer.indicator))
     if target is not None and base is not None and direction is not None:
         if math.isclose(target, base):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijklib.notebook.checks import NOT_FILLED, Feedback, feedback, is_unfilled
+from wijklib.notebook.checks import NOT_FILLED, Feedback, feedback, is_unfilled, named_area
 from wijklib.tellen.compare import format_number
 
 
@@ -88,6 +88,12 @@ def check_lowest_buurt(answer: Any, scores: pd.DataFrame, schaal: str) -> Feedba
     text = str(answer).strip().casefold()
     low = visible.loc[visible["score"].idxmin()]
     high = visible.loc[visible["score"].idxmax()]
+    given, problem = named_area(answer, part, code="buurtcode", naam="buurtnaam")
+    if given is not None:  # a unique part of the name is enough
+        row = part[part["buurtcode"].astype(str) == given].iloc[0]
+        text = str(row["buurtnaam"]).casefold()
+    elif problem and "meer gebieden" in problem:
+        return feedback(False, problem)
     names = {str(low["buurtnaam"]).casefold(), str(low["buurtcode"]).casefold()}
     if text in names:
         return feedback(True, f"{low['buurtnaam']} heeft de laagste score "
@@ -298,7 +304,8 @@ def check_asset_added(
     for row in new.itertuples():
         if str(row.soort) not in ASSET_KINDS:
             return feedback(False, f"De soort moet een van deze zijn: {', '.join(ASSET_KINDS)}.")
-        hints = find_personal(row.naam_of_omschrijving)
+        hints = list(dict.fromkeys(find_personal(row.naam_of_omschrijving)
+                                   + find_personal(getattr(row, "kort", None))))
         if hints:
             return feedback(False, f"De omschrijving lijkt {' en '.join(hints)} te bevatten. "
                                    "Beschrijf wat iemand kan of doet, zonder naam.")

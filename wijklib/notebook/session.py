@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -63,15 +64,52 @@ def friendly_error_html(err: BaseException) -> str:
     )
 
 
-def _show_friendly(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset=None):
-    from IPython.display import HTML, display
+def _traceback_text(shell: Any, etype: type, value: BaseException, tb: Any,
+                    tb_offset: int | None = None) -> str:
+    """The English traceback as IPython would have shown it (as text)."""
+    if issubclass(etype, SyntaxError):
+        stb = shell.SyntaxTB.structured_traceback(etype, value, [])
+    else:
+        stb = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+    return shell.InteractiveTB.stb2text(stb)
 
-    display(HTML(friendly_error_html(value)))
+
+def _show_explanation(shell: Any, etype: type, value: BaseException, tb: Any,
+                      tb_offset: int | None = None) -> None:
+    """IPython's handler for errors in cells: a Dutch explanation, the traceback folded."""
+    import sys
+
+    from IPython.display import display
+
+    from wijklib.notebook.uitleg import explain, explanation_html, explanation_text
+
+    # %tb and %debug in a next cell still find the error
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
+    if hasattr(sys, "last_exc"):
+        sys.last_exc = value
+    try:
+        details = _traceback_text(shell, etype, value, tb, tb_offset)
+        uitleg = explain(value, namespace=shell.user_ns, details=details)
+        display({"text/html": explanation_html(uitleg),
+                 "text/plain": explanation_text(uitleg)}, raw=True)
+    except Exception:  # never hide an error behind a broken explanation
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
     return None
 
 
 def setup(quiet: bool = False) -> None:
-    """Prepare a notebook: wijklib errors show as a short Dutch message, not a traceback.
+    """Prepare a notebook: errors explained in Dutch, and checks that never grade stale values.
+
+    In a notebook (IPython), an error in a cell shows a short Dutch explanation of what
+    went wrong and what to do (:mod:`wijklib.notebook.uitleg`), with the full English
+    traceback folded away underneath; wijklib's own errors show their Dutch message. And
+    a cell that fails leaves the names it should have set marked as stale, so that a
+    controle cell does not grade the old value (:mod:`wijklib.notebook.failed_cells`).
+    Calling it again replaces the earlier set-up.
+
+    With ``WIJKLIB_STRICT_CHECKS=1`` (how CI runs the solution notebooks) only wijklib's
+    own errors are shown this way: any other error is a bug in the workbook, and keeps
+    IPython's traceback so that the test report says where it happened.
 
     Parameters
     ----------
@@ -84,7 +122,11 @@ def setup(quiet: bool = False) -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.set_custom_exc((WijklibError,), _show_friendly)
+        from wijklib.notebook.failed_cells import install
+
+        strict = os.environ.get("WIJKLIB_STRICT_CHECKS") == "1"
+        shell.set_custom_exc((WijklibError,) if strict else (Exception,), _show_explanation)
+        install(shell)
     if not quiet:
         cfg = settings()
         print(f"Klaar om te beginnen. Opgehaalde gegevens staan in: {cfg.cache_dir}")

@@ -12,8 +12,10 @@ when papermill runs the notebook).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -99,8 +101,86 @@ def resolve_choice(
                   focus_naam=str(row["naam"]))
 
 
+#: File in the export folder that keeps the picker's last choice, so that it survives
+#: "Run All" (which creates the picker anew from the parameter cell).
+CHOICE_FILE = "keuzelijst.json"
+#: Where the values in use come from: the picker or the parameter cell.
+FROM_PICKER, FROM_CELL = "keuzelijst", "keuzes"
+
+
+def save_choice(path: str | Path, start: Sequence[str], chosen: Sequence[str]) -> Path:
+    """Keep a choice made with the picker, with the parameter values it started from.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (written atomically).
+    start : (gemeente, niveau, focus)
+        The values of the parameter cell when the choice was made.
+    chosen : (gemeente, niveau, focus)
+        The choice in the picker.
+
+    Returns
+    -------
+    Path
+    """
+    from wijklib.guarantees.writing import atomic_write_text
+
+    data = {"start": [str(v) for v in start], "keuze": [str(v) for v in chosen]}
+    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def saved_choice(path: str | Path) -> dict[str, list[str]] | None:
+    """The choice kept by :func:`save_choice`; None when there is none (or it is damaged)."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(data, dict) and all(
+        isinstance(data.get(k), list) and len(data[k]) == 3
+        and all(isinstance(v, str) for v in data[k]) for k in ("start", "keuze"))
+    return data if ok else None
+
+
+def choice_to_use(start: Sequence[str], saved: Mapping[str, Any] | None
+                  ) -> tuple[tuple[str, str, str], str]:
+    """Which values count: the picker's kept choice, or the parameter cell.
+
+    The kept choice counts when the parameter cell still holds the values it was made
+    from. When the parameter cell was changed after the choice, the cell counts: it is
+    the newer decision.
+
+    Returns
+    -------
+    (values, source)
+        ``(gemeente, niveau, focus)`` and :data:`FROM_PICKER` or :data:`FROM_CELL`.
+    """
+    begin = tuple(str(v) for v in start)
+    if saved and [str(v) for v in saved.get("start", [])] == list(begin):
+        gemeente, niveau, focus = (str(v) for v in saved["keuze"])
+        return (gemeente, niveau, focus), FROM_PICKER
+    gemeente, niveau, focus = begin
+    return (gemeente, niveau, focus), FROM_CELL
+
+
+def choice_text(values: Sequence[str], source: str) -> str:
+    """One Dutch line that says which choice is used, and where it comes from."""
+    gemeente, niveau, focus = values
+    if source == FROM_PICKER:
+        return (f"Je kijkt naar: {focus} in {gemeente} (niveau: {niveau}), gekozen met de "
+                "keuzelijst. Wil je de keuzes uit de cel Jouw keuzes? Verander daar iets, of "
+                "kies opnieuw in de keuzelijst.")
+    return (f"Je kijkt naar: {focus} in {gemeente} (niveau: {niveau}), uit de cel Jouw "
+            "keuzes.")
+
+
 class Picker:
     """Dropdowns for gemeente, niveau and focus; read the result with :meth:`waarden`.
+
+    A choice made with the dropdowns is kept in a small file (:func:`save_choice`), so
+    that running all cells again (which makes a new picker) does not silently undo it.
+    Changing the parameter cell afterwards makes the parameter cell count again
+    (:func:`choice_to_use`).
 
     Parameters
     ----------
@@ -109,16 +189,26 @@ class Picker:
         when the widget is not used.
     load : callable, optional
         As in :func:`resolve_choice`.
+    path : str or Path, optional
+        The file that keeps the choice; default :data:`CHOICE_FILE` in the export folder.
     """
 
     def __init__(self, gemeente: str, niveau: str = "buurt", focus: str = "",
-                 load: Callable[..., pd.DataFrame] | None = None) -> None:
+                 load: Callable[..., pd.DataFrame] | None = None,
+                 path: str | Path | None = None) -> None:
         import ipywidgets as w
 
         if load is None:
             from wijklib.data.cbs import kerncijfers as load
+        if path is None:
+            from wijklib.notebook.session import export_dir
+
+            path = export_dir() / CHOICE_FILE
         self._load = load
+        self._path = Path(path)
         self._start = (gemeente, niveau, focus)
+        self._kept, self._source = choice_to_use(self._start, saved_choice(self._path))
+        gemeente, niveau, focus = self._kept if self._source == FROM_PICKER else self._start
         self.gemeente = w.Text(value=str(gemeente), description="Gemeente",
                                continuous_update=False)
         self.niveau = w.ToggleButtons(options=list(LEVELS), value=niveau, description="Niveau")
@@ -135,10 +225,21 @@ class Picker:
     def _changed(self, _change: dict[str, Any]) -> None:
         self._touched = True
         self._refresh()
+        self._keep()
 
     def _focus_changed(self, _change: dict[str, Any]) -> None:
         self._touched = True
         self._say_next()
+        self._keep()
+
+    def _keep(self) -> None:
+        """Keep a valid choice, so that Run All does not undo it."""
+        if not self.focus.value:
+            return
+        try:
+            save_choice(self._path, self._start, self.waarden())
+        except OSError:  # a read-only folder: the choice still counts in this run
+            pass
 
     def _refresh(self, initial_focus: str = "") -> None:
 
@@ -166,10 +267,20 @@ class Picker:
         )
 
     def waarden(self) -> tuple[str, str, str]:
-        """``(GEMEENTE, NIVEAU, FOCUS)``: the widget's choice, or the starting values."""
+        """``(GEMEENTE, NIVEAU, FOCUS)``: the widget's choice, a kept choice, or the start."""
         if not self._touched or not self.focus.value:
-            return self._start
+            return self._kept if self._source == FROM_PICKER else self._start
         return (self.gemeente.value, self.niveau.value, self.focus.value)
+
+    def bron(self) -> str:
+        """Where :meth:`waarden` comes from: :data:`FROM_PICKER` or :data:`FROM_CELL`."""
+        if self._touched and self.focus.value:
+            return FROM_PICKER
+        return self._source
+
+    def uitleg(self) -> str:
+        """One Dutch line: the choice in use and where it comes from (:func:`choice_text`)."""
+        return choice_text(self.waarden(), self.bron())
 
     def __repr__(self) -> str:
         gemeente, niveau, focus = self.waarden()
@@ -183,9 +294,10 @@ class Picker:
         return bundle
 
 
-def picker(gemeente: str, niveau: str = "buurt", focus: str = "") -> Picker:
+def picker(gemeente: str, niveau: str = "buurt", focus: str = "",
+           path: str | Path | None = None) -> Picker:
     """Show the picker; see :class:`Picker`."""
-    return Picker(gemeente, niveau, focus)
+    return Picker(gemeente, niveau, focus, path=path)
 
 
 # --------------------------------------------------------------- dot voting (notebook 3)

@@ -20,6 +20,7 @@ from wijklib.vertellen.records import (
     check_buurtcode,
     check_choice,
     check_text,
+    clean_text,
     empty_table,
     looks_like_person,
     read_records,
@@ -75,12 +76,13 @@ def add_observation(
     ------
     InvalidChoiceError, PersonalDataError
     """
-    who = check_text(wie, "wie", 80, required=False)
-    if who and looks_like_person(who):
+    typed = clean_text(wie)  # a person's name gets the message about 'wie' first
+    if typed and looks_like_person(typed):
         raise PersonalDataError(
-            f"'{who}' lijkt een naam. Schrijf bij 'wie' een rol of organisatie, "
+            f"'{typed}' lijkt een naam. Schrijf bij 'wie' een rol of organisatie, "
             "bijvoorbeeld 'gemeente', 'woningcorporatie' of 'bewonersgroep'."
         )
+    who = check_text(wie, "wie", 80, required=False)
     row = {
         "buurtcode": check_buurtcode(buurtcode, allow_missing=False),
         "plek": check_text(plek, "de plek", 120),
