@@ -21,6 +21,7 @@ __all__ = [
     "EigenSituatie",
     "earlier_reflections",
     "own_situation",
+    "reflection_status",
     "reflection_text",
 ]
 
@@ -50,6 +51,24 @@ def reflection_text(*parts: Any) -> str:
         nothing was filled in.
     """
     return "\n\n".join(text for text in (_one_text(p) for p in parts) if text)
+
+
+def reflection_status(text: str, where: str) -> str:
+    """Tell the participant, in Dutch, whether a reflection will be kept, and where.
+
+    Parameters
+    ----------
+    text : str
+        The reflection as :func:`reflection_text` made it.
+    where : str
+        Where it is kept, for example ``"met je keuzes voor notebook 3"``.
+    """
+    if not text:
+        return ("Je hebt (nog) geen reflectie geschreven. Dat mag. Wil je wel iets "
+                "bewaren? Schrijf het tussen de aanhalingstekens en voer de cel opnieuw uit.")
+    words = len(text.split())
+    return (f"Je reflectie ({words} {'woord' if words == 1 else 'woorden'}) wordt bewaard "
+            f"{where}.")
 
 
 def earlier_reflections(tellen: dict[str, Any] | None, vertellen: Any = None) -> str:
