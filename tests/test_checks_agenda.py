@@ -203,3 +203,38 @@ def test_ambition_feedback_uses_dutch_numbers():
     assert "6.2" not in wrong.message and "5.5" not in wrong.message
     right = ca.check_ambition(ambition(basiswaarde=6.25, doel=6.8), "sociaal")
     assert right.ok is True and "van 6,3 (2026) naar 6,8" in right.message
+
+
+def test_vote_reading_asks_for_the_top_theme_and_both_sides():
+    vote = ag.dot_vote({"veiligheid": 5, "sociaal": 4, "wonen": 3, "voorzieningen": 0})
+    both = "De cijfers van het CBS zeggen weinig, maar bewoners vertellen over donkere paden."
+    assert ca.check_vote_reading(..., ..., vote).ok is None
+    right = ca.check_vote_reading(" Veiligheid ", both, vote)
+    assert right.ok is True and "bovenaan" in right.message
+    cases = {
+        "plaats 2": ("sociaal", both),
+        "staat niet bij de stemming": ("verkeer", both),
+        "aanhalingstekens": (3, both),
+        "Schrijf nu in 'waarom'": ("veiligheid", ...),
+        "iets meer": ("veiligheid", "Cijfers en bewoners."),
+        "Wat zeggen de": ("veiligheid", "Bewoners vertellen dat ze zich 's avonds niet "
+                                        "veilig voelen op straat."),
+        "Wat vertellen bewoners": ("veiligheid", "Het CBS heeft geen cijfers over "
+                                                 "misdaad in deze buurt, helaas."),
+    }
+    for expected, (top, why) in cases.items():
+        result = ca.check_vote_reading(top, why, vote)
+        assert result.ok is False and expected in result.message, (expected, result.message)
+    with_number = "In 2023 woonden hier veel mensen die zich onveilig voelen, zeggen ze."
+    assert ca.check_vote_reading("veiligheid", with_number, vote).ok is True  # a figure
+    assert "gestemd" in ca.check_vote_reading("veiligheid", both, []).message
+
+
+def test_vote_reading_accepts_every_theme_that_shares_the_first_place():
+    vote = ag.dot_vote({"wonen": 4, "sociaal": 4, "veiligheid": 1})
+    why = "De cijfers-ring is laag en in de verhalen van bewoners komt het vaak terug."
+    for theme in ("wonen", "sociaal"):
+        result = ca.check_vote_reading(theme, why, vote)
+        assert result.ok is True and "Samen bovenaan: " in result.message
+    assert ca.check_vote_reading("veiligheid", why, vote).ok is False
+

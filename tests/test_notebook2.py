@@ -77,6 +77,8 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
                                                   ("11", "12", "21", "22", "31", "32", "33",
                                                    "41", "42", "43")}
     assert "Moestuinclub achter de flats" in set(saved.krachten["naam_of_omschrijving"])
+    assert saved.reflectie.startswith("Bewoners noemen kansen")  # the written reflection
+    assert "Bedreigingen (knelpunten, onveilige plekken)" in json.dumps(nb)  # side by side
     decided = saved.verhalen.drop_duplicates("verhaal_nr")["besluit"]
     assert (decided != "nog niet bekeken").all()
     page = (nb_env / "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html").read_text(
@@ -161,6 +163,8 @@ def test_notebook_2_participant_version_runs_without_answers(nb_env, tmp_path):
     saved = resultaten.load_vertellen(nb_env)
     assert saved is not None and len(saved.krachten) > 0  # without the added strength
     assert "Moestuinclub achter de flats" not in set(saved.krachten["naam_of_omschrijving"])
+    assert saved.reflectie == ""  # nothing written for the participant
+    assert "Je hebt (nog) geen reflectie geschreven" in stdout(nb)
 
 
 @pytest.mark.notebook

@@ -142,6 +142,15 @@ def test_notebook_3_from_nothing_makes_a_complete_agenda(first_run):
         assert item.doel == ag.target_from_baseline(meting) is not None
     assert not [p for p in ag.validate(agenda) if "beter dan nu" in p]
     assert "Je gebruikt echte antwoorden" not in text  # practice: planted gaps are listed
+    # the conversation: no saved reflections yet; the written one and the own situation
+    # are kept in the agenda and exported; the trainer cell without files only says where
+    assert "Sessie 1 (Tellen): geen reflectie gevonden." in text
+    assert agenda.reflectie.startswith("Cijfers en verhalen samen geven")
+    assert "In mijn eigen situatie (Zaanstad, de buurt Poelenburg): ik begin met" in \
+        agenda.reflectie
+    document = next(export.glob("buurtagenda-*.md")).read_text("utf-8")
+    assert "### Reflectie: wat we meenemen" in document and "bewonersraad" in document
+    assert "Nog geen agenda's van deelnemers" in text and not (export / "groep").exists()
 
     html_files = list(export.glob("buurtagenda-*.html"))
     assert len(html_files) == 1 and html_files[0].with_suffix(".md").is_file()
@@ -245,7 +254,9 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
                    "oefendata_delen": {"antwoorden": True, "kaartnotities": True,
                                        "verhalen": True, "wijkschouw": True, "krachten": False}}
     resultaten.save_tellen("Utrecht", "buurt", FOCUS, ["woz_waarde"],
-                           ["Wat maakt deze buurt sterk?"], folder=export)
+                           ["Wat maakt deze buurt sterk?"], folder=export,
+                           reflectie="Cijfers van sessie 1 zeggen niet waarom.")
+    work.reflectie = "Bewoners van sessie 2 zien kansen."
     resultaten.save_vertellen(work, folder=export)
     old = export / "buurtagenda.json"
     damaged = '{"schema": "wijklib-buurtagenda", "schema_version": 1, "agenda": {'
@@ -262,6 +273,10 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
     assert "oefendata (verzonnen) in: antwoorden, kaartnotities, verhalen" in text
     assert "Testtuin achter de flat" in text
     assert "Ambitie 2 is nog niet af" in text
+    # the earlier reflections are shown; nothing is written for the participant
+    assert "Sessie 1 (Tellen), jouw reflectie:\n    Cijfers van sessie 1 zeggen niet waarom." \
+        in text and "Bewoners van sessie 2 zien kansen." in text
+    assert "Je hebt (nog) geen reflectie geschreven" in text
     backups = list(export.glob("buurtagenda.bak-*.json"))
     assert len(backups) == 1 and backups[0].read_text("utf-8") == damaged
     assert "Er stond al een andere agenda" in text
@@ -270,7 +285,7 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
     assert "Ambitie 1: De ambitie 'Minder bewoners voelen zich onveilig" in text
     assert "Ambitie 3: De ambitie 'Minder woningen staan leeg.' (wonen) is een voorbeeld" in text
     agenda = ag.load_state(old)
-    assert agenda.items == [] and agenda.samenvatting == ""
+    assert agenda.items == [] and agenda.samenvatting == "" and agenda.reflectie == ""
     assert [p.thema for p in agenda.priorities][:2] == ["wonen", "sociaal"]
     assert "veiligheid" not in [p.thema for p in agenda.priorities]  # 0 dots
     assert not [v for v in agenda.verhalen if v.bron == "groepsgesprek"]
@@ -279,6 +294,7 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
     for out in (page, document):
         assert "groepsgesprek" not in out and "onveilig in hun eigen buurt" not in out
         assert "Minder woningen staan leeg" not in out
+        assert "Reflectie: wat we meenemen" not in out and "sessie 1 zeggen" not in out
     assert "nog geen ambities" in page and "Nog aan te vullen" in page
     assert "Het thema &#x27;wonen&#x27; (6 stippen, plaats 1) heeft nog geen ambitie" in page
     kracht = next(k for k in agenda.krachten if k.wat == "Testtuin achter de flat")

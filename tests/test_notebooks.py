@@ -51,6 +51,7 @@ def test_notebook_1_solution_utrecht_all_checks_pass(warm, map_assets, monkeypat
     assert "Taag- en Rubicondreef en omgeving" in json.dumps(nb)
     saved = json.loads((Path(os.environ["WIJKLIB_EXPORT"]) / "tellen.json").read_text("utf-8"))
     assert saved["focus"] == "BU03440311" and saved["vragen"]  # handed on to notebook 3
+    assert saved["reflectie"].startswith("De cijfers laten zien")  # the written reflection
     check_rendered(nb, tmp_path / "nb1.html", "notebook1_utrecht")
 
 
@@ -133,3 +134,5 @@ def test_notebook_1_participant_version_runs_without_answers(warm, map_assets, m
     assert outputs(nb, "error") == [] and outputs(nb, "stderr") == []
     controle = controle_texts(nb)
     assert len(controle) == 6 and all("Nog niet ingevuld" in t for t in controle), controle
+    saved = json.loads((Path(os.environ["WIJKLIB_EXPORT"]) / "tellen.json").read_text("utf-8"))
+    assert saved["reflectie"] == ""  # nothing written for the participant

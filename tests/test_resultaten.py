@@ -120,3 +120,38 @@ def test_empty_csv_of_an_old_save_is_an_empty_table(practice_set, tmp_path):
     (folder / "meta.json").write_text(json.dumps(meta), "utf-8")
     got = res.load_vertellen(tmp_path)
     assert got.wijkschouw.empty
+
+
+REFLECTIE = 'Cijfers wijzen waar je kijkt; bewoners zeggen waarom.\n\n"Wie mis ik?" <b>{{x}}</b>'
+
+
+def test_tellen_keeps_the_reflection_and_an_old_file_still_loads(tmp_path):
+    res.save_tellen("Utrecht", "buurt", "BU03440311", folder=tmp_path, reflectie=REFLECTIE)
+    assert res.load_tellen(tmp_path)["reflectie"] == REFLECTIE  # exactly as typed
+    old = {"versie": 2, "gemeente": "Utrecht", "niveau": "buurt", "focus": "BU03440311",
+           "indicatoren": [], "vragen": []}  # saved before there was a reflection
+    (tmp_path / res.TELLEN).write_text(json.dumps(old), "utf-8")
+    assert res.load_tellen(tmp_path)["reflectie"] == ""
+    (tmp_path / res.TELLEN).write_text(json.dumps({**old, "reflectie": None}), "utf-8")
+    assert res.load_tellen(tmp_path)["reflectie"] == ""  # never None or "None"
+
+
+def test_vertellen_keeps_the_reflection_and_an_old_save_still_loads(practice_set, tmp_path):
+    assert practice_set.reflectie == ""  # the practice set writes nothing for anyone
+    own = res.Vertellen(**{**practice_set.__dict__, "reflectie": REFLECTIE})
+    folder = res.save_vertellen(own, tmp_path)
+    assert res.load_vertellen(tmp_path).reflectie == REFLECTIE
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    del meta["reflectie"]  # a folder saved before there was a reflection
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    got = res.load_vertellen(tmp_path)
+    assert got.reflectie == "" and len(got.antwoorden) == len(practice_set.antwoorden)
+
+
+def test_the_reflection_travels_in_the_zip_of_notebook_2(practice_set, tmp_path):
+    own = res.Vertellen(**{**practice_set.__dict__, "reflectie": REFLECTIE})
+    folder = res.save_vertellen(own, tmp_path / "export")
+    with zipfile.ZipFile(res.bundle([folder], tmp_path / "vertellen.zip")) as zf:
+        meta = json.loads(zf.read("vertellen/meta.json"))
+    assert meta["reflectie"] == REFLECTIE

@@ -360,3 +360,77 @@ def check_action(answer: Any, partners: Any) -> Feedback:
                                "de lijst met partners (of laat een partner de actie doen).")
     return feedback(True, f"De actie heeft een trekker ({doers[0]}) en een moment. Zo weet "
                           "iedereen wat er gebeurt.")
+
+
+# ----------------------------------------------------------------------- reading the vote
+
+#: Words that show an explanation looks at the figures (the outside view) …
+FIGURE_WORDS = ("cijfer", "cbs", "ring", "statistiek", "gegevens", "geteld", "registr",
+                "politie", "index", "gemiddeld")
+#: … and words that show it looks at what residents say (the inside view).
+RESIDENT_WORDS = ("bewoner", "beleving", "verhaal", "verhalen", "enquête", "enquete",
+                  "vertel", "citaat", "citaten", "buurtgeno", "mensen", "kaartnotitie")
+
+
+def check_vote_reading(top: Any, why: Any, priorities: Iterable[Any]) -> Feedback:
+    """Check the reading of the vote: the theme on top, and why, in the participant's words.
+
+    Parameters
+    ----------
+    top : str
+        The theme the participant says got the most dots.
+    why : str
+        One or two sentences on why that theme matters: what the figures say *and* what
+        residents tell (or that one of them is missing).
+    priorities : list of Prioriteit
+        The vote as the notebook holds it (``stemknoppen.prioriteiten()``); themes that
+        share the first place are all right.
+
+    Notes
+    -----
+    The text is not graded for its opinion, only for looking at both sides: it must name
+    the figures (cijfers, CBS, ring …) and the residents (bewoners, beleving, verhalen …).
+    """
+    if is_unfilled(top):
+        return feedback(None, NOT_FILLED)
+    ranked = [p for p in priorities if isinstance(p, ag.Prioriteit)]
+    if not ranked:
+        return feedback(False, "Er is nog niet gestemd. Voer eerst de cellen met de stippen "
+                               "uit.")
+    if not isinstance(top, str) or not top.strip():
+        return feedback(False, "Zet het thema tussen aanhalingstekens, bijvoorbeeld "
+                               f"\"{ranked[0].thema}\".")
+    first = min(p.rang for p in ranked)
+    winners = [p for p in ranked if p.rang == first]
+    by_theme = {_text(p.thema): p for p in ranked}
+    given = by_theme.get(_text(top))
+    if given is None:
+        return feedback(False, f"'{top.strip()}' staat niet bij de stemming. De thema's zijn: "
+                               f"{', '.join(p.thema for p in ranked)}.")
+    if given.rang != first:
+        amount = ag.dots_text(given.stemmen) if given.stemmen is not None else "minder gewicht"
+        return feedback(False, f"{given.thema} kreeg {amount} en staat op plaats "
+                               f"{given.rang}. Kijk in de tabel met prioriteiten: welk thema "
+                               "staat op plaats 1?")
+    if is_unfilled(why) or not isinstance(why, str) or not why.strip():
+        return feedback(False, f"{given.thema} staat bovenaan, goed. Schrijf nu in 'waarom' "
+                               "een of twee zinnen tussen aanhalingstekens: wat zeggen de "
+                               "cijfers, en wat vertellen bewoners?")
+    text = _text(why)
+    if len(text.split()) < 6:
+        return feedback(False, "Schrijf iets meer: een of twee hele zinnen, zodat de groep "
+                               "begrijpt waarom dit thema belangrijk is.")
+    figures = any(w in text for w in FIGURE_WORDS) or any(c.isdigit() for c in text)
+    residents = any(w in text for w in RESIDENT_WORDS)
+    if not figures:
+        return feedback(False, "Je schrijft over wat bewoners vertellen. Wat zeggen de "
+                               "cijfers over dit thema? Of staan er geen cijfers? Zet dat er "
+                               "ook bij.")
+    if not residents:
+        return feedback(False, "Je schrijft over de cijfers. Wat vertellen bewoners over dit "
+                               "thema (de beleving, de verhalen)? Zet dat er ook bij.")
+    shared = "" if len(winners) == 1 else (
+        f" (Samen bovenaan: {', '.join(p.thema for p in winners)}.)")
+    return feedback(True, f"{given.thema} staat bovenaan, en je kijkt naar de cijfers én naar "
+                          f"wat bewoners vertellen.{shared} Lees je zin voor aan de groep: "
+                          "zien de anderen het ook zo?")

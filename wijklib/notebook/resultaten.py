@@ -80,8 +80,15 @@ def save_tellen(
     indicators: list[str] | None = None,
     questions: list[str] | None = None,
     folder: str | Path | None = None,
+    reflectie: str = "",
 ) -> Path:
     """Save the choices of notebook 1 (gemeente, level, focus area, indicators, questions).
+
+    Parameters
+    ----------
+    reflectie : str
+        The participant's written reflection at the end of notebook 1 (their own words;
+        :func:`wijklib.notebook.gesprek.reflection_text`). Notebook 3 shows it again.
 
     Returns
     -------
@@ -96,6 +103,7 @@ def save_tellen(
         "focus": focus,
         "indicatoren": list(indicators or []),
         "vragen": list(questions or []),
+        "reflectie": reflectie if isinstance(reflectie, str) else "",
     }
     path = _folder(folder) / TELLEN
     return writing.atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
@@ -118,6 +126,8 @@ def load_tellen(folder: str | Path | None = None) -> dict[str, Any] | None:
             f"In {path} ontbreken de gemeente, het niveau of het gebied. Voer notebook 1 "
             "opnieuw uit tot en met 'Bewaar je keuzes'."
         )
+    if not isinstance(data.get("reflectie"), str):  # saved before there was a reflection
+        data["reflectie"] = ""
     return data
 
 
@@ -143,6 +153,9 @@ class Vertellen:
         True when (part of) it is the fictional practice set.
     extra : dict
         Anything else worth keeping (seed, planted disagreements, survey year …).
+    reflectie : str
+        The participant's written reflection at the end of notebook 2 (their own words;
+        empty for the practice set and for results saved before there was one).
     """
 
     gemeente: str
@@ -153,6 +166,7 @@ class Vertellen:
     wijkschouw: pd.DataFrame = field(default_factory=_no_observations)
     oefendata: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    reflectie: str = ""
 
     def suppression(self, min_n: int | None = None) -> Suppression:
         """The survey's one decision on which counts may be shown.
@@ -206,6 +220,7 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
         "oefendata": result.oefendata,
         "aantallen": {attr: len(getattr(result, attr)) for attr in [*_FILES, "kaartnotities"]},
         "extra": result.extra,
+        "reflectie": result.reflectie if isinstance(result.reflectie, str) else "",
     }
     writing.atomic_write_text(meta_path,
                               json.dumps(meta, ensure_ascii=False, indent=1, default=str))
@@ -256,6 +271,7 @@ def load_vertellen(folder: str | Path | None = None) -> Vertellen | None:
         kaartnotities=notes,
         oefendata=bool(meta.get("oefendata", False)),
         extra=dict(meta.get("extra", {})),
+        reflectie=meta["reflectie"] if isinstance(meta.get("reflectie"), str) else "",
         **frames,
     )
 

@@ -18,6 +18,8 @@ wijkschouw
     Observations of a wijkschouw: kansen and knelpunten.
 krachten
     The buurt's strengths ("krachten van de buurt").
+kansen
+    Threats and opportunities side by side (map notes and krachten in two columns).
 themas
     Theme coding of stories (``themas.csv``): suggestions, a person's decision, counts.
 practice
