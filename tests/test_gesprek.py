@@ -289,6 +289,7 @@ def _run_trainer_cell(export: Path) -> tuple[str, list]:
 
 
 def test_the_trainer_cell_without_files_says_where_to_put_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKLIB_DATA", str(tmp_path))  # the group folder is data/groep
     monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
     monkeypatch.delenv("WIJKLIB_GROEP", raising=False)
     text, shown = _run_trainer_cell(tmp_path / "export")
