@@ -48,6 +48,9 @@ def test_top_area_ignores_missing():
 
 def test_indicator_choice():
     assert checks.check_indicator("woz_waarde", AREAS).ok is True
+    count = checks.check_indicator("inwoners", AREAS)  # a count: not for a map
+    assert count.ok is False and "is een aantal" in count.message and "pct_koopwoningen" in (
+        count.message)
     wrong = checks.check_indicator("woz_waard", AREAS)
     assert wrong.ok is False and "woz_waarde" in wrong.message
     assert checks.check_indicator("pct_koopwoningen", AREAS).ok is False  # no column

@@ -113,7 +113,8 @@ def test_notebook_3_from_nothing_makes_a_complete_agenda(first_run):
     text = _text(nb)
     assert "Ik vond geen bewaarde keuzes van notebook 1" in text
     assert "OEFENDATA (verzonnen)" in text and "Nieuwe agenda begonnen" in text
-    assert "oefencijfers, verzonnen" in text  # the police column is labelled fictional
+    assert "Politie, via CBS (tabel 47018NED)" in text  # veiligheid from police figures
+    assert "aangifte" in text  # with the caveat of registrations
     assert "hoe kan dat?" in text  # flagged disagreements became questions
     assert _priority_order(nb) == DEFAULT_ORDER
 
@@ -154,6 +155,8 @@ def test_notebook_3_from_nothing_makes_a_complete_agenda(first_run):
 
     html_files = list(export.glob("buurtagenda-*.html"))
     assert len(html_files) == 1 and html_files[0].with_suffix(".md").is_file()
+    page = html_files[0].read_text("utf-8")
+    assert "Politie, via CBS (tabel 47018NED)" in page  # the veiligheid figures ring's source
     names = set(zipfile.ZipFile(export / "buurtagenda-alles.zip").namelist())
     assert {"buurtagenda.json", html_files[0].name, html_files[0].with_suffix(".md").name} \
         <= names

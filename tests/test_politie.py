@@ -157,3 +157,14 @@ def test_warm_cache_answers_without_the_server(politie, monkeypatch, closed_port
     again = wijklib.misdrijven("Utrecht")
     assert politie.requests == []
     assert first.equals(again) and first.attrs["notes"] == again.attrs["notes"]
+
+
+def test_prefetch_also_keeps_the_police_figures(politie, monkeypatch, closed_port_url):
+    from wijklib.data.download import prefetch
+
+    assert prefetch(["Utrecht"], progress=False) == []
+    monkeypatch.setenv("WIJKLIB_POLITIE_URL", closed_port_url)  # the service is gone now
+    df = wijklib.misdrijven("Utrecht")
+    assert len(df) == 111 and df["per_1000"].notna().any()
+    assert wijklib.misdrijven("Utrecht", jaar=int(df.attrs["year"]), niveau="gemeente")[
+        "per_1000"].notna().all()

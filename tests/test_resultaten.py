@@ -155,3 +155,27 @@ def test_the_reflection_travels_in_the_zip_of_notebook_2(practice_set, tmp_path)
     with zipfile.ZipFile(res.bundle([folder], tmp_path / "vertellen.zip")) as zf:
         meta = json.loads(zf.read("vertellen/meta.json"))
     assert meta["reflectie"] == REFLECTIE
+
+
+def test_an_own_questionnaire_travels_from_notebook_2_to_notebook_3(practice_set, tmp_path):
+    from wijklib.vertellen import survey
+
+    own_file = tmp_path / "data" / "mijn_vragen.csv"
+    own_file.parent.mkdir()
+    text = survey.default_path().read_text("utf-8")
+    assert "In welke buurt woont u?" in text
+    own_file.write_text(text.replace("In welke buurt woont u?", "Waar woon je?"), "utf-8")
+    own = res.Vertellen(**{**practice_set.__dict__, "vragenlijst": own_file})
+    folder = res.save_vertellen(own, tmp_path / "export")
+    own_file.unlink()  # the participant's file may be gone by session 3: the copy is kept
+    got = res.load_vertellen(tmp_path / "export")
+    assert got.vragenlijst == folder / "vragenlijst.csv"
+    assert survey.vragenlijst(got.vragenlijst).question("buurt").tekst == "Waar woon je?"
+    # without an own questionnaire nothing is copied
+    plain = res.save_vertellen(practice_set, tmp_path / "plain")
+    assert not list(plain.glob("vragenlijst*"))
+    assert res.load_vertellen(tmp_path / "plain").vragenlijst is None
+    # a copy that went missing is named, not silently replaced by the default
+    (folder / "vragenlijst.csv").unlink()
+    with pytest.raises(res.ResultsFileError, match="eigen vragenlijst"):
+        res.load_vertellen(tmp_path / "export")

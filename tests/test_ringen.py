@@ -702,3 +702,41 @@ def test_flags_count_chance_in_the_figures_too():
     assert not ringen.gap_flags(rows)["vlag"].iloc[0]
     assert ringen.gap_flags(rows.drop(columns=["cijfers_onder", "cijfers_boven"]))[
         "vlag"].iloc[0]
+
+
+# ------------------------------------------------------------- veiligheid: police figures
+
+
+def test_police_figures_fill_the_veiligheid_figures_ring(politie):
+    buurten = wijklib.kerncijfers("Utrecht")
+    gemeente = wijklib.kerncijfers("Utrecht", niveau="gemeente")
+    assert ringen.cijfers_ring(buurten, gemeente).query("thema == 'veiligheid'")[
+        "cijfers"].isna().all()  # without police figures: geen gegevens, never 100
+    with_police, whole, notes = ringen.add_police(buurten, gemeente)
+    police = wijklib.misdrijven("Utrecht")
+    ring = ringen.cijfers_ring(with_police, whole).query("thema == 'veiligheid'")
+    ring = ring.set_index("buurtcode")
+    rates = police.set_index("code")["per_1000"]
+    known = rates.dropna().index.intersection(ring.index)
+    assert len(known) > 50 and ring.loc[known, "cijfers"].notna().all()
+    total = float(wijklib.misdrijven("Utrecht", niveau="gemeente")["per_1000"].iloc[0])
+    worse = [c for c in known if rates[c] > total * 1.5]
+    assert worse and (ring.loc[worse, "cijfers"] < 100).all()  # more crime: below 100
+    year = str(police.attrs["year"])
+    assert ring.loc[known, "jaren"].str.contains(year).all()
+    assert ring.loc[known, "bronnen"].str.contains("Politie, via CBS (tabel 47018NED)",
+                                                   regex=False).all()
+    # the Poisson interval of a small buurt is carried into the ring
+    small = police.set_index("code").loc[known].nsmallest(5, "misdrijven").index
+    assert (ring.loc[small, "cijfers_onder"] < ring.loc[small, "cijfers_boven"]).all()
+    assert any("aangifte" in note for note in notes)
+
+
+def test_without_police_figures_the_ring_says_so(services, monkeypatch):
+    monkeypatch.setenv("WIJKLIB_POLITIE_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("WIJKLIB_TIMEOUT", "2")
+    buurten = wijklib.kerncijfers("Utrecht")
+    gemeente = wijklib.kerncijfers("Utrecht", niveau="gemeente")
+    same, whole, notes = ringen.add_police(buurten, gemeente)
+    assert same is buurten and whole is gemeente
+    assert len(notes) == 1 and "geen politiecijfers" in notes[0] and "geen gegevens" in notes[0]

@@ -241,6 +241,55 @@ def scale_labels(definition: pd.DataFrame | None = None) -> dict[str, str]:
     return dict(zip(definition["naam"], definition["label"], strict=True))
 
 
+#: The column of the veiligheid figures ring (see ringen.csv).
+POLICE_INDICATOR = "misdrijven_per_1000"
+
+
+def add_police(
+    buurten: pd.DataFrame, gemeente: pd.DataFrame, jaar: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Add the police's registered crimes per 1 000 inhabitants for the veiligheid ring.
+
+    The figures come from :func:`wijklib.misdrijven` (table 47018NED, police via CBS),
+    with their own year, the source and the exact Poisson interval per buurt (columns
+    ``misdrijven_per_1000_onder`` and ``_boven``, used by :func:`cijfers_ring`).
+
+    Parameters
+    ----------
+    buurten, gemeente : pandas.DataFrame
+        :func:`wijklib.kerncijfers` of the buurten and of the gemeente.
+    jaar : int, optional
+        Year of registration; default the newest with figures.
+
+    Returns
+    -------
+    (buurten, gemeente, notes)
+        Copies with the column added, and Dutch notes (the caveats of registrations, or
+        why there are no police figures: then the tables come back unchanged and the
+        veiligheid figures ring says "geen gegevens").
+    """
+    from wijklib.data import politie
+    from wijklib.errors import WijklibError
+
+    code = str(gemeente["code"].iloc[0]) if "code" in gemeente and len(gemeente) else ""
+    try:
+        per_buurt = politie.misdrijven(code, jaar=jaar, niveau="buurt")
+        year = int(per_buurt.attrs["year"])
+        total = politie.misdrijven(code, jaar=year, niveau="gemeente")
+    except WijklibError as err:
+        return buurten, gemeente, [
+            f"Er zijn nu geen politiecijfers: {err} Bij veiligheid staat aan de cijferkant "
+            "daarom 'geen gegevens'."]
+    source = f"{politie.SOURCE} (tabel {politie.TABLE})"
+    rows = per_buurt.set_index("code")
+    out = add_indicator(buurten, POLICE_INDICATOR, rows["per_1000"], year, source)
+    out[f"{POLICE_INDICATOR}_onder"] = out["code"].map(rows["per_1000_laag"])
+    out[f"{POLICE_INDICATOR}_boven"] = out["code"].map(rows["per_1000_hoog"])
+    whole = add_indicator(gemeente, POLICE_INDICATOR, float(total["per_1000"].iloc[0]), year,
+                          source)
+    return out, whole, list(per_buurt.attrs.get("notes", []))
+
+
 def add_indicator(
     frame: pd.DataFrame,
     naam: str,
@@ -491,11 +540,18 @@ def indicator_indices(
         ref = ref_values.get(row.naam, math.nan)
         sd = (spreiding or {}).get(row.naam, spread(values.to_numpy()))
         index = to_index(values.to_numpy(), ref, row.hoger_is, sd, clip)
-        try:
-            margins = rate_margins(kerncijfers, row.naam)
-        except KeyError:  # not in the catalogue (an own column): no count known
-            margins = pd.DataFrame({"ondergrens": np.nan, "bovengrens": np.nan, "tekst": ""},
-                                   index=kerncijfers.index)
+        own = [f"{row.naam}_onder", f"{row.naam}_boven"]
+        if all(column in kerncijfers.columns for column in own):  # e.g. from add_police
+            margins = pd.DataFrame({
+                "ondergrens": pd.to_numeric(kerncijfers[own[0]], errors="coerce"),
+                "bovengrens": pd.to_numeric(kerncijfers[own[1]], errors="coerce"),
+                "tekst": ""}, index=kerncijfers.index)
+        else:
+            try:
+                margins = rate_margins(kerncijfers, row.naam)
+            except KeyError:  # not in the catalogue (an own column): no count known
+                margins = pd.DataFrame({"ondergrens": np.nan, "bovengrens": np.nan,
+                                        "tekst": ""}, index=kerncijfers.index)
         low = to_index(margins["ondergrens"].to_numpy(), ref, row.hoger_is, sd, clip)
         high = to_index(margins["bovengrens"].to_numpy(), ref, row.hoger_is, sd, clip)
         if row.hoger_is == "ongunstig":

@@ -18,7 +18,8 @@ class Step:
 
 
 def plan(gemeenten: Iterable[str | int], jaar: int | None = None) -> list[Step]:
-    """List the downloads for these gemeenten (kerncijfers and maps at every level)."""
+    """List the downloads for these gemeenten (kerncijfers and maps at every level, and the
+    police figures of notebook 3)."""
     steps = [Step("Nederland (kerncijfers)", lambda: cbs.kerncijfers_nederland(jaar))]
     for gemeente in gemeenten:
         for niveau in ("gemeente", "wijk", "buurt"):
@@ -34,7 +35,18 @@ def plan(gemeenten: Iterable[str | int], jaar: int | None = None) -> list[Step]:
                     lambda g=gemeente, n=niveau: _map(g, n, jaar),
                 )
             )
+        if not cbs.is_country(gemeente):
+            steps.append(Step(f"{gemeente}: politiecijfers",
+                              lambda g=gemeente: _police(g)))
     return steps
+
+
+def _police(gemeente: str | int) -> object:
+    """The police figures notebook 3 draws (per buurt and for the gemeente, newest year)."""
+    from wijklib.data import politie
+
+    per_buurt = politie.misdrijven(gemeente, niveau="buurt")
+    return politie.misdrijven(gemeente, jaar=int(per_buurt.attrs["year"]), niveau="gemeente")
 
 
 def _map(gemeente: str | int, niveau: str, jaar: int | None) -> object:

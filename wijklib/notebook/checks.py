@@ -191,6 +191,11 @@ def check_indicator(answer: Any, areas: pd.DataFrame) -> Feedback:
         return feedback(
             False, f"Voor '{ind.naam}' zijn er hier geen cijfers. Kies een ander cijfer."
         )
+    if ind.eenheid == "aantal":  # a count: large areas colour dark on a map by size alone
+        return feedback(False, f"'{ind.label}' is een aantal. Op een kaart worden grote "
+                               "gebieden dan vanzelf donker, ook als er per inwoner niets "
+                               "bijzonders is. Kies een aandeel of een gemiddelde, bijvoorbeeld "
+                               "'pct_koopwoningen' (% van de woningen) of 'bijstand_per_1000'.")
     return feedback(True, f"'{ind.label}' ({ind.eenheid}) is een goede keuze.")
 
 

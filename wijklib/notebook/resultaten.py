@@ -156,6 +156,10 @@ class Vertellen:
     reflectie : str
         The participant's written reflection at the end of notebook 2 (their own words;
         empty for the practice set and for results saved before there was one).
+    vragenlijst : Path, optional
+        The participant's own questionnaire file, when notebook 2 used one (None: the
+        workbook's own). Saved as a copy with the results, so notebook 3 reads the
+        answers with the same questions.
     """
 
     gemeente: str
@@ -167,6 +171,7 @@ class Vertellen:
     oefendata: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     reflectie: str = ""
+    vragenlijst: Path | None = None
 
     def suppression(self, min_n: int | None = None) -> Suppression:
         """The survey's one decision on which counts may be shown.
@@ -213,6 +218,14 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
     from wijklib.vertellen.kaartnotities import save_notes
 
     save_notes(result.kaartnotities, target / _NOTES)
+    own_questions = None
+    if result.vragenlijst is not None:
+        source = Path(result.vragenlijst)
+        if not source.is_file():
+            raise ResultsFileError(f"De vragenlijst {source} bestaat niet (meer). Zet hem "
+                                   "terug in de map data/, of laat vragenlijst leeg.")
+        own_questions = f"vragenlijst{source.suffix.lower() or '.csv'}"
+        writing.atomic_write_bytes(target / own_questions, source.read_bytes())
     meta = {
         "versie": FORMAT_VERSION,
         "gemaakt": datetime.now().isoformat(timespec="seconds"),
@@ -221,6 +234,7 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
         "aantallen": {attr: len(getattr(result, attr)) for attr in [*_FILES, "kaartnotities"]},
         "extra": result.extra,
         "reflectie": result.reflectie if isinstance(result.reflectie, str) else "",
+        "vragenlijst": own_questions,
     }
     writing.atomic_write_text(meta_path,
                               json.dumps(meta, ensure_ascii=False, indent=1, default=str))
@@ -266,12 +280,18 @@ def load_vertellen(folder: str | Path | None = None) -> Vertellen | None:
     for frame in frames.values():
         if "buurtcode" in frame:
             frame["buurtcode"] = frame["buurtcode"].astype("str")
+    own_questions = meta.get("vragenlijst")
+    if own_questions and not (target / str(own_questions)).is_file():
+        raise ResultsFileError(
+            f"Notebook 2 gebruikte een eigen vragenlijst, maar {own_questions} ontbreekt in "
+            f"{target}. Voer notebook 2 opnieuw uit tot en met 'Bewaar je werk'.")
     return Vertellen(
         gemeente=str(meta.get("gemeente", "")),
         kaartnotities=notes,
         oefendata=bool(meta.get("oefendata", False)),
         extra=dict(meta.get("extra", {})),
         reflectie=meta["reflectie"] if isinstance(meta.get("reflectie"), str) else "",
+        vragenlijst=target / str(own_questions) if own_questions else None,
         **frames,
     )
 
