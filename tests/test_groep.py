@@ -181,3 +181,11 @@ def test_three_participants_through_the_command_line(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "wijklib", "groep", str(tmp_path / "nee.json")],
                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert bad.returncode == 1 and "bestaat niet" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_gemeente_that_no_file_has_gives_a_dutch_message(tmp_path):
+    agenda = ag.new_agenda("Utrecht", ["BU03440311"])
+    agenda.priorities = ag.dot_vote({"wonen": 2})
+    ag.save_state(agenda, tmp_path / "a.json")
+    with pytest.raises(groep.GroupError, match="Geen enkele agenda gaat over"):
+        groep.combine([tmp_path], gemeente="Zaanstad")

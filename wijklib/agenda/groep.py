@@ -287,7 +287,9 @@ def combine(
 
 
 def _display(read: list[tuple[Path, ag.Agenda]], place: str) -> str:
-    return next(a.gemeente for _, a in read if a.gemeente.strip().casefold() == place)
+    """The group's gemeente as the files write it (as given when no file has it)."""
+    return next((a.gemeente for _, a in read if a.gemeente.strip().casefold() == place),
+                place)
 
 
 def _combined(used: list[tuple[Path, ag.Agenda]], skipped: list[tuple[str, str]]
