@@ -55,10 +55,11 @@ def main() -> int:
     shared = Path(os.environ.get("WIJKLIB_SHARED") or ROOT.parent / "shared") / "fixtures"
     work = Path(tempfile.mkdtemp(prefix="wijklib-bench-"))
     data_layer = datalaag.run(shared, work)
-    with CbsODataServer(shared / "cbs-odata") as cbs, PdokServer(shared / "pdok") as pdok:
+    with CbsODataServer(shared / "cbs-odata") as cbs, PdokServer(shared / "pdok") as pdok, \
+            CbsODataServer(shared / "cbs-dataderden") as police:
         os.environ.update(
             WIJKLIB_CBS_URL=cbs.url, WIJKLIB_PDOK_URL=pdok.url, WIJKLIB_CACHE=str(work / "cache"),
-            WIJKLIB_EXPORT=str(work / "export"),
+            WIJKLIB_EXPORT=str(work / "export"), WIJKLIB_POLITIE_URL=police.url,
         )
         import wijklib
         from tools.install_assets import install_assets
