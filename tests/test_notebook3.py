@@ -467,3 +467,35 @@ def test_resident_texts_with_template_syntax_stay_text_in_notebook_3(
     evidence = [ev.tekst for ev in agenda.items[0].onderbouwing if ev.soort == "kaartnotitie"]
     assert any("{{" in text or "{%" in text or "{#" in text for text in evidence), evidence
     assert "&#123;&#123;" in page  # the braces are in the page, as text
+
+
+@pytest.mark.notebook
+def test_an_own_questionnaire_of_notebook_2_is_used_in_notebook_3(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    """Notebook 2 with an own questionnaire file; notebook 3 then reads the answers with
+    those questions (a copy saved with the results), not with the workbook's own."""
+    import uuid
+
+    export = tmp_path / "export"
+    name = f"test-vragenlijst-{uuid.uuid4().hex[:10]}.csv"
+    path = ROOT / "data" / name
+    text = survey.default_path().read_text("utf-8")
+    assert "In welke buurt woont u?" in text
+    path.write_text(text.replace("In welke buurt woont u?", "In welke buurt woon je?"), "utf-8")
+    try:
+        nb2 = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+                   tmp_path / "nb2_vragen.ipynb", {"VRAGENLIJST_BESTAND": name},
+                   notebook=ROOT / "notebooks" / "oplossingen"
+                   / "02_vertellen_bewonersperspectief.ipynb")
+    finally:
+        path.unlink(missing_ok=True)
+    assert outputs(nb2, "error") == []
+    saved = resultaten.load_vertellen(export)
+    assert saved.vragenlijst is not None
+    assert survey.vragenlijst(saved.vragenlijst).question("buurt").tekst == (
+        "In welke buurt woon je?")
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+              tmp_path / "nb3_vragen.ipynb", {})
+    _assert_clean_run(nb)
+    assert "Ik gebruik de eigen vragenlijst uit notebook 2." in _text(nb)
