@@ -11,7 +11,8 @@ from wijklib.notebook import widgets
 VOTES = {"wonen": 3, "veiligheid": 5, "sociaal": 4, "voorzieningen": 1, "leefomgeving": 2}
 
 
-def test_untouched_sliders_give_the_parameter_cell():
+def test_untouched_sliders_give_the_parameter_cell(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path))
     knoppen = widgets.stemmen(VOTES)
     assert knoppen.waarden() == VOTES
     assert knoppen.prioriteiten() == ag.dot_vote(VOTES)
@@ -89,3 +90,31 @@ def test_priority_table():
     weights = widgets.priority_table(ag.weigh({"wonen": 1.0}))
     assert weights["stemmen"].isna().all()
     assert widgets.priority_table([]).empty
+
+
+def test_the_votes_of_the_sliders_survive_run_all(tmp_path, monkeypatch):
+    """Run All makes new sliders from the parameter cell: the group's votes stay."""
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path))
+    first = widgets.stemmen(VOTES)
+    first.sliders["wonen"].value = 9
+    assert (tmp_path / widgets.VOTES_FILE).is_file()
+    again = widgets.stemmen(VOTES)  # the same parameter cell, run again
+    assert again.waarden()["wonen"] == 9 and again.bron == widgets.FROM_SLIDERS
+    assert again.sliders["wonen"].value == 9
+    assert again.prioriteiten()[0].thema == "wonen"
+    assert "stemmen van de schuifjes van de vorige keer" in again.message.value
+    changed = dict(VOTES, sociaal=7)  # the parameter cell changed: that is newer
+    assert widgets.stemmen(changed).waarden() == changed
+    # a damaged file is not a vote
+    (tmp_path / widgets.VOTES_FILE).write_text("{kapot", "utf-8")
+    assert widgets.stemmen(VOTES).waarden() == VOTES
+
+
+def test_kept_votes_are_checked_like_votes(tmp_path):
+    path = tmp_path / "stemmen.json"
+    widgets.save_votes(path, VOTES, dict(VOTES, wonen=-3))
+    assert widgets.saved_votes(path) is None  # a negative number is not a vote
+    widgets.save_votes(path, VOTES, dict(VOTES, wonen=6))
+    assert widgets.votes_to_use(VOTES, widgets.saved_votes(path)) == (
+        {k: float(v) for k, v in dict(VOTES, wonen=6).items()}, widgets.FROM_SLIDERS)
+    assert widgets.votes_to_use({"wonen": 1}, widgets.saved_votes(path))[1] == widgets.FROM_CELL

@@ -304,6 +304,58 @@ def picker(gemeente: str, niveau: str = "buurt", focus: str = "",
 
 #: Kinds of vote of :class:`Stemmen`: dots (whole numbers) or weights.
 VOTE_KINDS = ("stippen", "gewichten")
+#: File in the export folder that keeps the sliders' last votes, so that they survive
+#: "Run All" (which makes new sliders from the parameter cell).
+VOTES_FILE = "stemmen.json"
+#: Where the votes in use come from: the sliders of an earlier run, or the parameter cell.
+FROM_SLIDERS = "schuifjes"
+
+
+def save_votes(path: str | Path, start: Mapping[str, float], votes: Mapping[str, float]
+               ) -> Path:
+    """Keep the votes of the sliders, with the starting votes they were made from.
+
+    Returns
+    -------
+    Path
+        The file (written atomically).
+    """
+    from wijklib.guarantees.writing import atomic_write_text
+
+    data = {"start": {str(k): float(v) for k, v in start.items()},
+            "stemmen": {str(k): float(v) for k, v in votes.items()}}
+    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def saved_votes(path: str | Path) -> dict[str, dict[str, float]] | None:
+    """The votes kept by :func:`save_votes`; None when there are none (or they are damaged)."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(data, dict) and all(
+        isinstance(data.get(k), dict) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+            for v in data[k].values()) for k in ("start", "stemmen"))
+    return data if ok else None
+
+
+def votes_to_use(start: Mapping[str, float], saved: Mapping[str, Any] | None
+                 ) -> tuple[dict[str, float], str]:
+    """Which votes count: the sliders' kept votes, or the starting votes.
+
+    The kept votes count when the start is still what they were made from; a changed
+    parameter cell (or another loaded agenda) is the newer decision.
+
+    Returns
+    -------
+    (votes, source)
+        The votes and :data:`FROM_SLIDERS` or :data:`FROM_CELL`.
+    """
+    begin = {str(k): float(v) for k, v in start.items()}
+    if saved and dict(saved.get("start", {})) == begin:
+        return {str(k): float(v) for k, v in saved["stemmen"].items()}, FROM_SLIDERS
+    return begin, FROM_CELL
 
 
 def votes_from(priorities: Any) -> dict[str, int]:
@@ -377,6 +429,9 @@ class Stemmen:
     on_change : callable, optional
         Called with the new list of priorities after every change that gives a valid
         vote (use it to save the agenda).
+    path : str or Path, optional
+        A file that keeps the sliders' votes (:func:`save_votes`), so that running all
+        cells again does not silently undo them (:func:`votes_to_use`); None keeps nothing.
     """
 
     def __init__(
@@ -386,6 +441,7 @@ class Stemmen:
         soort: str = "stippen",
         maximum: int = 10,
         on_change: Callable[[list[Any]], None] | None = None,
+        path: str | Path | None = None,
     ) -> None:
         import math
 
@@ -396,7 +452,20 @@ class Stemmen:
         self.soort = soort
         self._vote = self._rule()
         self._vote(start)  # a wrong start gives a Dutch message here, not later
+        self._path = Path(path) if path is not None else None
+        self._begin = dict(start)
+        self.bron = FROM_CELL
         self._start = dict(start)
+        if self._path is not None:
+            kept, self.bron = votes_to_use(start, saved_votes(self._path))
+            if self.bron == FROM_SLIDERS:
+                if soort == "stippen":
+                    kept = {k: int(v) for k, v in kept.items()}
+                try:
+                    self._vote(kept)
+                    self._start = kept
+                except WijklibError:  # a kept vote that no longer counts: the cell counts
+                    self.bron = FROM_CELL
         names = list(dict.fromkeys([*(themas or []), *self._start]))
         top = max([int(maximum), *(math.ceil(float(v)) for v in self._start.values())])
         slider = w.IntSlider if soort == "stippen" else w.FloatSlider
@@ -423,6 +492,9 @@ class Stemmen:
     def _changed(self, _change: dict[str, Any]) -> None:
         self._touched = True
         priorities = self._show()
+        if priorities is not None and self._path is not None:
+            save_votes(self._path, self._begin, self.waarden())
+            self.bron = FROM_SLIDERS
         if priorities is not None and self._on_change is not None:
             self._on_change(priorities)
 
@@ -436,8 +508,11 @@ class Stemmen:
         order = ", ".join(f"{p.rang}. {p.thema}" for p in priorities)
         total = sum(self.waarden().values())
         what = f"{total:g} stippen" if self.soort == "stippen" else "gewichten"
+        kept = (" Dit zijn de stemmen van de schuifjes van de vorige keer; verander ze, of "
+                "verander STEMMEN in de cel Jouw keuzes." if self.bron == FROM_SLIDERS
+                and not self._touched else "")
         self.message.value = (f"Volgorde ({escape(what)}): <b>{escape(order)}</b>. "
-                              "Voer daarna de volgende cel uit.")
+                              f"Voer daarna de volgende cel uit.{escape(kept)}")
         return priorities
 
     def waarden(self) -> dict[str, float]:
@@ -467,6 +542,15 @@ def stemmen(
     themas: list[str] | None = None,
     soort: str = "stippen",
     on_change: Callable[[list[Any]], None] | None = None,
+    path: str | Path | None = None,
 ) -> Stemmen:
-    """Show the voting sliders; see :class:`Stemmen`."""
-    return Stemmen(start, themas=themas, soort=soort, on_change=on_change)
+    """Show the voting sliders; see :class:`Stemmen`.
+
+    The votes are kept in ``path`` (default :data:`VOTES_FILE` in the export folder), so
+    that "Run All" does not undo what the group voted with the sliders.
+    """
+    if path is None:
+        from wijklib.notebook.session import export_dir
+
+        path = export_dir() / VOTES_FILE
+    return Stemmen(start, themas=themas, soort=soort, on_change=on_change, path=path)
