@@ -246,3 +246,17 @@ def test_paper_form_from_a_template_shows_template_syntax_literally(tmp_path, mo
     (own / "vragenformulier.html.j2").write_text("{{ ''.__class__.__mro__ }}", "utf-8")
     with pytest.raises(TemplateError, match="niet mag"):
         survey.printable_html(q, buurten)
+
+
+def test_the_map_page_scripts_are_template_files_and_data_cannot_close_them():
+    from wijklib.guarantees.rendering import TEMPLATES, render
+
+    assert (TEMPLATES / "lettertypen-laden.js.j2").is_file()
+    assert (TEMPLATES / "leaflet-iconen.js.j2").is_file()
+    hostile = "</script><script>alert(1)</script>{{ 7*7 }}"
+    fonts = render("lettertypen-laden.js.j2", data={"f0": hostile},
+                   faces=[[hostile, "f0", {"style": "normal"}]])
+    icons = render("leaflet-iconen.js.j2", icon=hostile, icon2x=hostile, shadow=hostile)
+    for script in (fonts, icons):
+        assert "</script" not in script and "49" not in script
+        assert script.strip().startswith("(function(){") and script.strip().endswith("})();")

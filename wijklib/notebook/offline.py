@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wijklib.errors import InvalidChoiceError, WijklibError
-from wijklib.guarantees.rendering import escape
+from wijklib.guarantees.rendering import escape, render
 from wijklib.guarantees.writing import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -442,26 +442,11 @@ _CSS_SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
 _CLOSE_SCRIPT = re.compile(r"</(script)", re.I)
 _CLOSE_STYLE = re.compile(r"</(style)", re.I)
 
-# Runs once per page: registers the embedded fonts through the FontFace API.
-# Font Awesome declares the same font file for several families ("Font
-# Awesome 6 Free", "Font Awesome 5 Free", "FontAwesome"); registering them
-# from one embedded copy keeps the page about 0.7 MB smaller than one data:
-# URI per @font-face rule.
-_FONT_LOADER = (
-    "(function(){{if(!window.FontFace||!document.fonts)return;"
-    "var d={data},f={faces},c={{}};"
-    "function b(k){{if(!c[k]){{var s=atob(d[k]),a=new Uint8Array(s.length);"
-    "for(var i=0;i<s.length;i++)a[i]=s.charCodeAt(i);c[k]=a.buffer;}}return c[k].slice(0);}}"
-    "f.forEach(function(x){{try{{document.fonts.add(new FontFace(x[0],b(x[1]),x[2]));}}"
-    "catch(e){{console.warn('wijklib: lettertype '+x[0]+' niet geladen',e);}}}});}})();"
-)
-# After Leaflet itself: the default marker icon finds its images through
-# the CSS path of leaflet.css, which does not work with data: URIs.
-_LEAFLET_ICON_FIX = (
-    "(function(){{if(!window.L||!L.Icon||!L.Icon.Default)return;"
-    "L.Icon.Default.imagePath='';"
-    "L.Icon.Default.mergeOptions({{iconUrl:{icon},iconRetinaUrl:{icon2x},shadowUrl:{shadow}}});}})();"
-)
+# The two small scripts of a map page are template files: lettertypen-laden.js.j2 runs
+# once per page and registers the embedded fonts through the FontFace API (Font Awesome
+# declares the same font file for several families, so one embedded copy keeps the page
+# about 0.7 MB smaller than one data: URI per @font-face rule); leaflet-iconen.js.j2 gives
+# Leaflet's default marker its embedded images.
 
 
 def _data_uri(path: Path) -> str:
@@ -490,10 +475,6 @@ def _split_top_level(text: str, sep: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     return [p.strip() for p in parts if p.strip()]
-
-
-def _js_string(value: str) -> str:
-    return json.dumps(value).replace("</", "<\\/")
 
 
 @dataclass
@@ -545,11 +526,11 @@ class _Store:
         out = f'<script data-wijklib-asset="{self._label(asset)}">\n{code}\n</script>'
         if asset.package == "leaflet" and asset.file == "dist/leaflet.js":
             images = self.root / "leaflet" / "dist" / "images"
-            fix = _LEAFLET_ICON_FIX.format(
-                icon=_js_string(_data_uri(images / "marker-icon.png")),
-                icon2x=_js_string(_data_uri(images / "marker-icon-2x.png")),
-                shadow=_js_string(_data_uri(images / "marker-shadow.png")),
-            )
+            # the script is a template file (wijklib/templates/leaflet-iconen.js.j2)
+            fix = render("leaflet-iconen.js.j2",
+                         icon=_data_uri(images / "marker-icon.png"),
+                         icon2x=_data_uri(images / "marker-icon-2x.png"),
+                         shadow=_data_uri(images / "marker-shadow.png")).strip()
             out += f'\n<script data-wijklib-asset="leaflet-icon-paths">{fix}</script>'
         return out
 
@@ -585,10 +566,8 @@ class _Store:
                 key: base64.b64encode((self.root / font).read_bytes()).decode("ascii")
                 for font, key in fonts.items()
             }
-            loader = _FONT_LOADER.format(
-                data=json.dumps(data).replace("</", "<\\/"),
-                faces=json.dumps(faces).replace("</", "<\\/"),
-            )
+            # the script is a template file (wijklib/templates/lettertypen-laden.js.j2)
+            loader = render("lettertypen-laden.js.j2", data=data, faces=faces).strip()
             out += f'\n<script data-wijklib-asset="{self._label(asset)} fonts">{loader}</script>'
         return out
 
