@@ -138,10 +138,12 @@ def test_profile_template_shows_template_syntax_literally(utrecht, tmp_path, mon
     # the page comes from a template file a trainer can replace
     own = tmp_path / "sjablonen"
     own.mkdir()
-    (own / "buurtprofiel.html.j2").write_text("<h1>{{ titel }}</h1>{{ kop }}", "utf-8")
+    (own / "buurtprofiel.html.j2").write_text(
+        "<h1>{{ titel }}</h1>{% for k in kolommen %}<th>{{ k }}</th>{% endfor %}", "utf-8")
     monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
     mine = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
-    assert mine.startswith(f"<h1>Buurtprofiel {shown}</h1><tr><th>")
+    assert mine.startswith(f"<h1>Buurtprofiel {shown}</h1><th>Cijfer (eenheid)</th>")
+    assert f"<th>{shown}</th>" in mine  # the area's name as a heading, as text
 
 
 def test_profile_gives_the_margin_of_a_rate_on_few_cases(utrecht):

@@ -20,7 +20,7 @@ from wijklib.data import catalog
 from wijklib.data.areas import find_area
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
-from wijklib.guarantees.rendering import escape, render
+from wijklib.guarantees.rendering import render
 from wijklib.tellen import compare, maps, pitfalls
 
 #: Key figures shown when no list is given; missing columns are skipped.
@@ -41,16 +41,20 @@ MAX_STANDOUTS = 3
 SMALL_AREA = 200
 
 
-def _cell(value: Any, unit: str = "", year: Any = None, show_year: bool = False,
-          margin: str = "") -> str:
+def _cell(text: str, klasse: str = "", klein: str = "", onder: bool = False,
+          vet: bool = False) -> dict[str, Any]:
+    """One table cell for the template: its text, class, small text (beside or under)."""
+    return {"tekst": text, "klasse": klasse, "klein": klein, "onder": onder, "vet": vet}
+
+
+def _number_cell(value: Any, year: Any = None, show_year: bool = False,
+                 margin: str = "") -> dict[str, Any]:
     if value is None or pd.isna(value):
-        return '<td class="num missing">geen cijfer</td>'
+        return _cell("geen cijfer", "num missing")
     text = compare.format_number(value)
     if show_year and year is not None and not pd.isna(year):
         text += f" ({int(year)})"
-    if margin:
-        return f'<td class="num">{escape(text)}<br><small>{escape(margin)}</small></td>'
-    return f'<td class="num">{escape(text)}</td>'
+    return _cell(text, "num", margin, onder=True)
 
 
 def _sources(frames: list[pd.DataFrame], indicators: list[str], areas_year: Any) -> list[str]:
@@ -83,12 +87,12 @@ def _standouts(table: pd.DataFrame, comparable: dict[str, bool], size: str) -> p
     return out.loc[order]
 
 
-def _difference_cell(r: Any, comparable: bool) -> str:
+def _difference_cell(r: Any, comparable: bool) -> dict[str, Any]:
     """Size and direction of the difference with the gemeente; bold when it stands out."""
     if not comparable:
-        return '<td class="missing">niet te vergelijken (aantal)</td>'
+        return _cell("niet te vergelijken (aantal)", "missing")
     if pd.isna(r.verschil_gemeente):
-        return '<td class="missing">onbekend</td>'
+        return _cell("onbekend", "missing")
     ind = catalog.get(r.indicator)
     if ind.soort in ("percentage", "aandeel"):
         size = f"{compare.format_number(r.verschil_gemeente, 1)} procentpunt"
@@ -97,8 +101,7 @@ def _difference_cell(r: Any, comparable: bool) -> str:
     if not size.startswith("-"):
         size = "+" + size
     text = f"{size} ({r.oordeel})" if r.oordeel in ("gunstiger", "ongunstiger") else size
-    shown = f"<strong>{escape(text)}</strong>" if r.opvallend else escape(text)
-    return f"<td>{shown}</td>"
+    return _cell(text, vet=bool(r.opvallend))
 
 
 def _lower_first(text: str) -> str:
@@ -194,7 +197,7 @@ def profile_html(
         refs["Nederland"] = nederland
     table = compare.compare(focus_rows, refs, names)
     peers = pd.DataFrame()
-    peer_note = ""
+    peer_note: dict[str, Any] | None = None
     if similar and len(areas) > 2:
         found = compare.compare_similar(areas, code, names, n=similar)
         peers = found.set_index("indicator")
@@ -203,38 +206,31 @@ def profile_html(
             listed = ", ".join(
                 f"{name} (afstand {compare.format_number(dist, 2)})"
                 for name, dist in found.attrs.get("afstanden", {}).items())
-            peer_note = (
-                f"<p class='sub'>* Mediaan van de {found.attrs['aantal_gebieden']} gebieden "
-                f"in de gemeente die het meest lijken op {escape(row['naam'])} in "
-                f"{escape(on)}: {escape(listed)}. Afstand 0 is precies hetzelfde; 1 is per "
-                "kenmerk gemiddeld één standaardafwijking verschil."
-                + (f" {escape(found.attrs['toelichting'])}" if "toelichting" in found.attrs
-                   else "") + "</p>"
-            )
+            peer_note = {"aantal": found.attrs["aantal_gebieden"], "naam": row["naam"],
+                         "kenmerken": on, "gebieden": listed,
+                         "toelichting": found.attrs.get("toelichting", "")}
     niveau = str(row.get("niveau", "gebied") or "gebied").lower()
     gm_name = str(gemeente["naam"].iloc[0]) if "naam" in gemeente and len(gemeente) else ""
 
-    head = "<tr><th>Cijfer (eenheid)</th><th>Jaar</th>"
-    head += f"<th>{escape(row['naam'])}</th><th>Gemeente</th>"
-    head += "<th>Nederland</th>" if "Nederland" in refs else ""
-    head += "<th>Vergelijkbare gebieden*</th>" if len(peers) else ""
-    head += "<th>Verschil met gemeente</th></tr>"
+    head = ["Cijfer (eenheid)", "Jaar", str(row["naam"]), "Gemeente"]
+    head += ["Nederland"] if "Nederland" in refs else []
+    head += ["Vergelijkbare gebieden*"] if len(peers) else []
+    head += ["Verschil met gemeente"]
     body = []
     margins = {n: str(pitfalls.rate_margins(focus_rows, n)["tekst"].iloc[0]) for n in names}
     for r in table.itertuples():
-        cells = [f"<td>{escape(r.label)} <small>({escape(r.eenheid)})</small></td>",
-                 f"<td>{escape(r.jaar) if pd.notna(r.jaar) else '–'}</td>",
-                 _cell(r.waarde, margin=margins.get(r.indicator, "")),
-                 _cell(r.waarde_gemeente, year=r.jaar_gemeente,
-                       show_year=r.jaar_gemeente != r.jaar)]
+        cells = [_cell(str(r.label), klein=f"({r.eenheid})"),
+                 _cell(str(r.jaar) if pd.notna(r.jaar) else "–"),
+                 _number_cell(r.waarde, margin=margins.get(r.indicator, "")),
+                 _number_cell(r.waarde_gemeente, year=r.jaar_gemeente,
+                              show_year=r.jaar_gemeente != r.jaar)]
         if "Nederland" in refs:
-            cells.append(_cell(r.waarde_Nederland, year=r.jaar_Nederland,
-                               show_year=r.jaar_Nederland != r.jaar))
+            cells.append(_number_cell(r.waarde_Nederland, year=r.jaar_Nederland,
+                                      show_year=r.jaar_Nederland != r.jaar))
         if len(peers):
-            peer = peers["waarde_vergelijkbaar"].get(r.indicator)
-            cells.append(_cell(peer))
+            cells.append(_number_cell(peers["waarde_vergelijkbaar"].get(r.indicator)))
         cells.append(_difference_cell(r, comparable[r.indicator]))
-        body.append(f"<tr>{''.join(cells)}</tr>")
+        body.append(cells)
 
     standouts = _standouts(table, comparable, "verschil_pct_gemeente")
     peer_out = _standouts(peers.reset_index(), comparable, "verschil_pct_vergelijkbaar")
@@ -259,13 +255,12 @@ def profile_html(
         notes.append("Bij sommige cijfers komt de vergelijking uit een ander jaar; dat jaar "
                      "staat dan tussen haakjes.")
 
-    map_part = '<p class="missing">Geen kaart: er zijn geen grenzen meegegeven.</p>'
+    svg = None
     if gebieden is not None and len(gebieden):
         chosen = map_indicator or (standouts["indicator"].iloc[0] if len(standouts)
                                    else names[0])
-        map_part = maps.svg_map(gebieden, areas, chosen, focus=code, width=520)
-        map_part += (f'<p class="sub">Oranje omlijnd: {escape(row["naam"])}. Beweeg de muis '
-                     "over een gebied voor naam, cijfer en jaar.</p>")
+        # a finished SVG element: svg_map escapes every text in it itself
+        svg = Markup(maps.svg_map(gebieden, areas, chosen, focus=code, width=520))
 
     asked = questions if questions else default_questions(standouts)
     made = made_on or date.today()
@@ -275,8 +270,8 @@ def profile_html(
     return render(
         "buurtprofiel.html.j2", titel=f"Buurtprofiel {row['naam']}",
         niveau=niveau.capitalize(), code=code, gemeente=gm_name,
-        gemaakt=made.strftime("%d-%m-%Y"), kop=Markup(head), rijen=[Markup(b) for b in body],
-        vergelijkbaar=Markup(peer_note), opmerkingen=notes, kaart=Markup(map_part),
+        gemaakt=made.strftime("%d-%m-%Y"), kolommen=head, rijen=body,
+        vergelijkbaar=peer_note, opmerkingen=notes, kaart=svg, naam=str(row["naam"]),
         opvallend=items, vragen=list(asked), bronnen=sources,
     )
 
