@@ -84,13 +84,9 @@ def politie_server(shared_dir: Path) -> Iterator[CbsODataServer]:
 def _police_on_loopback(politie_server: CbsODataServer) -> Iterator[None]:
     """Every test (and every notebook kernel it starts) asks the loopback police server,
     never the real dataderden.cbs.nl; a test may still point elsewhere with monkeypatch."""
-    before = os.environ.get("WIJKLIB_POLITIE_URL")
-    os.environ["WIJKLIB_POLITIE_URL"] = politie_server.url
-    yield
-    if before is None:
-        os.environ.pop("WIJKLIB_POLITIE_URL", None)
-    else:
-        os.environ["WIJKLIB_POLITIE_URL"] = before
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WIJKLIB_POLITIE_URL", politie_server.url)
+        yield
 
 
 @pytest.fixture

@@ -247,9 +247,13 @@ def chart(agenda: ag.Agenda, rings: Any) -> Any:
         None when the agenda's buurten have no score. The legend and caption name the
         survey with its year (e.g. the practice data's label).
     """
+    return _chart_of(_flagged(_ring_rows(agenda, rings)), agenda)
+
+
+def _chart_of(rows: Any, agenda: ag.Agenda) -> Any:
+    """:func:`chart` for the agenda's ring rows, already selected and flagged."""
     from wijklib.agenda import ringen
 
-    rows = _flagged(_ring_rows(agenda, rings))
     if rows is None or len(rows) == 0:
         return None
     if not (rows["cijfers"].notna() | rows["beleving"].notna()).any():
@@ -260,11 +264,11 @@ def chart(agenda: ag.Agenda, rings: Any) -> Any:
                            enquete_jaar=survey.jaar if survey is not None else None)
 
 
-def _chart_png(agenda: ag.Agenda, rings: Any) -> str | None:
+def _chart_png(rows: Any, agenda: ag.Agenda) -> str | None:
     """:func:`chart` as a base64 PNG (None when there is nothing to draw)."""
     import matplotlib.pyplot as plt
 
-    fig = chart(agenda, rings)
+    fig = _chart_of(rows, agenda)
     if fig is None:
         return None
     try:
@@ -343,7 +347,7 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
         view["buurten"].append({"naam": str(group["buurtnaam"].iloc[0]), "code": str(code),
                                 "rijen": lines})
     if charts:
-        view["grafiek"] = _chart_png(agenda, rings)
+        view["grafiek"] = _chart_png(rows, agenda)  # the rows selected above, not again
     return view
 
 
