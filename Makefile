@@ -2,6 +2,7 @@
 #   make lab    installs what the workbook needs and opens JupyterLab at this folder
 #               (notebooks/ and data/ side by side)
 #   make test   installs that plus the test tools (incl. Chromium) and runs every test
+#   make book   builds the book to read without running it (_build/html) and the handouts
 # Without make (Windows, macOS): see "Zonder make" in README.md.
 # Other targets: make data (prefetch), make bench (benchmarks), make lint, make strip.
 
@@ -10,11 +11,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
+BOOK_STAMP := $(VENV)/.installed-book
 GEMEENTE ?= Utrecht
 # JupyterLab rooted at the repository, so data/ (your own files) is reachable next to notebooks/.
 LAB    := $(VENV)/bin/jupyter lab --ServerApp.root_dir=.
 
-.PHONY: lab test venv test-venv assets chromium data bench lint strip clean
+.PHONY: lab test book venv test-venv assets chromium data bench lint strip clean
 
 # The workbook itself: only the `lab` extra (no test tools such as Playwright).
 $(STAMP): pyproject.toml
@@ -25,10 +27,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[lab]"
 	@touch $(STAMP)
 
-# The test tools on top (pytest, Playwright, nbclient, ruff …).
+# The test tools on top (pytest, Playwright, nbclient, ruff …), and the book's tools
+# (Sphinx, myst-nb), because the tests build the book too (tests/test_book.py).
 $(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e ".[lab,test]"
+	$(PY) -m pip install --quiet -e ".[lab,test,book]"
 	@touch $(TEST_STAMP)
+
+# The book's tools (Sphinx, myst-nb, papermill) on top of the workbook.
+$(BOOK_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[lab,book]"
+	@touch $(BOOK_STAMP)
 
 venv: $(STAMP)
 
@@ -54,6 +62,12 @@ lab: venv assets
 test: test-venv assets chromium
 	$(PY) -m pytest
 
+# The book: the solution notebooks executed for the example buurt (Utrecht), the trainer
+# guide and the set-up, as a static site in _build/html, with A4 handouts (PDF) in
+# _build/html/handouts. Needs internet for CBS and PDOK, or a filled data/cache.
+book: $(BOOK_STAMP) assets chromium
+	$(PY) tools/book.py
+
 data: venv
 	$(PY) -m wijklib download --gemeente "$(GEMEENTE)"
 
@@ -67,4 +81,4 @@ strip: venv
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) data/cache wijklib/_assets test-artifacts
+	rm -rf $(VENV) data/cache wijklib/_assets test-artifacts _build

@@ -49,8 +49,19 @@ def test_make_lab_installs_only_the_workbook(tmp_path: Path) -> None:
 
 @needs_make
 def test_make_test_adds_the_test_tools(tmp_path: Path) -> None:
+    # the book's tools too: make test builds the book (tests/test_book.py)
     lines = dry_run("test", tmp_path / "v")
-    assert any('".[lab,test]"' in line for line in lines)
+    assert any('".[lab,test,book]"' in line for line in lines)
+
+
+@needs_make
+def test_make_book_installs_the_book_tools_not_the_test_tools(tmp_path: Path) -> None:
+    lines = dry_run("book", tmp_path / "v")
+    installs = [line for line in lines if "pip install" in line and "-e" in line]
+    assert any('".[lab,book]"' in line for line in installs), installs
+    assert not any("test]" in line or ",test" in line for line in installs), installs
+    assert any("wijklib.assets" in line for line in lines)  # the maps need the map files
+    assert any("tools/book.py" in line for line in lines)
 
 
 def lab_command(venv: Path) -> list[str]:
