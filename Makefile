@@ -75,7 +75,7 @@ bench: venv assets
 	$(PY) benchmarks/run.py
 
 lint: test-venv
-	$(VENV)/bin/ruff check wijklib tests benchmarks notebooks
+	$(VENV)/bin/ruff check wijklib tests tools book benchmarks notebooks
 
 strip: venv
 	$(VENV)/bin/nbstripout notebooks/*.ipynb

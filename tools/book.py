@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import json
 import os
 import re
@@ -44,10 +43,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 if __name__ == "__main__":  # pragma: no cover - run as a script: use this checkout's wijklib
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -73,6 +73,10 @@ WIDGET_NOTE = (
 
 class BookError(RuntimeError):
     """The book cannot be built (Dutch message that says what to do)."""
+
+
+class BookWarning(UserWarning):
+    """Something in the book is not as planned, but it can be built (Dutch message)."""
 
 
 @dataclass(frozen=True)
@@ -113,21 +117,6 @@ SESSIONS: tuple[Session, ...] = (
 # ---------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the kernels (they inherit them) and restore them."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def check_map_files() -> None:
     """Stop with a Dutch message when the offline map files are not installed."""
     from wijklib.notebook.offline import assets_dir, manifest_problem
@@ -163,7 +152,8 @@ def execute_notebooks(work: Path, timings: dict[str, float]) -> list[Path]:
         "WIJKLIB_STRICT_CHECKS": "1",  # a wrong answer in a solution stops the build
     }
     executed = []
-    with _environment(env):
+    # the kernels inherit the environment; patch.dict puts it back afterwards
+    with mock.patch.dict(os.environ, env):
         for session in SESSIONS:
             source = SOLUTIONS / session.notebook
             target = work / "uitgevoerd" / session.notebook
@@ -474,8 +464,9 @@ def key_figure(nb: dict[str, Any], session: Session) -> str | None:
             image = _first_image(cell)
             if image:
                 return image
-    print(f"Let op: in {session.notebook} vond ik geen figuur bij '{session.key_cell}'; "
-          "het hand-out krijgt de eerste figuur van het notebook.", file=sys.stderr)
+    warnings.warn(f"In {session.notebook} vond ik geen figuur bij '{session.key_cell}'; de "
+                  "hand-out krijgt de eerste figuur van het notebook. Pas SESSIONS in "
+                  "tools/book.py aan.", BookWarning, stacklevel=2)
     return next((img for img in map(_first_image, cells) if img), None)
 
 
@@ -489,7 +480,6 @@ class Handout:
     discussions: list[dict[str, Any]]
     figure: str | None
     caption: str
-    facts: list[str] = field(default_factory=list)
 
 
 def _title(nb: dict[str, Any]) -> str:
@@ -548,7 +538,8 @@ def print_pdf(html_file: Path, pdf_file: Path, browser: str) -> None:
         result = subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", f"--user-data-dir={profile}",
-             "--no-pdf-header-footer", f"--print-to-pdf={pdf_file}", html_file.as_uri()],
+             "--no-pdf-header-footer", "--print-to-pdf-no-header",  # new and old name
+             f"--print-to-pdf={pdf_file}", html_file.as_uri()],
             capture_output=True, text=True, timeout=120, check=False,
         )
     if not pdf_file.is_file() or pdf_file.stat().st_size == 0:
@@ -588,15 +579,18 @@ def build_handouts(executed: list[Path], out: Path) -> list[Path]:
 
 @dataclass
 class BookResult:
-    """What :func:`build_book` made, and how long it took (seconds)."""
+    """What :func:`build_book` made, how long it took (seconds), and its notes (warnings)."""
 
     out: Path
     notebooks: list[Path]
     handouts: list[Path]
     timings: dict[str, float]
+    notes: list[str] = field(default_factory=list)
 
 
-def build_book(out: Path = DEFAULT_OUT, *, stage: Path | None = None) -> BookResult:
+def build_book(
+    out: Path = DEFAULT_OUT, *, stage: Path | None = None, executed: list[Path] | None = None
+) -> BookResult:
     """Build the site and the handouts (what ``make book`` runs).
 
     Parameters
@@ -605,6 +599,10 @@ def build_book(out: Path = DEFAULT_OUT, *, stage: Path | None = None) -> BookRes
         The site; emptied first.
     stage : Path, optional
         Folder for the Sphinx sources; default ``<out>/../bron``.
+    executed : list of Path, optional
+        The solution notebooks already executed for the example (in session order, as
+        :func:`execute_notebooks` makes them, e.g. by a test that checks them): then they
+        are not executed again. Default: execute them now.
 
     Returns
     -------
@@ -622,7 +620,10 @@ def build_book(out: Path = DEFAULT_OUT, *, stage: Path | None = None) -> BookRes
     timings: dict[str, float] = {}
     stage = stage if stage is not None else out.parent / "bron"
     with tempfile.TemporaryDirectory(prefix="wijklib-boek-") as tmp:
-        executed = execute_notebooks(Path(tmp), timings)
+        if executed is None:
+            executed = execute_notebooks(Path(tmp), timings)
+        elif [p.name for p in executed] != [s.notebook for s in SESSIONS]:
+            raise BookError("Geef de drie uitgevoerde notebooks, in de volgorde 1, 2, 3.")
         step = time.perf_counter()
         stage_sources(stage, executed)
         if out.exists():
@@ -630,7 +631,9 @@ def build_book(out: Path = DEFAULT_OUT, *, stage: Path | None = None) -> BookRes
         run_sphinx(stage, out)
         timings["sphinx"] = time.perf_counter() - step
         step = time.perf_counter()
-        handouts = build_handouts(executed, out / "handouts")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BookWarning)
+            handouts = build_handouts(executed, out / "handouts")
         timings["hand-outs"] = time.perf_counter() - step
     remote = remote_files(out)
     if remote:
@@ -638,7 +641,8 @@ def build_book(out: Path = DEFAULT_OUT, *, stage: Path | None = None) -> BookRes
         raise BookError(f"Deze pagina's laden bestanden van internet: {lines}")
     timings["totaal"] = time.perf_counter() - start
     pages = [out / "notebooks" / f"{Path(s.notebook).stem}.html" for s in SESSIONS]
-    return BookResult(out=out, notebooks=pages, handouts=handouts, timings=timings)
+    notes = [str(w.message) for w in caught if issubclass(w.category, BookWarning)]
+    return BookResult(out=out, notebooks=pages, handouts=handouts, timings=timings, notes=notes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -651,6 +655,8 @@ def main(argv: list[str] | None = None) -> int:
     except BookError as err:
         print(f"Het boek is niet gebouwd. {err}", file=sys.stderr)
         return 1
+    for note in result.notes:
+        print(f"Let op: {note}", file=sys.stderr)
     for name, seconds in result.timings.items():
         print(f"{name}: {seconds:.0f} s")
     print(f"Klaar: open {result.out / 'index.html'}")
