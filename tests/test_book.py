@@ -184,6 +184,25 @@ def test_handout_content_comes_from_the_notebook(name):
         assert all(flat(q) in text for q in questions), (got, questions)
 
 
+def test_handout_text_is_only_text(tmp_path, monkeypatch):
+    md = lambda text: {"cell_type": "markdown", "metadata": {}, "source": text}  # noqa: E731
+    nb = {"cells": [
+        md("# 1. <i>Titel</i>\n\n## Leerdoelen\nNa dit notebook kun je:\n- {{ 7*7 }} rekenen;"),
+        md("<div>\n\n**Bespreek (5 minuten): <script>alert(1)</script>**\n\n- {% if 1 %}x?\n</div>"),
+    ]}
+    with pytest.warns(book.BookWarning):
+        handout = book.handout_for(nb, book.SESSIONS[0])
+    assert handout.goals == ["{{ 7*7 }} rekenen;"]
+    page = book.handout_html(handout)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "49" not in page and "&#123;&#123; 7*7 &#125;&#125;" in page
+    assert "&#123;% if 1 %&#125;x?" in page and "&lt;i&gt;Titel&lt;/i&gt;" in page
+    # a trainer's own template wins (WIJKLIB_SJABLONEN)
+    (tmp_path / "handout.html.j2").write_text("<main>Eigen: {{ titel }}</main>", "utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(tmp_path))
+    assert book.handout_html(handout) == "<main>Eigen: 1. &lt;i&gt;Titel&lt;/i&gt;</main>"
+
+
 def test_links_point_to_book_pages_or_github():
     text = "[gids](docs/trainershandleiding.md) [nb](notebooks/01_tellen_gebiedsanalyse.ipynb)"
     text += " [lijst](wijklib/vragenlijst.csv) [web](https://example.org) [anker](#kop)"

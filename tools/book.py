@@ -322,10 +322,13 @@ def run_sphinx(stage: Path, out: Path) -> None:
     """Build the HTML site from ``stage`` into ``out`` (configuration: ``book/conf.py``)."""
     from sphinx.cmd.build import build_main
 
-    code = build_main([
-        "-b", "html", "-q", "-E", "-c", str(BOOK), "-d", str(stage / ".doctrees"),
-        str(stage), str(out),
-    ])
+    with warnings.catch_warnings():
+        # the theme and myst-parser still use Sphinx APIs that Sphinx 11 drops: not ours
+        warnings.filterwarnings("ignore", message=r".*Check CHANGES for Sphinx API")
+        code = build_main([
+            "-b", "html", "-q", "-E", "-c", str(BOOK), "-d", str(stage / ".doctrees"),
+            str(stage), str(out),
+        ])
     if code != 0:
         raise BookError(f"Sphinx kon het boek niet bouwen (code {code}); zie de meldingen.")
 
@@ -350,12 +353,15 @@ def remote_files(out: Path) -> dict[str, list[str]]:
 # ---------------------------------------------------------------------------------------
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_INLINE = re.compile(r"(\*\*|\*|`)")
+_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
 
 
 def _plain(text: str) -> str:
-    """Markdown inline text as plain text (emphasis and code marks dropped)."""
-    return " ".join(_INLINE.sub("", text).split())
+    """Markdown inline text as plain text (marks of bold, italic and code dropped)."""
+    for pattern in (_CODE, _BOLD, _ITALIC):
+        text = pattern.sub(r"\1", text)
+    return " ".join(text.split())
 
 
 def _cell_source(cell: dict[str, Any]) -> str:
@@ -549,9 +555,19 @@ def print_pdf(html_file: Path, pdf_file: Path, browser: str) -> None:
         )
 
 
+def handout_html(handout: Handout) -> str:
+    """The handout page, from the template ``handout.html.j2`` (every value escaped)."""
+    from wijklib.guarantees.rendering import render
+
+    return render(
+        "handout.html.j2", sessie=handout.number, titel=handout.title,
+        leerdoelen=handout.goals, bespreken=handout.discussions,
+        figuur=handout.figure, onderschrift=handout.caption,
+    )
+
+
 def build_handouts(executed: list[Path], out: Path) -> list[Path]:
     """Write ``sessie-N.html`` and ``sessie-N.pdf`` for every session into ``out``."""
-    from wijklib.guarantees.rendering import render
     from wijklib.guarantees.writing import atomic_write_text
 
     out.mkdir(parents=True, exist_ok=True)
@@ -559,11 +575,7 @@ def build_handouts(executed: list[Path], out: Path) -> list[Path]:
     pdfs = []
     for session, path in zip(SESSIONS, executed, strict=True):
         handout = handout_for(json.loads(path.read_text("utf-8")), session)
-        page = render(
-            "handout.html.j2", sessie=handout.number, titel=handout.title,
-            leerdoelen=handout.goals, bespreken=handout.discussions,
-            figuur=handout.figure, onderschrift=handout.caption,
-        )
+        page = handout_html(handout)
         html_file = out / f"sessie-{session.number}.html"
         atomic_write_text(html_file, page)
         pdf_file = out / f"sessie-{session.number}.pdf"
