@@ -188,7 +188,8 @@ def test_handout_text_is_only_text(tmp_path, monkeypatch):
     md = lambda text: {"cell_type": "markdown", "metadata": {}, "source": text}  # noqa: E731
     nb = {"cells": [
         md("# 1. <i>Titel</i>\n\n## Leerdoelen\nNa dit notebook kun je:\n- {{ 7*7 }} rekenen;"),
-        md("<div>\n\n**Bespreek (5 minuten): <script>alert(1)</script>**\n\n- {% if 1 %}x?\n</div>"),
+        md("<div>\n\n**Bespreek (5 minuten): <script>alert(1)</script>**\n\n"
+           "- {% if 1 %}x?\n</div>"),
     ]}
     with pytest.warns(book.BookWarning):
         handout = book.handout_for(nb, book.SESSIONS[0])
