@@ -232,6 +232,9 @@ def test_site_has_every_page_and_no_remote_files(built):
     setup = (built.out / "installeren.html").read_text("utf-8")
     for title in book.SETUP_SECTIONS:  # the README's set-up part
         assert f">{title}<" in setup, title
+    index = (built.out / "index.html").read_text("utf-8")
+    pdfs = re.findall(r'href="(handouts/[^"]+\.pdf)"', index)
+    assert sorted(built.out / p for p in pdfs) == sorted(built.handouts)  # linked, all three
     guide = (built.out / "trainershandleiding.html").read_text("utf-8")
     assert "Waar staan de antwoorden?" in guide
 
