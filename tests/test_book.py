@@ -97,6 +97,14 @@ def bespreek_in_notebook(name: str) -> list[tuple[str, list[str]]]:
 # ---------------------------------------------------------------------------------------
 
 
+DATA_FOLDER: dict[str, list[str]] = {}
+
+
+def data_files() -> list[str]:
+    """The files in the checkout's data/ folder (a participant's own files and exports)."""
+    return sorted(str(p) for p in (ROOT / "data").rglob("*"))
+
+
 @pytest.fixture(scope="module")
 def built(utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path_factory):
     """The book built against the loopback servers (with the warm Utrecht cache)."""
@@ -104,7 +112,9 @@ def built(utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
         mp.setenv("WIJKLIB_ASSETS", str(map_assets))
+        before = data_files()
         result = book.build_book(out)
+        DATA_FOLDER["before"], DATA_FOLDER["after"] = before, data_files()
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     (ARTIFACTS_DIR / "book-timings.json").write_text(json.dumps(result.timings, indent=1))
     print("book build times (s):", {k: round(v) for k, v in result.timings.items()})
@@ -283,6 +293,11 @@ def test_notebook_page_in_chromium(name, built, site, chromium):
 
 
 @pytest.mark.notebook
+def test_the_build_writes_nothing_in_data(built):
+    assert DATA_FOLDER["after"] == DATA_FOLDER["before"]
+
+
+@pytest.mark.notebook
 def test_notebook_1_page_shows_the_example_buurt(built):
     page = (built.out / "notebooks" / f"{Path(NOTEBOOKS[0]).stem}.html").read_text("utf-8")
     assert "Taag- en Rubicondreef en omgeving" in page
@@ -313,3 +328,14 @@ def test_handout_pdf_is_a4_with_goals_and_questions(session, built):
     assert any("/XObject" in str(p.get("/Resources", {})) for p in reader.pages), \
         "the example's figure is missing"
     assert built.notes == []  # the figure is the one of the session's key cell
+
+
+@pytest.mark.notebook
+@pytest.mark.browser
+def test_maps_also_draw_when_the_page_is_opened_as_a_file(built, chromium):
+    # a downloaded copy of the site, opened by double-clicking: no server, no internet
+    with chromium.browse(built.notebooks[0], wait_ms=2500) as session:
+        maps = [m for m in session.evaluate_all_frames(MAPS_JS) if m[0] > 0]
+        report = session.report
+    assert report.page_errors == [] and report.failed_local == [], report.problems
+    assert maps and all(paths > 0 for _, paths in maps), maps

@@ -4,10 +4,11 @@ What it does, in order (:func:`build_book`):
 
 1. Executes the three *solution* notebooks (``notebooks/oplossingen``) for the example
    buurt (Utrecht, the defaults in their parameter cell) with papermill, one after the
-   other (notebook 3 reads what 1 and 2 saved), in a temporary folder: the export and
-   group folders are set through ``WIJKLIB_EXPORT`` and ``WIJKLIB_GROEP``, so nothing
-   lands in ``data/``. Each notebook is executed once; the site and the handouts both use
-   that one result.
+   other (notebook 3 reads what 1 and 2 saved), in a temporary folder: the data, export
+   and group folders are set there through ``WIJKLIB_DATA``, ``WIJKLIB_EXPORT`` and
+   ``WIJKLIB_GROEP`` (the download cache stays where it is), so nothing lands in
+   ``data/`` and no file of your own ends up in the book. Each notebook is executed once;
+   the site and the handouts both use that one result.
 2. Prepares the executed notebooks for reading: cells tagged ``oplossing`` get the tag
    ``hide-input`` (myst-nb folds them behind "Toon het antwoord"), widgets (which need a
    kernel) get a short Dutch note instead.
@@ -130,7 +131,7 @@ def check_map_files() -> None:
 
 
 def execute_notebooks(work: Path, timings: dict[str, float]) -> list[Path]:
-    """Execute the solution notebooks in ``work`` (export and group folders inside it).
+    """Execute the solution notebooks in ``work`` (data, export and group folders inside it).
 
     Parameters
     ----------
@@ -146,7 +147,13 @@ def execute_notebooks(work: Path, timings: dict[str, float]) -> list[Path]:
     """
     import papermill
 
+    from wijklib.config import settings
+
     env = {
+        # the participant's folders in the temporary folder: no own files (a survey in
+        # data/) in the book, nothing written to data/; the download cache stays the same
+        "WIJKLIB_CACHE": str(settings().cache_dir),
+        "WIJKLIB_DATA": str(work / "data"),
         "WIJKLIB_EXPORT": str(work / "export"),
         "WIJKLIB_GROEP": str(work / "groep"),
         "WIJKLIB_STRICT_CHECKS": "1",  # a wrong answer in a solution stops the build
