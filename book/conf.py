@@ -12,7 +12,8 @@ author = "de makers van het werkboek"
 copyright = "het werkboek (MIT-licentie)"
 language = "nl"
 
-extensions = ["myst_nb"]
+# githubpages writes .nojekyll, so GitHub Pages serves the _static/ folder as it is.
+extensions = ["myst_nb", "sphinx.ext.githubpages"]
 # The sources are staged by tools/book.py; only these pages are part of the book.
 exclude_patterns = [".doctrees", "**/.ipynb_checkpoints"]
 

@@ -239,6 +239,7 @@ def test_site_has_every_page_and_no_remote_files(built):
             f"notebooks/{Path(n).stem}.html" for n in NOTEBOOKS]):
         assert (built.out / page).is_file(), page
     assert book.remote_files(built.out) == {}
+    assert (built.out / ".nojekyll").is_file()  # GitHub Pages serves _static/ as it is
     setup = (built.out / "installeren.html").read_text("utf-8")
     for title in book.SETUP_SECTIONS:  # the README's set-up part
         assert f">{title}<" in setup, title
