@@ -2,8 +2,8 @@
 
 Design choices, so that a map tells the truth:
 
-* classes from :mod:`mapclassify` (quantiles by default), with a legend that shows the
-  class limits, the unit and the year;
+* classes by quantiles (default) or equal intervals (numpy, no scipy), natural breaks
+  from :mod:`mapclassify`; a legend shows the class limits, the unit and the year;
 * areas without a figure (missing or secret) are drawn grey with a dashed outline and get
   their own legend entry: never a colour of the scale;
 * colour-blind-safe palettes only (cividis, viridis, ColorBrewer YlGnBu/PuBu);
@@ -59,17 +59,42 @@ def _colours(palette: str, k: int) -> list[str]:
     return [to_hex(cmap(0.1 + 0.85 * i / (k - 1))) for i in range(k)]
 
 
+def _quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper class limits of ``k`` quantile classes, as :class:`mapclassify.Quantiles`.
+
+    The same percentiles (``arange`` in steps of 100/k, the last one capped at 100) and
+    the same linear interpolation as ``scipy.stats.scoreatpercentile``; equal limits
+    (ties) merge, so there may be fewer than ``k`` classes. Done with numpy because
+    mapclassify imports scipy, which costs about a second in a notebook's map cell.
+    """
+    step = 100.0 / k
+    percents = np.arange(step, 100 + step, step)
+    percents[-1] = min(percents[-1], 100.0)
+    return np.unique(np.percentile(values, percents))
+
+
+def _equal_interval_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper class limits of ``k`` classes of equal width, as :class:`mapclassify.EqualInterval`."""
+    low, high = float(values.min()), float(values.max())
+    width = (high - low) / k
+    cuts = np.arange(low + width, high + width, width)[:k]
+    cuts[-1] = high
+    return cuts
+
+
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> tuple[np.ndarray, list]:
     """Assign classes to the non-missing values.
+
+    Quantiles and equal intervals are computed with numpy (the same limits and classes
+    as mapclassify); natural breaks come from :mod:`mapclassify`, imported only then.
 
     Returns
     -------
     (classes, bins)
         ``classes`` has the class number per value (-1 for missing); ``bins`` the upper
-        limits of the classes.
+        limits of the classes. A value belongs to the first class whose upper limit is at
+        least the value.
     """
-    import mapclassify
-
     if scheme not in SCHEMES:
         raise InvalidChoiceError(
             f"De indeling '{scheme}' ken ik niet. Kies uit: {', '.join(SCHEMES)}."
@@ -84,9 +109,17 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> tuple[
     if k == 1:
         classes[known] = 0
         return classes, [float(distinct[-1])]
-    classifier = getattr(mapclassify, SCHEMES[scheme])(values[known].to_numpy(), k=k)
-    classes[known] = classifier.yb
-    return classes, [float(b) for b in classifier.bins]
+    y = values[known].to_numpy()
+    if scheme == "quantiles":
+        bins = _quantile_bins(y, k)
+    elif scheme == "equal_interval":
+        bins = _equal_interval_bins(y, k)
+    else:
+        import mapclassify  # the rarer schemes only (it imports scipy)
+
+        bins = np.asarray(getattr(mapclassify, SCHEMES[scheme])(y, k=k).bins, dtype="float64")
+    classes[known] = np.minimum(np.searchsorted(bins, y, side="left"), len(bins) - 1)
+    return classes, [float(b) for b in bins]
 
 
 def _classed(
