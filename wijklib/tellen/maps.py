@@ -232,13 +232,13 @@ def _legend_rows(bins: list[float], lower: float, colours: list[str], decimals: 
     return rows
 
 
-#: Legend box on a map: bottom left, at most 42 % of the map wide and 55 % high (scrolls
+#: Legend box on a map: bottom left, at most 40 % of the map wide and 55 % high (scrolls
 #: when longer), so it never covers more than a quarter of the map; it can be folded.
 _FLOATING = (
-    "position:absolute;bottom:24px;left:10px;z-index:9999;max-width:min(280px,42%);"
+    "position:absolute;bottom:24px;left:10px;z-index:9999;max-width:min(250px,40%);"
     "max-height:55%;overflow:auto;box-sizing:border-box;"
-    "background:rgba(255,255,255,.93);padding:6px 9px;border-radius:4px;"
-    "font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)"
+    "background:rgba(255,255,255,.93);padding:5px 8px;border-radius:4px;"
+    "font:11px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)"
 )
 _STATIC = "font:10px/1.25 sans-serif;padding:4px 0"
 
