@@ -209,7 +209,8 @@ class Hub:
         for user in users:
             answer = self.api("POST", f"/users/{user}/server")
             if answer.status_code not in (201, 202, 400):
-                raise RuntimeError(f"Starting {user}: {answer.status_code} {answer.text}")
+                raise RuntimeError(f"Starting {user}: {answer.status_code} {answer.text}\n"
+                                   f"{self.log_text()}")
         deadline = time.monotonic() + timeout
         waiting = set(users)
         while waiting and time.monotonic() < deadline:

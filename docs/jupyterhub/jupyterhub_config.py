@@ -7,8 +7,9 @@ Explained in Dutch in ``docs/jupyterhub.md``. In short:
   environment) with ``cache/`` (only the admin writes) and ``groep/`` (everyone hands in);
 * the admin fills the cache once: ``WIJKLIB_CACHE=/srv/wijkprofiel/cache python -m
   wijklib download --gemeente Utrecht``;
-* every participant's server gets the ``WIJKLIB_*`` variables below: the shared cache and
-  group folder, and their own data folder (their exports) in their own home folder.
+* every participant's server gets the ``WIJKLIB_*`` variables below: their own cache
+  followed by the shared one (read, never written), the group folder, and their own data
+  folder (their exports) in their own home folder.
 
 Start the hub as root (it starts each server as that user)::
 
@@ -38,6 +39,11 @@ def data_folder(spawner) -> str:
     return str(Path(pwd.getpwnam(spawner.user.name).pw_dir) / "wijkprofiel")
 
 
+def cache_folders(spawner) -> str:
+    """The participant's own cache first (written), then the shared one (only read)."""
+    return os.pathsep.join([str(Path(data_folder(spawner)) / "cache"), str(SHARED / "cache")])
+
+
 # Every participant is a system user; the server runs with that user's rights, so one
 # participant cannot read another's files (home folders 0700).
 c.JupyterHub.spawner_class = "localprocess"
@@ -47,7 +53,7 @@ c.LocalAuthenticator.allowed_groups = {GROUP}
 c.Authenticator.admin_users = ADMINS
 
 c.Spawner.environment = {
-    "WIJKLIB_CACHE": str(SHARED / "cache"),  # read-only for participants
+    "WIJKLIB_CACHE": cache_folders,  # own cache, then the shared one (read-only)
     "WIJKLIB_GROEP": str(SHARED / "groep"),  # the agendas handed in
     "WIJKLIB_DATA": data_folder,  # own files; exports in its export/ folder
 }
