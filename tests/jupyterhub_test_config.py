@@ -3,12 +3,11 @@
 Loaded by ``tests/test_jupyterhub.py`` as ``jupyterhub -f tests/jupyterhub_test_config.py``;
 the values come from ``WKHUB_*`` variables the test sets. Only what a test needs differs
 from the documented file: loopback ports, a state folder, the proxy from
-``make hub-proxy``, the single-user command of this venv, an API token for the test, the
-known test users, and CBS/PDOK on a dead port (a hub without internet).
+``make hub-proxy``, an API token for the test, the known test users, and CBS/PDOK on a
+dead port (a hub without internet).
 """
 
 import os
-import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 - JupyterHub provides get_config in a config file
@@ -28,7 +27,6 @@ c.JupyterHub.cleanup_servers = True
 
 # The users the test made (the documented file lets in the whole group).
 c.Authenticator.allowed_users = set(os.environ["WKHUB_USERS"].split(","))
-c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 90
 offline = f"http://127.0.0.1:{os.environ['WKHUB_DEAD_PORT']}"

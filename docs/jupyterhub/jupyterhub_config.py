@@ -58,6 +58,8 @@ c.Spawner.environment = {
     "WIJKLIB_DATA": data_folder,  # own files; exports in its export/ folder
 }
 c.Spawner.default_url = "/lab"
+# The single-user server of the same Python as the hub (found without relying on PATH).
+c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
 
 # Stop servers that nobody used for an hour (frees memory for a group of a hundred), with
 # the idle culler when it is installed (pip install jupyterhub-idle-culler).
