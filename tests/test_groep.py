@@ -218,3 +218,10 @@ def test_a_hand_in_without_a_hub_is_named_after_the_system_user(tmp_path, monkey
     path = groep.hand_in(participant(random.Random(1), 1), tmp_path)
     assert path.name == "buurtagenda-bu03440311-anne-de-vries.json"
     assert ag.load_state(path).buurten == ["BU03440311"]
+
+
+def test_only_a_hub_admin_sets_a_shared_group_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIJKLIB_GROEP", raising=False)
+    assert groep.shared_group_folder() is None
+    monkeypatch.setenv("WIJKLIB_GROEP", str(tmp_path / "groep"))
+    assert groep.shared_group_folder() == groep.group_folder() == tmp_path / "groep"

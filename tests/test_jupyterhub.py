@@ -15,6 +15,7 @@ admin: ``cache/`` only the admin writes (``2755``), ``groep/`` the group writes,
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.hub
 ADMIN = "wkbeheer"
 PARTICIPANTS = ("wkdeeln1", "wkdeeln2")
 GROUP = "wkgroep"
+NOTEBOOK_3 = ROOT / "notebooks" / "03_tellen_en_vertellen_buurtagenda.ipynb"
 #: Each participant's dots (the group result must hold their sum).
 DOTS = {"wkdeeln1": {"wonen": 3, "veiligheid": 2}, "wkdeeln2": {"wonen": 1, "sociaal": 4}}
 
@@ -239,11 +241,21 @@ def test_each_participant_exports_into_a_folder_the_other_cannot_open(
 
 
 HAND_IN = """
-from wijklib.agenda import groep, state as ag
+from wijklib.agenda import state as ag
 agenda = ag.new_agenda("Utrecht", ["BU03440311"])
 agenda.priorities = ag.dot_vote({dots!r})
-result(str(groep.hand_in(agenda)))
+{cell}
+result(str(ingeleverd))
 """
+
+
+def hand_in_cell() -> str:
+    """Notebook 3's cell with which a participant hands in the agenda (``agenda``)."""
+    notebook = json.loads(NOTEBOOK_3.read_text("utf-8"))
+    cells = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    found = [c for c in cells if "groep.hand_in(agenda)" in c]
+    assert len(found) == 1
+    return found[0]
 
 GROUP_MODE = """
 import json, os, subprocess, sys
@@ -260,10 +272,12 @@ result({"code": done.returncode, "out": done.stdout, "err": done.stderr,
 """
 
 
-def test_the_admin_sums_the_dots_the_participants_handed_in(hub_session: HubSession) -> None:
+def test_the_admin_sums_the_dots_the_participants_handed_in_from_notebook_3(
+    hub_session: HubSession,
+) -> None:
     hub, groep = hub_session.hub, hub_session.shared / "groep"
     for user in PARTICIPANTS:
-        path = Path(hub.run(user, HAND_IN.format(dots=DOTS[user])))
+        path = Path(hub.run(user, HAND_IN.format(dots=DOTS[user], cell=hand_in_cell())))
         assert path.parent == groep and path.stat().st_uid == hub_session.users.uid(user)
     assert len(list(groep.glob("*.json"))) == len(PARTICIPANTS)
     summed = hub.run(ADMIN, GROUP_MODE)

@@ -50,6 +50,7 @@ __all__ = [
     "group_files",
     "group_folder",
     "hand_in",
+    "shared_group_folder",
     "read_participant",
     "save_group",
     "summary_text",
@@ -116,8 +117,14 @@ def group_folder() -> Path:
     """The shared folder of the group: ``WIJKLIB_GROEP``, else ``groep`` in the data folder."""
     from wijklib.config import settings
 
+    shared = shared_group_folder()
+    return shared if shared is not None else settings().data_dir / "groep"
+
+
+def shared_group_folder() -> Path | None:
+    """The group folder set by the hub's admin (``WIJKLIB_GROEP``), or None without one."""
     own = os.environ.get(GROUP_ENV, "").strip()
-    return Path(own).expanduser() if own else settings().data_dir / "groep"
+    return Path(own).expanduser() if own else None
 
 
 def hand_in(agenda: ag.Agenda, folder: str | Path | None = None) -> Path:
