@@ -159,6 +159,13 @@ result({{"code": done.returncode, "out": done.stdout, "err": done.stderr,
 
     reads = PARTICIPANT_READS.format(shared=str(shared / "cache"))
     admin_view = hub.run(ADMIN, reads)
+    # A session more than a week after the prefetch: the CBS table list is out of date, so
+    # wijklib asks CBS again; offline it must still use the shared copy, online keep the
+    # new list in the participant's own cache.
+    catalogue = shared / "cache" / "cbs" / "tabellen.json.meta.json"
+    meta = json.loads(catalogue.read_text("utf-8"))
+    meta["stored_at"] = "2000-01-01T00:00:00+0000"
+    catalogue.write_text(json.dumps(meta), "utf-8")  # in place: owner and mode stay
     cbs_server.clear_requests()
     pdok_server.clear_requests()
     for user in PARTICIPANTS:
@@ -183,8 +190,10 @@ result({{"code": done.returncode, "out": done.stdout, "err": done.stderr,
     assert fetched["warnings"] == [] and fetched["codes"]
     assert cbs_server.requests
     assert {p: p.stat().st_mtime_ns for p in (shared / "cache").rglob("*")} == before
-    kept = list((hub_session.home(user) / "wijkprofiel" / "cache").rglob("*.meta.json"))
+    own = hub_session.home(user) / "wijkprofiel" / "cache"
+    kept = list(own.rglob("*.meta.json"))
     assert kept and all(p.stat().st_uid == hub_session.users.uid(user) for p in kept)
+    assert (own / "cbs" / "tabellen.json.meta.json") in kept  # the renewed table list
 
 
 EXPORT = """
