@@ -280,7 +280,7 @@ def test_notebook_page_in_chromium(name, built, site, chromium):
     assert report.page_errors == [] and report.console_errors == [], report.problems
     assert report.failed_local == [] and report.dialogs == [], report.problems
     # every map of the executed notebook is drawn, with its areas, without internet
-    assert len(maps) == expected_maps, (maps, expected_maps)
+    assert len(maps) == expected_maps >= 1, (maps, expected_maps)
     assert all(paths > 0 for _, paths in maps), maps
     # every answer is on the page, folded behind "Toon het antwoord"
     answers = answer_cells(name)
