@@ -347,6 +347,9 @@ def test_saved_and_loaded_results_give_the_same_page(vragen, tmp_path):
     loaded = resultaten.load_vertellen(tmp_path)
     assert folder.is_dir() and loaded is not None
     kwargs = {"questionnaire": vragen, "min_n": 10, "made_on": date(2026, 3, 14)}
+    # the individual answers stay in notebook 2: the rest of the page is the same
+    assert loaded.antwoorden.empty
+    result.antwoorden = result.antwoorden.iloc[0:0]
     assert (samenvatting.summary_html(loaded, BUURTEN, "WK000100", **kwargs)
             == samenvatting.summary_html(result, BUURTEN, "WK000100", **kwargs))
 
