@@ -730,7 +730,37 @@ def document(
     """The values of the page "Wat vertellen bewoners?", as plain texts, lists and dicts.
 
     The template ``wat-vertellen-bewoners.html.j2`` turns them into HTML (one block per
-    section) and escapes every value. The parameters are those of :func:`summary_html`.
+    section) and escapes every value.
+
+    Parameters
+    ----------
+    result : wijklib.notebook.resultaten.Vertellen
+        What residents said: ``antwoorden`` (survey), ``kaartnotities`` (with
+        ``buurtcode``, see :func:`wijklib.vertellen.kaartnotities.assign_buurt`), ``verhalen``
+        (coded with :func:`wijklib.vertellen.themas.confirm_themes`), ``krachten``,
+        ``wijkschouw`` and the participant's ``reflectie`` (shown under its own heading).
+        Practice parts are labelled: from ``result.extra["oefendata_delen"]`` (a dict part
+        -> bool), else the tables' ``attrs["oefendata"]``, else ``result.oefendata``.
+    buurten : DataFrame
+        :func:`wijklib.kerncijfers` at buurt level (names, inhabitants and age groups).
+    gebied : str or list of str, optional
+        A buurt (code or name): a page for that buurt, compared with all answers. A wijk
+        code (``"WK034403"``) or a list of buurtcodes: one row per buurt. Default: every
+        buurt of ``buurten``.
+    naam : str, optional
+        Name of the area in the title (default the buurt's name, or the wijk code).
+    questionnaire : Questionnaire, optional
+        The questionnaire of the answers (default :func:`wijklib.vertellen.survey.vragenlijst`).
+    min_n : int, optional
+        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
+    gemeente : str, optional
+        Name of the gemeente (default ``result.gemeente``).
+    max_themes, quotes : int
+        At most this many themes, each with this many quotes.
+    seed : int
+        For picking quotes (same seed, same quotes).
+    made_on : datetime.date, optional
+        Date printed on the page (default today).
 
     Returns
     -------
@@ -784,51 +814,17 @@ def document(
     }
 
 
-def summary_html(
-    result: Any,
-    buurten: pd.DataFrame,
-    gebied: str | Sequence[str] | None = None,
-    *,
-    naam: str | None = None,
-    questionnaire: Any = None,
-    min_n: int | None = None,
-    gemeente: str | None = None,
-    max_themes: int = 4,
-    quotes: int = 3,
-    seed: int = 2026,
-    made_on: date | None = None,
-) -> str:
+def summary_html(result: Any, buurten: pd.DataFrame,
+                 gebied: str | Sequence[str] | None = None, **options: Any) -> str:
     """Build the printable page "Wat vertellen bewoners?" for one buurt or a wijk.
 
     Parameters
     ----------
-    result : wijklib.notebook.resultaten.Vertellen
-        What residents said: ``antwoorden`` (survey), ``kaartnotities`` (with
-        ``buurtcode``, see :func:`wijklib.vertellen.kaartnotities.assign_buurt`), ``verhalen``
-        (coded with :func:`wijklib.vertellen.themas.confirm_themes`), ``krachten``,
-        ``wijkschouw`` and the participant's ``reflectie`` (shown under its own heading).
-        Practice parts are labelled: from ``result.extra["oefendata_delen"]`` (a dict part
-        -> bool), else the tables' ``attrs["oefendata"]``, else ``result.oefendata``.
-    buurten : DataFrame
-        :func:`wijklib.kerncijfers` at buurt level (names, inhabitants and age groups).
-    gebied : str or list of str, optional
-        A buurt (code or name): a page for that buurt, compared with all answers. A wijk
-        code (``"WK034403"``) or a list of buurtcodes: one row per buurt. Default: every
-        buurt of ``buurten``.
-    naam : str, optional
-        Name of the area in the title (default the buurt's name, or the wijk code).
-    questionnaire : Questionnaire, optional
-        The questionnaire of the answers (default :func:`wijklib.vertellen.survey.vragenlijst`).
-    min_n : int, optional
-        Minimum group size (default :func:`wijklib.guarantees.privacy.min_group_size`).
-    gemeente : str, optional
-        Name of the gemeente (default ``result.gemeente``).
-    max_themes, quotes : int
-        At most this many themes, each with this many quotes.
-    seed : int
-        For picking quotes (same seed, same quotes).
-    made_on : datetime.date, optional
-        Date printed on the page (default today).
+    result, buurten, gebied
+        See :func:`document`.
+    **options
+        The keyword arguments of :func:`document` (``naam``, ``questionnaire``,
+        ``min_n``, ``gemeente``, ``max_themes``, ``quotes``, ``seed``, ``made_on``).
 
     Returns
     -------
@@ -837,6 +833,5 @@ def summary_html(
         (values from :func:`document`). Sections have the ids of :data:`SECTIONS` (and
         ``reflectie`` when there is one); a practice label has the id ``oefendata``.
     """
-    return render("wat-vertellen-bewoners.html.j2", **document(
-        result, buurten, gebied, naam=naam, questionnaire=questionnaire, min_n=min_n,
-        gemeente=gemeente, max_themes=max_themes, quotes=quotes, seed=seed, made_on=made_on))
+    return render("wat-vertellen-bewoners.html.j2", **document(result, buurten, gebied,
+                                                                **options))
