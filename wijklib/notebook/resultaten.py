@@ -326,6 +326,7 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None, *,
         "enquete": {"min_groep": survey.min_n, "gebieden": survey.gebieden,
                     "leeftijd": survey.leeftijd,
                     "buurten_met_antwoorden": survey.buurten_met_antwoorden,
+                    "scores_attrs": dict(survey.scores.attrs),
                     "losse_antwoorden": INDIVIDUAL_ANSWERS if antwoorden else None},
         "extra": result.extra,
         "reflectie": result.reflectie if isinstance(result.reflectie, str) else "",
@@ -374,6 +375,7 @@ def _read_aggregates(target: Path, meta: dict[str, Any]) -> SurveyAggregates:
                                  f"{AGGREGATE_FILES['scores']}")
             scores["verborgen"] = flags.astype(bool)
     survey = meta["enquete"]
+    scores.attrs = {**dict(survey.get("scores_attrs") or {}), "min_n": int(survey["min_groep"])}
     return SurveyAggregates(min_n=int(survey["min_groep"]), deelname=deelname,
                             gebieden=dict(survey["gebieden"]), scores=scores,
                             leeftijd=dict(survey["leeftijd"]),
