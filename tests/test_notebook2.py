@@ -73,9 +73,13 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
     assert saved.extra["focus"] == "BU03440311" and saved.extra["afwijkingen"]
     assert saved.extra["enquete_jaar"] == pd.Timestamp.today().year  # practice: this year
     assert f"Jaar van de enquête: {pd.Timestamp.today().year} (oefendata" in printed
-    assert set(saved.antwoorden["buurtcode"]) <= {f"BU034403{n}" for n in
-                                                  ("11", "12", "21", "22", "31", "32", "33",
-                                                   "41", "42", "43")}
+    # only aggregates travel: respondents per buurt, of the wijk's buurten only
+    assert saved.antwoorden.empty
+    table = saved.enquete.deelname
+    answered = set(table.loc[table["Respondenten"].str.fullmatch(r"\d+"), "buurtcode"])
+    assert answered and answered <= {f"BU034403{n}" for n in
+                                     ("11", "12", "21", "22", "31", "32", "33",
+                                      "41", "42", "43")}
     assert "Moestuinclub achter de flats" in set(saved.krachten["naam_of_omschrijving"])
     assert saved.reflectie.startswith("Bewoners noemen kansen")  # the written reflection
     assert "Bedreigingen (knelpunten, onveilige plekken)" in json.dumps(nb)  # side by side
@@ -143,7 +147,7 @@ def test_notebook_2_with_own_survey_file_in_data(nb_env, tmp_path):
         assert saved.extra["enquete_jaar"] == year
         assert f"Jaar van de enquête: {year} (uit de datums in je bestand)" in printed
     assert saved.extra["oefendata_delen"]["verhalen"] is True
-    assert len(saved.antwoorden) == inside
+    assert saved.antwoorden.empty and saved.enquete.total() == inside
     page = (nb_env / "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html").read_text(
         "utf-8")
     assert "ingelezen uit Microsoft Forms." in page  # the survey is not labelled oefendata

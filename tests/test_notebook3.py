@@ -133,7 +133,7 @@ def test_notebook_3_from_nothing_makes_a_complete_agenda(first_run):
     assert not list(export.glob("buurtagenda.bak-*"))  # nothing to back up on a first run
     # review fixes: survey year fallback said, 65+ share with n and CBS year, codes stored
     assert "Let op: ik weet niet in welk jaar de enquête was" in text
-    share = _cell_output(nb, "in_wijk = vertellen.antwoorden[")
+    share = _cell_output(nb, "in_wijk = vertellen.enquete.age_share(")
     assert "n = " in share and "CBS 20" in share and "nan" not in share.lower()
     assert agenda.buurten == [FOCUS]
     assert agenda.buurtnamen[FOCUS].startswith("Taag- en Rubicondreef")

@@ -53,25 +53,83 @@ def test_vertellen_round_trip(practice_set, tmp_path):
     folder = res.save_vertellen(practice_set, tmp_path)
     got = res.load_vertellen(tmp_path)
     assert got.oefendata and got.gemeente == "Utrecht" and got.extra["seed"] == 7
-    for attr in ("antwoorden", "verhalen", "krachten", "wijkschouw"):
+    # the survey travels as aggregates only: no row per respondent
+    assert got.antwoorden.empty and got.enquete is not None
+    sent = practice_set.enquete
+    pd.testing.assert_frame_equal(got.enquete.deelname, sent.deelname, check_dtype=False)
+    pd.testing.assert_frame_equal(got.enquete.scores, sent.scores, check_dtype=False,
+                                  check_exact=False)
+    assert got.enquete.scores["n"].dtype == "Int64" and got.enquete.scores["verborgen"].any()
+    assert got.enquete.gebieden == json.loads(json.dumps(sent.gebieden))
+    assert got.enquete.leeftijd == sent.leeftijd and got.enquete.min_n == 10
+    assert not (folder / res.INDIVIDUAL_ANSWERS).exists()
+    assert not (folder / res.OLD_ANSWERS).exists()
+    for attr in ("verhalen", "krachten", "wijkschouw"):
         a, b = getattr(got, attr), getattr(practice_set, attr)
         assert a.shape == b.shape, attr
         assert a.astype(str).equals(b.reset_index(drop=True).astype(str)), attr
     assert len(got.kaartnotities) == len(practice_set.kaartnotities)
     assert set(got.kaartnotities["categorie"]) == set(practice_set.kaartnotities["categorie"])
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    assert meta["aantallen"]["antwoorden"] == len(practice_set.antwoorden)
+    assert meta["aantallen"]["enquete-deelname"] == len(practice_set.enquete.deelname)
+    assert "antwoorden" not in meta["aantallen"]  # not even how many rows there were
 
 
-def test_truncated_hand_over_is_refused_not_half_loaded(practice_set, tmp_path):
+@pytest.mark.parametrize("name, part", [("enquete-deelname.csv", "deelname aan de enquête"),
+                                        ("enquete-scores.csv", "enquêtescores")])
+def test_truncated_hand_over_is_refused_not_half_loaded(practice_set, tmp_path, name, part):
     folder = res.save_vertellen(practice_set, tmp_path)
-    answers = folder / "antwoorden.csv"
-    lines = answers.read_bytes().split(b"\r\n")
-    half = len(practice_set.antwoorden) // 2
-    answers.write_bytes(b"\r\n".join(lines[: half + 1]) + b"\r\n")  # header + half
-    with pytest.raises(res.ResultsFileError,
-                       match=f"enquêteantwoorden: {half} van de {len(practice_set.antwoorden)}"):
+    table = folder / name
+    lines = table.read_bytes().split(b"\r\n")
+    rows = len(lines) - 2  # header and the empty string after the last line break
+    half = rows // 2
+    table.write_bytes(b"\r\n".join(lines[: half + 1]) + b"\r\n")  # header + half
+    with pytest.raises(res.ResultsFileError, match=f"{part}.*: {half} van de {rows} rijen"):
         res.load_vertellen(tmp_path)
+
+
+def test_an_edited_hand_over_is_refused(practice_set, tmp_path):
+    folder = res.save_vertellen(practice_set, tmp_path)
+    table = folder / "enquete-scores.csv"
+    text = table.read_text("utf-8-sig")
+    table.write_text(text.replace(";True;", ";misschien;", 1), "utf-8-sig")
+    with pytest.raises(res.ResultsFileError, match="beschadigd.*notebook 2 opnieuw"):
+        res.load_vertellen(tmp_path)
+    res.save_vertellen(practice_set, tmp_path)
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    del meta["aantallen"]["enquete-scores"]  # nothing to check the table against
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(res.ResultsFileError, match="enquêtescores per buurt: aantal ontbreekt"):
+        res.load_vertellen(tmp_path)
+
+
+def test_an_old_hand_over_with_raw_answers_asks_to_save_again(practice_set, tmp_path):
+    folder = res.save_vertellen(practice_set, tmp_path)
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    del meta["enquete"]
+    meta["versie"] = 2
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    (folder / "antwoorden.csv").write_bytes(b"respondent;buurtcode\r\n1;BU03440311\r\n")
+    with pytest.raises(res.ResultsFileError,
+                       match="oudere versie.*voer het opnieuw uit tot en met de cel "
+                             "'Bewaar je werk'"):
+        res.load_vertellen(tmp_path)
+    # saving again leaves no raw answers behind
+    res.save_vertellen(practice_set, tmp_path)
+    assert not (folder / "antwoorden.csv").exists()
+    assert res.load_vertellen(tmp_path).enquete is not None
+
+
+def test_individual_answers_are_saved_only_when_asked(practice_set, tmp_path):
+    folder = res.save_vertellen(practice_set, tmp_path, antwoorden=True)
+    own = folder / res.INDIVIDUAL_ANSWERS
+    assert "per-bewoner" in own.name and len(pd.read_csv(own, sep=";")) == len(
+        practice_set.antwoorden)
+    assert res.load_vertellen(tmp_path).antwoorden.empty  # notebook 3 never reads them
+    res.save_vertellen(practice_set, tmp_path)  # saved again without asking: gone
+    assert not own.exists()
 
 
 def test_vertellen_unfinished_or_damaged(practice_set, tmp_path):
@@ -84,18 +142,22 @@ def test_vertellen_unfinished_or_damaged(practice_set, tmp_path):
 
 
 def test_bundle(practice_set, tmp_path):
-    folder = res.save_vertellen(practice_set, tmp_path / "werk")
+    folder = res.save_vertellen(practice_set, tmp_path / "werk", antwoorden=True)
     state = tmp_path / "werk" / "agenda.json"
     state.write_text("{}", "utf-8")
     zipped = res.bundle([folder, state], tmp_path / "alles.zip")
     names = set(zipfile.ZipFile(zipped).namelist())
     # the raw answers (every respondent's row, hidden buurten too) stay out by default
     assert {"vertellen/meta.json", "agenda.json", "LEES-MIJ-antwoorden.txt"} <= names
-    assert not any(name.endswith("antwoorden.csv") for name in names)
+    assert not any("antwoorden" in name and name.endswith(".csv") for name in names)
+    assert "vertellen/enquete-deelname.csv" in names
     note = zipfile.ZipFile(zipped).read("LEES-MIJ-antwoorden.txt").decode("utf-8")
     assert "antwoorden=True" in note
-    asked = res.bundle([folder], tmp_path / "met-antwoorden.zip", antwoorden=True)
-    assert "vertellen/antwoorden.csv" in zipfile.ZipFile(asked).namelist()
+    asked = res.bundle([folder], tmp_path / "losse-antwoorden.zip", antwoorden=True)
+    assert f"vertellen/{res.INDIVIDUAL_ANSWERS}" in zipfile.ZipFile(asked).namelist()
+    with pytest.raises(res.ResultsFileError, match="belooft een samenvatting"):
+        res.bundle([folder], tmp_path / "samenvatting-wijk.zip", antwoorden=True)
+    assert not list(tmp_path.glob("samenvatting-wijk.zip*"))
     with pytest.raises(res.ResultsFileError, match="bestaat niet"):
         res.bundle([tmp_path / "nergens"], tmp_path / "x.zip")
     assert not list(tmp_path.glob("x.zip*"))
@@ -146,7 +208,7 @@ def test_vertellen_keeps_the_reflection_and_an_old_save_still_loads(practice_set
     del meta["reflectie"]  # a folder saved before there was a reflection
     meta_path.write_text(json.dumps(meta), "utf-8")
     got = res.load_vertellen(tmp_path)
-    assert got.reflectie == "" and len(got.antwoorden) == len(practice_set.antwoorden)
+    assert got.reflectie == "" and got.enquete is not None
 
 
 def test_the_reflection_travels_in_the_zip_of_notebook_2(practice_set, tmp_path):

@@ -347,6 +347,9 @@ def test_saved_and_loaded_results_give_the_same_page(vragen, tmp_path):
     loaded = resultaten.load_vertellen(tmp_path)
     assert folder.is_dir() and loaded is not None
     kwargs = {"questionnaire": vragen, "min_n": 10, "made_on": date(2026, 3, 14)}
+    # the individual answers stay in notebook 2: the rest of the page is the same
+    assert loaded.antwoorden.empty
+    result.antwoorden = result.antwoorden.iloc[0:0]
     assert (samenvatting.summary_html(loaded, BUURTEN, "WK000100", **kwargs)
             == samenvatting.summary_html(result, BUURTEN, "WK000100", **kwargs))
 
@@ -519,3 +522,63 @@ def test_page_template_shows_template_syntax_literally(vragen, tmp_path, monkeyp
     monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
     assert samenvatting.summary_html(result, BUURTEN, "Noord", naam="<b>", questionnaire=vragen,
                                      min_n=10) == "<h1>Wat vertellen bewoners? &lt;b&gt;</h1>"
+
+
+def test_a_trainer_can_change_one_block_of_a_copied_template_and_values_stay_escaped(
+        vragen, tmp_path, monkeypatch):
+    from wijklib.guarantees.rendering import TEMPLATES
+
+    monkeypatch.delenv("WIJKLIB_SJABLONEN", raising=False)
+    attack = "{{ 7*7 }}" + INJECTED
+    result = make_result(vragen, text=attack)
+    args = dict(questionnaire=vragen, min_n=10, made_on=date(2026, 3, 14))
+    ours = samenvatting.summary_html(result, BUURTEN, "Noord", **args)
+    copied = (TEMPLATES / "wat-vertellen-bewoners.html.j2").read_text("utf-8")
+    start = copied.index("{%- block krachten -%}")
+    end = copied.index("{%- endblock -%}", start) + len("{%- endblock -%}")
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    (own / "wat-vertellen-bewoners.html.j2").write_text(
+        copied[:start] + '{%- block krachten -%}<section id="krachten"><h2>Onze krachten'
+        "</h2><ul>{% for rij in krachten.rijen %}<li>{{ rij[0].tekst }}: "
+        "{% for v in rij[2].voorbeelden %}{{ v.tekst }} ({{ v.kort }}) {% endfor %}</li>"
+        "{% endfor %}</ul></section>{%- endblock -%}" + copied[end:], "utf-8")
+    monkeypatch.setenv("WIJKLIB_SJABLONEN", str(own))
+    page = samenvatting.summary_html(result, BUURTEN, "Noord", **args)
+    assets = section(page, "krachten")
+    assert "<h2>Onze krachten</h2>" in assets and "<h2>Krachten van de buurt" not in page
+    assert f"<li>Plekken: Bibliotheek {escape(attack)} (taalcafé {escape(attack)}) </li>" in (
+        assets)
+    assert "49" not in assets and "<img" not in page
+    # every other section is the workbook's own
+    for name in (*[s for s in samenvatting.SECTIONS if s != "krachten"], "oefendata"):
+        assert f'id="{name}"' in page
+    assert section(page, "enquete") == section(ours, "enquete")
+    assert section(page, "bronnen") == section(ours, "bronnen")
+
+
+def test_the_reflection_of_notebook_2_is_on_the_page_as_text(vragen):
+    result = make_result(vragen)
+    assert 'id="reflectie"' not in samenvatting.summary_html(result, BUURTEN, "Noord",
+                                                             questionnaire=vragen, min_n=10)
+    result.reflectie = ("Ik hoorde meer over eenzaamheid dan ik dacht.\n\n"
+                        "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {# :-)\n" + INJECTED)
+    for gebied in ("Noord", None):
+        page = samenvatting.summary_html(result, BUURTEN, gebied, questionnaire=vragen,
+                                         min_n=10)
+        part = re.search(r'<section id="reflectie">(.*?)</section>', page, re.S).group(1)
+        assert "<h2>Reflectie: wat ik meeneem</h2>" in part
+        assert "<p>Ik hoorde meer over eenzaamheid dan ik dacht.</p>" in part
+        line = str(escape("{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {# :-)"))
+        assert f"<p>{line}<br>{escape(INJECTED)}</p>" in part
+        assert "49" not in part and "xxx" not in part and "<img" not in page
+        assert page.index('id="krachten"') < page.index('id="reflectie"') < page.index(
+            'id="bronnen"')
+
+
+def test_examples_keep_their_small_source_label(vragen):
+    page = samenvatting.summary_html(make_result(vragen), BUURTEN, "Noord",
+                                     questionnaire=vragen, min_n=10)
+    assert "Groot grasveld <small>(wijkschouw)</small>" in section(page, "kansen-knelpunten")
+    assert "Bibliotheek <small>— taalcafé</small>" in section(page, "krachten")
+    assert "&lt;small&gt;" not in page

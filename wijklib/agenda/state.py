@@ -771,28 +771,90 @@ def share_text(
     -------
     str
     """
-    import pandas as pd
+    return share_line(share_figure(groups, value, minimum, unknown, suppression=suppression,
+                                   codes=codes), label, reference, reference_year,
+                      reference_name)
 
-    from wijklib.tellen.compare import format_number
+
+def share_figure(
+    groups: Any,
+    value: str,
+    minimum: int,
+    unknown: Sequence[str] = ("geen_antwoord", "weet_niet", ""),
+    *,
+    suppression: Any = None,
+    codes: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The share of participants with one answer, as plain values that may be handed on.
+
+    The suppression is decided here, once: the result holds no number of participants
+    below the minimum, so notebook 2 can save it and notebook 3 can show it with
+    :func:`share_line` without the answers themselves.
+
+    Parameters
+    ----------
+    groups, value, minimum, unknown, suppression, codes
+        As in :func:`share_text`.
+
+    Returns
+    -------
+    dict
+        ``status``: ``"getoond"`` (with ``aandeel`` in percent, ``n`` the participants who
+        answered and ``zonder`` those who did not), ``"niemand"``, ``"te weinig"`` or
+        ``"terugrekenen"`` (no numbers); ``minimum``.
+    """
+    import pandas as pd
 
     answers = pd.Series(list(groups) if groups is not None else [], dtype="object")
     known = answers[[not _missing(a) and str(a).strip() not in unknown for a in answers]]
     known = known.astype(str).str.strip()
     n = len(known)
+    figure: dict[str, Any] = {"status": "getoond", "minimum": int(minimum), "aandeel": None,
+                              "n": None, "zonder": None}
     if n == 0:
+        figure["status"] = "niemand"
+    elif n < minimum:
+        figure["status"] = "te weinig"
+    elif suppression is not None and suppression.total(codes) is None:
+        figure["status"] = "terugrekenen"
+    else:
+        figure.update(aandeel=float((known == value).mean() * 100), n=n,
+                      zonder=len(answers) - n)
+    return figure
+
+
+def share_line(figure: dict[str, Any], label: str, reference: Any = None,
+               reference_year: int | None = None, reference_name: str = "") -> str:
+    """One Dutch line from :func:`share_figure`: the share next to the CBS figure.
+
+    Parameters
+    ----------
+    figure : dict
+        From :func:`share_figure` (also as loaded from a hand-over file).
+    label, reference, reference_year, reference_name
+        As in :func:`share_text`.
+
+    Returns
+    -------
+    str
+    """
+    from wijklib.tellen.compare import format_number
+
+    minimum = int(figure.get("minimum") or 0)
+    status = figure.get("status")
+    if status == "niemand":
         return (f"Het aandeel '{label}' laat ik niet zien: niemand gaf een antwoord op deze "
                 "vraag.")
-    if n < minimum:
+    if status == "te weinig":
         return (f"Het aandeel '{label}' laat ik niet zien: minder dan {minimum} deelnemers "
                 f"gaven hun antwoord, en het minimum is {minimum}. Bij zo weinig mensen "
                 "zegt een percentage weinig, en mensen zouden elkaar kunnen herkennen.")
-    if suppression is not None and suppression.total(codes) is None:
+    if status != "getoond":
         return (f"Het aandeel '{label}' laat ik hier niet zien: met het aantal deelnemers "
                 "uit dit gebied zou je het aantal in een kleine buurt kunnen terugrekenen.")
-    share = float((known == value).mean() * 100)
-    text = (f"{label}: {format_number(share, 0)}% van de deelnemers die het invulden "
-            f"(n = {n}")
-    left_out = len(answers) - n
+    text = (f"{label}: {format_number(float(figure['aandeel']), 0)}% van de deelnemers die "
+            f"het invulden (n = {int(figure['n'])}")
+    left_out = int(figure.get("zonder") or 0)
     text += f"; {left_out} zonder antwoord niet meegeteld)" if left_out else ")"
     where = f", {reference_name}" if reference_name else ""
     year = f" {reference_year}" if reference_year is not None else ", jaar onbekend"

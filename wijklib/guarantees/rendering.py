@@ -55,6 +55,7 @@ __all__ = [
     "TemplateError",
     "escape",
     "escape_markdown",
+    "paragraphs",
     "raw_html_element",
     "render",
     "template_folders",
@@ -168,6 +169,25 @@ def raw_html_element(markup: str) -> Any:
     element = Element("{{ this.markup }}")
     element.markup = str(markup)
     return element
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """A participant's longer text as paragraphs for a template, each a list of lines.
+
+    Paragraphs are separated by an empty line. The texts stay plain: the template escapes
+    them when it prints them.
+
+    Parameters
+    ----------
+    text : str
+        For example a written reflection (empty or None: no paragraphs).
+
+    Returns
+    -------
+    list of list of str
+    """
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", str(text or "")) if b.strip()]
+    return [b.splitlines() for b in blocks]
 
 
 def template_folders() -> list[Path]:

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees import provenance
@@ -40,7 +39,7 @@ from wijklib.guarantees.privacy import (
     min_group_size,
     secondary_suppress,
 )
-from wijklib.guarantees.rendering import escape, render
+from wijklib.guarantees.rendering import paragraphs, render
 from wijklib.tellen.compare import format_number
 from wijklib.vertellen.responses import FORMAT_NAMES
 
@@ -172,12 +171,6 @@ def _age_question(questionnaire: Any) -> Any:
         return None
     return next((x for x in questionnaire.extra_questions if x.soort == "keuze"
                  and set(AGE_GROUPS) <= {c for c, _ in x.antwoorden}), None)
-
-
-def _count_text(n: Any, limit: int) -> str:
-    if _missing(n) or int(n) < limit:
-        return f"&lt;{limit}"
-    return escape(format_number(int(n)))
 
 
 def _pct(part: float, whole: float) -> float:
@@ -366,25 +359,36 @@ def age_table(
 
 
 # --------------------------------------------------------------------------- page parts
+# Each part is a plain view (dicts and lists of texts); all HTML is in the template
+# wat-vertellen-bewoners.html.j2, which escapes every value.
 
 
-def _table(head: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
-    """An HTML table; cells are given as HTML (escape before)."""
-    classes = classes or [""] * len(head)
-    th = "".join(f"<th>{h}</th>" for h in head)
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>"
-                         for v, c in zip(r, classes, strict=False)) + "</tr>"
-        for r in rows
-    )
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+def _cell(tekst: Any = "", klasse: str = "", *, vet: bool = False, klein: str = "",
+          onder: bool = False, teken: str = "", ontbreekt: bool = False,
+          breed: int = 1) -> dict[str, Any]:
+    """One table cell for the template.
+
+    ``tekst`` is the value (bold with ``vet``), ``teken`` a mark right after it, ``klein``
+    a small note (on the next line with ``onder``), ``ontbreekt`` shows it as missing and
+    ``breed`` is the number of columns it spans.
+    """
+    return {"tekst": "" if tekst is None else str(tekst), "klasse": klasse, "vet": vet,
+            "klein": klein, "onder": onder, "teken": teken, "ontbreekt": ontbreekt,
+            "breed": breed, "voorbeelden": None}
 
 
-def _frame_table(frame: pd.DataFrame, numeric: Sequence[str] = (),
-                 counts: Sequence[str] = ()) -> str:
+def _head(tekst: str, klein: str = "") -> dict[str, str]:
+    """A column heading, with an optional small unit after it."""
+    return {"tekst": tekst, "klein": klein}
+
+
+def _frame_view(frame: pd.DataFrame, numeric: Sequence[str] = (),
+                counts: Sequence[str] = ()) -> dict[str, Any]:
+    """A table of text (one cell per value) with the column classes for alignment."""
     classes = ["n" if c in counts else "num" if c in numeric else "" for c in frame.columns]
-    rows = [[escape(v) for v in r] for r in frame.itertuples(index=False)]
-    return _table([escape(c) for c in frame.columns], rows, classes)
+    return {"klasse": "", "kop": [_head(str(c)) for c in frame.columns],
+            "rijen": [[_cell(v, k) for v, k in zip(r, classes, strict=False)]
+                      for r in frame.itertuples(index=False)]}
 
 
 def _part_flags(result: Any) -> dict[str, bool]:
@@ -406,33 +410,28 @@ def _has_rows(frame: pd.DataFrame | None) -> bool:
     return frame is not None and isinstance(frame, pd.DataFrame) and len(frame) > 0
 
 
-def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
-                 decision: Suppression, one: bool, stories: pd.DataFrame | None,
-                 notes: pd.DataFrame | None) -> str:
+def _who_view(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
+              decision: Suppression, one: bool, stories: pd.DataFrame | None,
+              notes: pd.DataFrame | None) -> dict[str, Any]:
     limit = decision.limit
     answers = result.antwoorden if _has_rows(result.antwoorden) else None
     names = _names(buurten)
-    parts: list[str] = []
-    missed: list[str] = []
-    if answers is None:
-        parts.append('<p class="missing">Er zijn (nog) geen enquêteantwoorden.</p>')
-    else:
+    view: dict[str, Any] = {"antwoorden": answers is not None, "deelname": "",
+                            "aantal": "", "limiet": limit, "tabel": None, "leeftijd": None,
+                            "gemist": []}
+    missed: list[str] = view["gemist"]
+    if answers is not None:
         table = response_table(answers, buurten, codes, suppression=decision)
         total = table.attrs["totaal"]
         if total is not None:
-            parts.append(f"<p>Aan de enquête deden <strong>{escape(format_number(total))}"
-                         "</strong> bewoners mee uit dit gebied.</p>")
+            view.update(deelname="aantal", aantal=format_number(total))
         elif table.attrs["totaal_klein"]:
-            parts.append(f"<p>Aan de enquête deden <strong>minder dan {limit}</strong> "
-                         "bewoners mee uit dit gebied: te weinig om uitkomsten te laten "
-                         "zien.</p>")
+            view["deelname"] = "te weinig"
         else:
-            parts.append("<p>Hoeveel bewoners uit dit gebied meededen, tonen we niet: met "
-                         "dat getal zou je het aantal in een kleine buurt kunnen "
-                         "terugrekenen.</p>")
-        parts.append(_frame_table(table.drop(columns="buurtcode"),
-                                  numeric=["Inwoners (CBS)", "Respons (% van de inwoners)"],
-                                  counts=["Respondenten"]))
+            view["deelname"] = "verborgen"
+        view["tabel"] = _frame_view(table.drop(columns="buurtcode"),
+                                    numeric=["Inwoners (CBS)", "Respons (% van de inwoners)"],
+                                    counts=["Respondenten"])
         low = table.loc[table["Respondenten"].str.startswith("<"), "Buurt"].tolist()
         if low:
             missed.append(f"Te weinig antwoorden (minder dan {limit}) uit: "
@@ -445,14 +444,9 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
         if total is None and not table.attrs["totaal_klein"]:
             ages = ages.iloc[0:0]  # every age group is hidden: the groups add up to the total
         if len(ages):
-            parts.append("<h3>Leeftijd: wie vulden de enquête in?</h3>")
-            parts.append(_frame_table(ages, numeric=["Aandeel respondenten",
-                                                     "Aandeel inwoners 15+ (CBS)"],
-                                      counts=["Respondenten"]))
-            parts.append('<p class="sub">De enquête vraagt volwassenen (18+) naar hun '
-                         "leeftijdsgroep; het CBS telt inwoners vanaf 15 jaar in andere "
-                         "groepen. Daarom vergelijken we alleen de groep van 65 jaar en "
-                         "ouder.</p>")
+            view["leeftijd"] = _frame_view(ages, numeric=["Aandeel respondenten",
+                                                          "Aandeel inwoners 15+ (CBS)"],
+                                           counts=["Respondenten"])
             pair = ages.attrs["vergelijking"]
             if pair is not None:
                 share, cbs = pair
@@ -474,28 +468,23 @@ def _who_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
             missed.append(f"Geen kaartnotities in: {', '.join(empty)}.")
         elif empty:
             missed.append("In deze buurt zijn nog geen kaartnotities gezet.")
-    missed.append("Wie vaak niet meedoet aan een enquête of bewonersavond: jongeren, mensen "
-                  "die de taal minder goed spreken, mensen met weinig tijd of weinig "
-                  "vertrouwen. Vraag je af wie je nog moet opzoeken.")
-    parts.append("<h3>Wie hoorden we (nog) niet?</h3><ul>"
-                 + "".join(f"<li>{escape(m)}</li>" for m in missed) + "</ul>")
-    return '<section id="wie"><h2>Wie hebben we gehoord?</h2>' + "".join(parts) + "</section>"
+    return view
 
 
-def _score_cell(row: pd.Series, limit: int, mark: str = "") -> str:
+def _score_cell(row: pd.Series, limit: int, mark: str = "") -> dict[str, Any]:
     from wijklib.vertellen.scores import row_hidden_text
 
     if bool(row["verborgen"]):
-        return f'<span class="missing">{escape(row_hidden_text(row, limit))}</span>'
+        return _cell(row_hidden_text(row, limit), "num", ontbreekt=True)
     unit = " %" if row["eenheid"] == "%" else ""
     interval = (f"{format_number(row['ondergrens'], 1)}–{format_number(row['bovengrens'], 1)}"
                 if not _missing(row["ondergrens"]) else "onbekend")
-    return (f"<strong>{escape(format_number(row['score'], 1) + unit)}</strong>{escape(mark)}<br>"
-            f"<small>{escape(interval)} · n = {escape(int(row['n']))}</small>")
+    return _cell(format_number(row["score"], 1) + unit, "num", vet=True, teken=mark,
+                 klein=f"{interval} · n = {int(row['n'])}", onder=True)
 
 
-def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
-                    decision: Suppression, one: bool) -> str:
+def _survey_view(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any,
+                 decision: Suppression, one: bool) -> dict[str, Any]:
     from wijklib.vertellen.scores import (
         compare_buurten,
         compare_scales,
@@ -504,18 +493,13 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
     )
 
     limit = decision.limit
-    head = '<section id="enquete"><h2>Wat zeggen de enquêteantwoorden?</h2>'
-    explain = (f'<p class="note">Een score is het gemiddelde van de respondenten, met het '
-               "95%-interval: daarbinnen ligt de echte waarde voor alle bewoners waarschijnlijk "
-               "(als de respondenten een toevallige groep zijn). n is het aantal respondenten. "
-               f"<strong>Minder dan {limit} antwoorden? Dan tonen we niets</strong> "
-               f"(&quot;{escape(hidden_text(limit))}&quot;): de uitkomst zegt dan te weinig en "
-               "bewoners kunnen elkaars antwoorden herkennen. Soms verbergen we ook een "
-               "grotere groep of het hele gebied (&quot;verborgen om terugrekenen te "
-               "voorkomen&quot;): anders kun je de kleine groep uitrekenen met het totaal.</p>")
+    view: dict[str, Any] = {"melding": "", "limiet": limit,
+                            "verborgen_tekst": hidden_text(limit), "tabel": None,
+                            "legenda": ""}
     answers = result.antwoorden
     if not _has_rows(answers):
-        return head + '<p class="missing">Er zijn (nog) geen enquêteantwoorden.</p></section>'
+        view["melding"] = "Er zijn (nog) geen enquêteantwoorden."
+        return view
     chosen = buurten[buurten["code"].astype(str).isin(codes)]
     if one:
         scores = scale_scores(answers, q, buurten=chosen, suppression=decision)
@@ -525,16 +509,18 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
             own, area = part.loc[codes[0]], part.loc["totaal"]
             judged = compare_buurten(scores, scale.code).set_index("buurtcode")
             verdict = str(judged.loc[codes[0], "oordeel"]) if codes[0] in judged.index else ""
-            rows.append([escape(f"{scale.label} ({scale.eenheid})"), _score_cell(own, limit),
+            rows.append([_cell(f"{scale.label} ({scale.eenheid})"), _score_cell(own, limit),
                          _score_cell(area, limit),
-                         escape(verdict.replace("binnen de onzekerheid",
-                                              "verschil valt binnen de onzekerheid"))])
-        table = _table(["Schaal", "Deze buurt", "Hele gebied (alle antwoorden)",
-                        "Verschil met het hele gebied"], rows, ["", "num", "num", ""])
-        return head + table + explain + "</section>"
+                         _cell(verdict.replace("binnen de onzekerheid",
+                                               "verschil valt binnen de onzekerheid"))])
+        view["tabel"] = {"klasse": "", "rijen": rows, "kop": [
+            _head(h) for h in ("Schaal", "Deze buurt", "Hele gebied (alle antwoorden)",
+                               "Verschil met het hele gebied")]}
+        return view
     data = answers[answers["buurtcode"].astype(str).isin(codes)]
     if data.empty:
-        return head + '<p class="missing">Geen enquêteantwoorden uit dit gebied.</p></section>'
+        view["melding"] = "Geen enquêteantwoorden uit dit gebied."
+        return view
     scores = scale_scores(data, q, buurten=chosen, suppression=decision)
     marks: dict[tuple[str, str], str] = {}
     # one correction for every mark in the table, not scale by scale
@@ -547,165 +533,140 @@ def _survey_section(result: Any, buurten: pd.DataFrame, codes: list[str], q: Any
     rows = []
     for key in keys:
         part = scores[scores["buurtcode"].astype(str) == key].set_index("schaal")
-        label = str(part["buurtnaam"].iloc[0])
-        first = f"<td><strong>{escape(label)}</strong></td>" if key == "totaal" \
-            else f"<td>{escape(label)}</td>"
+        first = _cell(str(part["buurtnaam"].iloc[0]), vet=key == "totaal")
         if part["verborgen"].astype(bool).all():
             why = ("verborgen om terugrekenen te voorkomen"
                    if (part["reden"] == REASON_SECONDARY).all()
                    else f"{hidden_text(limit)}: niet getoond")
-            rows.append(f'{first}<td colspan="{len(q.scales)}" class="missing">'
-                        f"{escape(why)}</td>")
+            rows.append([first, _cell(why, "missing", breed=len(q.scales))])
             continue
-        rows.append(first + "".join(
-            f'<td class="num">{_score_cell(part.loc[s.code], limit, marks.get((key, s.code), ""))}'
-            "</td>" for s in q.scales))
-    head_cells = "".join(f"<th>{escape(s.label)} <small>({escape(s.eenheid)})</small></th>"
-                         for s in q.scales)
-    table = (f'<table class="wide"><thead><tr><th>Buurt</th>{head_cells}</tr></thead><tbody>'
-             + "".join(f"<tr>{r}</tr>" for r in rows) + "</tbody></table>")
-    legend = ('<p class="sub">▲ gunstiger, ▼ ongunstiger dan het hele gebied, ook als je de '
-              "onzekerheid meetelt. Zonder teken valt het verschil binnen de onzekerheid. "
-              f"{escape(judged.attrs['correctie'])}</p>")
-    return head + table + legend + explain + "</section>"
+        rows.append([first] + [_score_cell(part.loc[s.code], limit, marks.get((key, s.code), ""))
+                               for s in q.scales])
+    view["tabel"] = {"klasse": "wide", "rijen": rows,
+                     "kop": [_head("Buurt")] + [_head(s.label, f"({s.eenheid})")
+                                                for s in q.scales]}
+    view["legenda"] = str(judged.attrs["correctie"])
+    return view
 
 
-def _notes_section(notes: pd.DataFrame | None, codes: list[str], names: dict[str, str],
-                   one: bool) -> str:
+def _notes_view(notes: pd.DataFrame | None, codes: list[str], names: dict[str, str],
+                one: bool) -> dict[str, Any] | None:
     from wijklib.vertellen.kaartnotities import CATEGORIES
 
-    head = '<section id="kaartnotities"><h2>Kaartnotities</h2>'
     if notes is None or "categorie" not in notes.columns:
-        return head + '<p class="missing">Er zijn (nog) geen kaartnotities.</p></section>'
+        return None
     keys = list(CATEGORIES)
     labels = [CATEGORIES[k].label for k in keys]
+
+    def counted(part: pd.Series, bold: bool = False) -> list[dict[str, Any]]:
+        counts = part.value_counts()
+        return ([_cell(format_number(int(counts.get(k, 0))), "num") for k in keys]
+                + [_cell(format_number(len(part)), "num", vet=bold)])
+
     if one or "buurtcode" not in notes.columns:
-        counts = notes["categorie"].astype(str).value_counts()
-        rows = [[escape(format_number(int(counts.get(k, 0)))) for k in keys]
-                + [escape(format_number(len(notes)))]]
-        table = _table([escape(x) for x in labels] + ["Totaal"], rows,
-                       ["num"] * (len(keys) + 1))
-    else:
-        rows = []
-        for code in codes:
-            part = notes[notes["buurtcode"].astype(str) == code]["categorie"].astype(str)
-            counts = part.value_counts()
-            rows.append([escape(names.get(code, code))]
-                        + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
-                        + [escape(format_number(len(part)))])
-        if "buurtcode" in notes.columns and _unplaced(notes).any():
-            part = notes[_unplaced(notes)]["categorie"].astype(str)
-            counts = part.value_counts()
-            rows.append(["Zonder buurt (hele gebied)"]
-                        + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
-                        + [escape(format_number(len(part)))])
-        counts = notes["categorie"].astype(str).value_counts()
-        rows.append(["<strong>Hele gebied</strong>"]
-                    + [escape(format_number(int(counts.get(k, 0)))) for k in keys]
-                    + [f"<strong>{escape(format_number(len(notes)))}</strong>"])
-        table = _table(["Buurt"] + [escape(x) for x in labels] + ["Totaal"], rows,
-                       [""] + ["num"] * (len(keys) + 1))
-    note = ('<p class="sub">Kaartnotities zijn plekken die bewoners zelf op de kaart zetten. '
-            "Een aantal zegt wie er meededen, niet hoeveel bewoners er zo over denken. 0 "
-            "betekent: niemand zette er iets neer.</p>")
-    return head + table + note + "</section>"
+        return {"klasse": "", "kop": [_head(x) for x in [*labels, "Totaal"]],
+                "rijen": [counted(notes["categorie"].astype(str))]}
+    rows = [[_cell(names.get(code, code))]
+            + counted(notes[notes["buurtcode"].astype(str) == code]["categorie"].astype(str))
+            for code in codes]
+    if _unplaced(notes).any():
+        rows.append([_cell("Zonder buurt (hele gebied)")]
+                    + counted(notes[_unplaced(notes)]["categorie"].astype(str)))
+    rows.append([_cell("Hele gebied", vet=True)]
+                + counted(notes["categorie"].astype(str), bold=True))
+    return {"klasse": "", "kop": [_head(x) for x in ["Buurt", *labels, "Totaal"]],
+            "rijen": rows}
 
 
 def _examples(notes: pd.DataFrame | None, schouw: pd.DataFrame | None,
-              categories: Sequence[str], kind: str, limit: int = 5) -> tuple[int, list[str]]:
-    items: list[str] = []
+              categories: Sequence[str], kind: str,
+              limit: int = 5) -> tuple[int, list[dict[str, str]]]:
+    items: list[dict[str, str]] = []
     total = 0
     if notes is not None and {"categorie", "tekst"} <= set(notes.columns):
         part = notes[notes["categorie"].astype(str).isin(categories)]
         total += len(part)
         for r in part.head(3).itertuples():
             text = "" if _missing(r.tekst) else str(r.tekst)
-            items.append(f"{escape(text)} <small>(kaartnotitie: {escape(r.categorie)})</small>")
+            items.append({"tekst": text, "bron": f"kaartnotitie: {r.categorie}"})
     if schouw is not None and {"soort", "waarneming"} <= set(schouw.columns):
         part = schouw[schouw["soort"].astype(str) == kind]
         total += len(part)
         for r in part.head(limit - len(items)).itertuples():
             place = "" if _missing(getattr(r, "plek", None)) else f"{r.plek}: "
-            items.append(escape(f"{place}{r.waarneming}") + " <small>(wijkschouw)</small>")
+            items.append({"tekst": f"{place}{r.waarneming}", "bron": "wijkschouw"})
     return total, items[:limit]
 
 
-def _chances_section(notes: pd.DataFrame | None, schouw: pd.DataFrame | None) -> str:
-    head = ('<section id="kansen-knelpunten"><h2>Kansen en knelpunten</h2>'
-            "<p>Bewoners zien niet alleen problemen. Wat zij noemen als kans, idee of "
-            "favoriete plek, en wat zij noemen als knelpunt of onveilige plek:</p>")
+def _chances_view(notes: pd.DataFrame | None,
+                  schouw: pd.DataFrame | None) -> list[dict[str, Any]]:
     columns = []
     for title, cats, kind in (("Kansen", POSITIVE, "kans"),
                               ("Knelpunten en bedreigingen", NEGATIVE, "knelpunt")):
         total, items = _examples(notes, schouw, cats, kind)
-        body = ("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items
-                else '<p class="missing">Nog niets genoteerd.</p>')
-        columns.append(f"<div><h3>{escape(title)} ({escape(total)})</h3>{body}</div>")
-    return head + '<div class="columns">' + "".join(columns) + "</div></section>"
+        columns.append({"titel": title, "aantal": str(total), "punten": items})
+    return columns
 
 
-def _themes_section(stories: pd.DataFrame | None, codes: list[str], one: bool,
-                    max_themes: int, quotes: int, seed: int, elsewhere: bool = False) -> str:
+def _themes_view(stories: pd.DataFrame | None, codes: list[str], one: bool,
+                 max_themes: int, quotes: int, seed: int,
+                 elsewhere: bool = False) -> dict[str, Any]:
     from wijklib.vertellen.themas import count_themes, load_themes, pick_quotes
 
-    head = '<section id="themas"><h2>Wat vertellen bewoners? Thema\'s en citaten</h2>'
+    view: dict[str, Any] = {"melding": "", "themas": [], "noot": ""}
     if (stories is None or stories.empty) and elsewhere:
-        return head + ('<p class="missing">Er zijn nog geen verhalen uit dit gebied (wel '
-                       "uit andere buurten of zonder buurtcode).</p></section>")
+        view["melding"] = ("Er zijn nog geen verhalen uit dit gebied (wel uit andere "
+                           "buurten of zonder buurtcode).")
+        return view
     if stories is None or stories.empty or "besluit" not in stories.columns:
-        return head + ('<p class="missing">Er zijn (nog) geen verhalen waarvan een persoon '
-                       "de thema's heeft bevestigd.</p></section>")
+        view["melding"] = ("Er zijn (nog) geen verhalen waarvan een persoon de thema's heeft "
+                           "bevestigd.")
+        return view
     try:
         counts = count_themes(stories, by=None)
     except WijklibError:
-        return head + ('<p class="missing">Er zijn (nog) geen verhalen bekeken.</p>'
-                       "</section>")
+        view["melding"] = "Er zijn (nog) geen verhalen bekeken."
+        return view
     labels = dict(zip(load_themes()["thema"], load_themes()["label"], strict=False))
     counts = counts[counts["aantal"].fillna(0) > 0].sort_values(
         ["aantal", "thema"], ascending=[False, True]).head(max_themes)
     if counts.empty:
-        return head + '<p class="missing">Nog geen bevestigde thema\'s.</p></section>'
-    blocks = []
+        view["melding"] = "Nog geen bevestigde thema's."
+        return view
     for r in counts.itertuples():
         picked = pick_quotes(stories, r.thema, codes[0] if one else None, k=quotes, seed=seed)
-        items = "".join(
-            f"<blockquote>“{escape(q.verhaal)}”"
-            + ("" if _missing(q.bron_type) else f" <small>({escape(q.bron_type)})</small>")
-            + "</blockquote>" for q in picked.itertuples())
-        blocks.append(f"<h3>{escape(labels.get(r.thema, r.thema))} <small>— in "
-                      f"{escape(r.aantal)} van {escape(r.verhalen)} verhalen</small></h3>{items}")
+        view["themas"].append({
+            "label": str(labels.get(r.thema, r.thema)), "aantal": str(r.aantal),
+            "verhalen": str(r.verhalen),
+            "citaten": [{"tekst": str(x.verhaal),
+                         "bron": "" if _missing(x.bron_type) else str(x.bron_type)}
+                        for x in picked.itertuples()]})
     open_ = int(counts.attrs.get("niet_bekeken", 0) or 0)
     note = ("Alleen thema's die een persoon heeft bevestigd tellen mee. Verhalen zijn geen "
             "steekproef: ze laten zien wat mensen inbrachten, niet hoeveel bewoners er zo "
             "over denken.")
     if open_:
         note += f" {open_} verhalen zijn nog niet bekeken en tellen niet mee."
-    return head + "".join(blocks) + f'<p class="sub">{escape(note)}</p></section>'
+    view["noot"] = note
+    return view
 
 
-def _assets_section(assets: pd.DataFrame | None) -> str:
+def _assets_view(assets: pd.DataFrame | None) -> dict[str, Any] | None:
     from wijklib.vertellen.krachten import ASSET_KINDS
 
-    head = ('<section id="krachten"><h2>Krachten van de buurt</h2>'
-            "<p>Mensen, verenigingen, plekken, organisaties en de lokale economie waar de "
-            "buurt op kan bouwen.</p>")
     if assets is None or assets.empty or "soort" not in assets.columns:
-        return head + '<p class="missing">Nog geen krachten genoteerd.</p></section>'
+        return None
     rows = []
     for kind in ASSET_KINDS:
         part = assets[assets["soort"].astype(str) == kind]
-        examples = []
-        for r in part.head(3).itertuples():
-            text = str(r.naam_of_omschrijving)
-            short = getattr(r, "kort", None)
-            examples.append(escape(text) + ("" if _missing(short) else f" <small>— "
-                                          f"{escape(short)}</small>"))
-        rows.append([escape(_ASSET_LABELS.get(kind, kind)), escape(len(part)),
-                     "; ".join(examples) if examples else '<span class="missing">nog niets '
-                     "genoteerd</span>"])
-    table = _table(["Soort", "Aantal", "Voorbeelden"], rows, ["", "num", ""])
-    return head + table + ('<p class="sub">0 betekent: er is nog niets opgeschreven, niet '
-                           "dat er niets is.</p></section>")
+        examples = _cell()
+        examples["voorbeelden"] = [
+            {"tekst": str(r.naam_of_omschrijving),
+             "kort": "" if _missing(getattr(r, "kort", None)) else str(r.kort)}
+            for r in part.head(3).itertuples()]
+        rows.append([_cell(_ASSET_LABELS.get(kind, kind)), _cell(len(part), "num"), examples])
+    return {"klasse": "", "kop": [_head(h) for h in ("Soort", "Aantal", "Voorbeelden")],
+            "rijen": rows}
 
 
 def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
@@ -752,7 +713,7 @@ def _sources(result: Any, buurten: pd.DataFrame, flags: dict[str, bool],
 # --------------------------------------------------------------------------- the page
 
 
-def summary_html(
+def document(
     result: Any,
     buurten: pd.DataFrame,
     gebied: str | Sequence[str] | None = None,
@@ -765,8 +726,11 @@ def summary_html(
     quotes: int = 3,
     seed: int = 2026,
     made_on: date | None = None,
-) -> str:
-    """Build the printable page "Wat vertellen bewoners?" for one buurt or a wijk.
+) -> dict[str, Any]:
+    """The values of the page "Wat vertellen bewoners?", as plain texts, lists and dicts.
+
+    The template ``wat-vertellen-bewoners.html.j2`` turns them into HTML (one block per
+    section) and escapes every value.
 
     Parameters
     ----------
@@ -774,7 +738,7 @@ def summary_html(
         What residents said: ``antwoorden`` (survey), ``kaartnotities`` (with
         ``buurtcode``, see :func:`wijklib.vertellen.kaartnotities.assign_buurt`), ``verhalen``
         (coded with :func:`wijklib.vertellen.themas.confirm_themes`), ``krachten``,
-        ``wijkschouw``.
+        ``wijkschouw`` and the participant's ``reflectie`` (shown under its own heading).
         Practice parts are labelled: from ``result.extra["oefendata_delen"]`` (a dict part
         -> bool), else the tables' ``attrs["oefendata"]``, else ``result.oefendata``.
     buurten : DataFrame
@@ -800,9 +764,15 @@ def summary_html(
 
     Returns
     -------
-    str
-        A complete HTML document. Sections have the ids of :data:`SECTIONS`; a practice
-        label has the id ``oefendata``.
+    dict
+        ``titel``, ``oefendata`` (bool), ``oefendelen`` (the practice parts, texts),
+        ``gebied`` (``soort``, ``naam``, ``code`` or ``aantal`` buurten, ``gemeente``),
+        ``gemaakt`` (dd-mm-jjjj), one entry per section (``wie``, ``enquete``,
+        ``kaartnotities``, ``kansen_knelpunten``, ``themas``, ``krachten``; tables are
+        dicts with ``klasse``, ``kop`` (headings: ``tekst``, ``klein``) and ``rijen``
+        (cells: ``tekst``, ``klasse``, ``vet``, ``klein``, ``onder``, ``teken``,
+        ``ontbreekt``, ``breed``, ``voorbeelden``)), ``reflectie`` (the participant's
+        reflection as paragraphs, each a list of lines) and ``bronnen`` (texts).
     """
     from wijklib.vertellen.survey import vragenlijst
 
@@ -820,33 +790,48 @@ def summary_html(
     schouw = _in(result.wijkschouw if _has_rows(getattr(result, "wijkschouw", None))
                  else None, codes, whole)
     practice = [PARTS[p] for p, f in flags.items() if f and _has_rows(getattr(result, p, None))]
-    banner = ""
-    if practice:
-        banner = ('<p class="oefen" id="oefendata">Oefendata: verzonnen, géén echte '
-                  f"bewoners. Het gaat om {escape(', '.join(practice))}.</p>")
-    gm = gemeente or getattr(result, "gemeente", "") or ""
     made = made_on or date.today()
-    kind = "Buurt" if one else "Gebied"
-    subtitle = (f"{kind} {escape(title_name)}"
-                + (f" ({escape(codes[0])})" if one else f" ({escape(len(codes))} buurten)")
-                + (f" in de gemeente {escape(gm)}" if gm else "")
-                + f". Gemaakt op {made.strftime('%d-%m-%Y')} met het werkboek "
-                "<em>Wijkprofiel &amp; buurtagenda</em>.")
     answers = result.antwoorden if _has_rows(result.antwoorden) else None
     decision = decide_suppression(answers["buurtcode"] if answers is not None else {}, limit)
-    sections = [
-        _who_section(result, buurten, codes, q, decision, one, stories, notes),
-        _survey_section(result, buurten, codes, q, decision, one),
-        _notes_section(notes, codes, names, one),
-        _chances_section(notes, schouw),
-        _themes_section(stories, codes, one, max_themes, quotes, seed,
-                        _has_rows(result.verhalen)),
-        _assets_section(assets),
-    ]
-    sources = _sources(result, buurten, flags, stories, notes, limit)
-    title = f"Wat vertellen bewoners? {title_name}"
-    return render(
-        "wat-vertellen-bewoners.html.j2", titel=title, oefendata=bool(practice),
-        ondertitel=Markup(subtitle), oefenlabel=Markup(banner),
-        onderdelen=[Markup(part) for part in sections], bronnen=list(sources),
-    )
+    reflection = getattr(result, "reflectie", "")
+    return {
+        "titel": f"Wat vertellen bewoners? {title_name}",
+        "oefendata": bool(practice),
+        "oefendelen": practice,
+        "gebied": {"soort": "Buurt" if one else "Gebied", "naam": title_name,
+                   "code": codes[0] if one else "", "aantal": str(len(codes)),
+                   "gemeente": gemeente or getattr(result, "gemeente", "") or ""},
+        "gemaakt": made.strftime("%d-%m-%Y"),
+        "wie": _who_view(result, buurten, codes, q, decision, one, stories, notes),
+        "enquete": _survey_view(result, buurten, codes, q, decision, one),
+        "kaartnotities": _notes_view(notes, codes, names, one),
+        "kansen_knelpunten": _chances_view(notes, schouw),
+        "themas": _themes_view(stories, codes, one, max_themes, quotes, seed,
+                               _has_rows(result.verhalen)),
+        "krachten": _assets_view(assets),
+        "reflectie": paragraphs(reflection if isinstance(reflection, str) else ""),
+        "bronnen": _sources(result, buurten, flags, stories, notes, limit),
+    }
+
+
+def summary_html(result: Any, buurten: pd.DataFrame,
+                 gebied: str | Sequence[str] | None = None, **options: Any) -> str:
+    """Build the printable page "Wat vertellen bewoners?" for one buurt or a wijk.
+
+    Parameters
+    ----------
+    result, buurten, gebied
+        See :func:`document`.
+    **options
+        The keyword arguments of :func:`document` (``naam``, ``questionnaire``,
+        ``min_n``, ``gemeente``, ``max_themes``, ``quotes``, ``seed``, ``made_on``).
+
+    Returns
+    -------
+    str
+        A complete HTML document from the template ``wat-vertellen-bewoners.html.j2``
+        (values from :func:`document`). Sections have the ids of :data:`SECTIONS` (and
+        ``reflectie`` when there is one); a practice label has the id ``oefendata``.
+    """
+    return render("wat-vertellen-bewoners.html.j2", **document(result, buurten, gebied,
+                                                                **options))
