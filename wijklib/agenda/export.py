@@ -312,6 +312,7 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
     survey = _survey_title(agenda)
     view: dict[str, Any] = {
         "gegeven": rows is not None, "buurten": [], "regel": ringen.RULE,
+        "vlagregel": ringen.flag_rule(rows),
         "kop_cijfers": "cijfers (100 = gemeente)",
         "kop_beleving": f"beleving (100 = {ringen.beleving_reference(rings)}; {survey})",
         "grafiek": None,

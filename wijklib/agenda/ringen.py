@@ -47,15 +47,26 @@ of the bounds (a cautious choice: it assumes the scales move together).
 
 Gap flags (:func:`gap_flags`)
 -----------------------------
-A theme in a buurt is flagged when both rings have a score, the *cijfers* interval
-(the Poisson interval of rates on few cases; just the score when none is known) lies
-entirely outside the *beleving* interval widened by ``margin`` points on both sides, and
-the difference is more than ``threshold`` points (1,5 standard deviations of the buurten
-on the figures' side). So chance on both sides is counted: who happened to answer the
-survey, and the few cases a small buurt's rate rests on. A flag is a question, not proof:
-the intervals assume a random group of respondents, and the rings have different
-references. Each flag comes with a question for the group: "de cijfers zeggen …,
-bewoners zeggen …: hoe kan dat?".
+A buurt's survey score is partly chance: who happened to answer. And buurten differ from
+each other anyway. The flag counts both, with a stated model (empirical Bayes, see
+:func:`shrink`):
+
+1. per theme, the true spread of the buurten around the beleving reference (100) is
+   estimated by the method of moments (as in DerSimonian–Laird):
+   ``tau² = mean((beleving − 100)²) − mean(se²)``, at least 0, where ``se`` is the
+   standard error of a buurt's score on the index scale (``(boven − onder) / 3.92``);
+2. each buurt's score is pulled towards 100 by its reliability
+   ``R = tau² / (tau² + se²)``: ``100 + R × (beleving − 100)``, with the interval
+   narrowed to ``√R`` of its width (a buurt with few answers is pulled most);
+3. a flag is raised only when the interval of the difference between that pulled score
+   and the *cijfers* (with the figures' Poisson interval, when known) lies entirely
+   beyond ``threshold`` points (default 15), with ``margin`` points of extra room.
+
+So a flag says: "more than 15 points apart, taking into account chance in the survey
+and how different buurten normally are". It is a question, not proof: the intervals
+assume a random group of respondents, the model assumes the buurten scatter normally
+around the reference, and the rings have different references. Each flag comes with a
+question for the group: "de cijfers zeggen …, bewoners zeggen …: hoe kan dat?".
 """
 
 from __future__ import annotations
@@ -84,9 +95,20 @@ DIRECTIONS = ("gunstig", "ongunstig")
 POINTS_PER_SD = 10.0
 #: Indices are cut off at these limits (five standard deviations).
 CLIP = (50.0, 150.0)
-#: Default gap threshold (index points) and extra margin around the survey interval.
+#: Default gap threshold (index points) and extra room around the interval of the gap.
 THRESHOLD = 15.0
-MARGIN = 5.0
+MARGIN = 0.0
+#: The normal quantile of the 95 % intervals (standard error = width / (2 × Z95)).
+Z95 = 1.959963984540054
+#: How the flag rule reads in Dutch (notebook 3, the agenda export).
+FLAG_RULE = (
+    "Een vlag betekent: het verschil tussen cijfers en beleving is groter dan {drempel} "
+    "punten, rekening gehouden met toeval in de enquête en met hoe verschillend buurten "
+    "normaal zijn. Een buurt met weinig deelnemers telt daarbij minder zwaar: haar score "
+    "schuift een stukje naar het midden. Ook de onzekerheid van cijfers over weinig "
+    "gevallen telt mee. Een vlag is geen bewijs, maar een vraag voor het gesprek: de "
+    "marge gaat ervan uit dat de deelnemers een toevallige groep bewoners zijn."
+)
 #: Colours used for the rings in every chart (colour-blind safe, Okabe–Ito).
 COLOUR_CIJFERS = "#0072b2"
 COLOUR_BELEVING = "#d55e00"
@@ -141,7 +163,8 @@ _SIGNALS = {
     "hidden": "beleving verborgen (te weinig deelnemers)",
     "higher": "bewoners positiever dan de cijfers",
     "lower": "bewoners negatiever dan de cijfers",
-    "uncertain": "verschil, maar binnen de onzekerheid van de enquête",
+    "uncertain": "verschil, maar toeval of gewone verschillen tussen buurten kunnen het "
+                 "verklaren",
     "same": "cijfers en beleving komen overeen",
 }
 
@@ -900,6 +923,113 @@ def beleving_ring(
 # ------------------------------------------------------------------------ two rings
 
 
+#: Columns added by :func:`shrink`.
+SHRINK_COLUMNS = ("beleving_krimp", "beleving_krimp_onder", "beleving_krimp_boven",
+                  "betrouwbaarheid")
+
+
+def _standard_errors(rows: pd.DataFrame) -> np.ndarray:
+    """Standard error of each beleving score on the index scale, from its 95 % interval."""
+    low = pd.to_numeric(rows.get("beleving_onder"), errors="coerce")
+    high = pd.to_numeric(rows.get("beleving_boven"), errors="coerce")
+    if low is None or high is None:
+        return np.full(len(rows), np.nan)
+    return ((high - low) / (2 * Z95)).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def between_buurt_variance(rings: pd.DataFrame) -> dict[str, float]:
+    """The true spread of the buurten around the beleving reference, per theme (tau²).
+
+    Method of moments, as in DerSimonian–Laird, but around the fixed reference (100) so
+    that it does not move with the survey's mean: ``mean((beleving − 100)²) − mean(se²)``
+    over the buurten with a score and an interval, at least 0. NaN for a theme without
+    such buurten.
+
+    Parameters
+    ----------
+    rings : pandas.DataFrame
+        Columns ``thema``, ``beleving``, ``beleving_onder`` and ``beleving_boven``, as
+        from :func:`beleving_ring` or :func:`two_rings`.
+
+    Returns
+    -------
+    dict
+        ``{thema: tau²}`` in index points squared.
+    """
+    se = _standard_errors(rings)
+    score = pd.to_numeric(rings["beleving"], errors="coerce").to_numpy(dtype="float64",
+                                                                      na_value=np.nan)
+    usable = np.isfinite(score) & np.isfinite(se)
+    out: dict[str, float] = {}
+    for thema in dict.fromkeys(rings["thema"]):
+        mask = usable & (rings["thema"] == thema).to_numpy()
+        if not mask.any():
+            out[str(thema)] = math.nan
+            continue
+        observed = float(np.mean((score[mask] - 100.0) ** 2))
+        out[str(thema)] = max(0.0, observed - float(np.mean(se[mask] ** 2)))
+    return out
+
+
+def shrink(rings: pd.DataFrame, tau2: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Pull each beleving score towards the reference by its reliability (empirical Bayes).
+
+    The model: a buurt's true score lies around the reference (100) with spread ``tau²``
+    per theme (:func:`between_buurt_variance`), and the survey adds chance with the
+    buurt's standard error ``se``. The best guess of the true score is then
+    ``100 + R × (beleving − 100)`` with reliability ``R = tau² / (tau² + se²)``, and its
+    interval is the survey's interval narrowed to ``√R`` of its width around that guess.
+    A buurt without an interval keeps its score (``R = 1``); so does every buurt of a
+    theme where ``tau²`` is unknown.
+
+    Parameters
+    ----------
+    rings : pandas.DataFrame
+        As from :func:`two_rings` (``thema``, ``beleving``, ``beleving_onder``,
+        ``beleving_boven``).
+    tau2 : dict, optional
+        ``{thema: tau²}``; default estimated from these rows. Pass the estimate of all
+        buurten when you shrink a selection.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``beleving_krimp``, ``beleving_krimp_onder``, ``beleving_krimp_boven``
+        and ``betrouwbaarheid`` (R); ``attrs["tussen_buurten"]`` holds tau² per theme.
+    """
+    if not isinstance(rings, pd.DataFrame) or not {"thema", "beleving"} <= set(rings.columns):
+        raise InvalidChoiceError(
+            "Ik verwacht de tabel uit wijklib.agenda.ringen.two_rings(cijfers, beleving)."
+        )
+    out = rings.copy()
+    for column in ("beleving_onder", "beleving_boven"):
+        if column not in out.columns:
+            out[column] = math.nan
+    variances = dict(between_buurt_variance(out) if tau2 is None else tau2)
+    se = _standard_errors(out)
+    score = pd.to_numeric(out["beleving"], errors="coerce").to_numpy(dtype="float64",
+                                                                    na_value=np.nan)
+    low = pd.to_numeric(out["beleving_onder"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    high = pd.to_numeric(out["beleving_boven"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    t2 = np.array([variances.get(str(t), math.nan) for t in out["thema"]], dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reliability = np.where(np.isfinite(se) & np.isfinite(t2),
+                               np.where(t2 + se ** 2 > 0, t2 / (t2 + se ** 2), 1.0), 1.0)
+    reliability = np.where(np.isfinite(score), reliability, np.nan)
+    centre = 100.0 + reliability * (score - 100.0)
+    root = np.sqrt(reliability)
+    out["beleving_krimp"] = centre
+    out["beleving_krimp_onder"] = np.where(np.isfinite(low), centre - root * (score - low),
+                                           centre)
+    out["beleving_krimp_boven"] = np.where(np.isfinite(high), centre + root * (high - score),
+                                           centre)
+    out["betrouwbaarheid"] = reliability
+    out.attrs = {**rings.attrs, "tussen_buurten": variances}
+    return out
+
+
 def _signal(row: Mapping[str, Any], threshold: float, margin: float) -> tuple[str, bool]:
     c, b = row["cijfers"], row["beleving"]
     if pd.isna(c) and pd.isna(b):
@@ -908,18 +1038,24 @@ def _signal(row: Mapping[str, Any], threshold: float, margin: float) -> tuple[st
         return _SIGNALS["no_cijfers"], False
     if pd.isna(b):
         return _SIGNALS["hidden" if row.get("verborgen") is True else "no_beleving"], False
-    lower, upper = row.get("beleving_onder"), row.get("beleving_boven")
-    lower = b if lower is None or pd.isna(lower) else lower
-    upper = b if upper is None or pd.isna(upper) else upper
-    c_low, c_high = row.get("cijfers_onder"), row.get("cijfers_boven")
-    c_low = c if c_low is None or pd.isna(c_low) else c_low
-    c_high = c if c_high is None or pd.isna(c_high) else c_high
-    # chance on both sides: the survey's interval and the figures' Poisson interval
-    outside = c_high < lower - margin or c_low > upper + margin
-    difference = b - c
-    if abs(difference) > threshold and outside:
-        return _SIGNALS["higher" if difference > 0 else "lower"], True
-    if abs(difference) > threshold:
+
+    def known(value: Any, default: float) -> float:
+        return default if value is None or pd.isna(value) else float(value)
+
+    # the pulled (shrunken) survey score and its interval; without it the raw one
+    centre = known(row.get("beleving_krimp"), b)
+    lower = known(row.get("beleving_krimp_onder"), known(row.get("beleving_onder"), centre))
+    upper = known(row.get("beleving_krimp_boven"), known(row.get("beleving_boven"), centre))
+    c_low = known(row.get("cijfers_onder"), c)
+    c_high = known(row.get("cijfers_boven"), c)
+    # the interval of the difference beleving − cijfers, widened by the margin
+    gap_low = lower - margin - c_high
+    gap_high = upper + margin - c_low
+    if gap_low > threshold:
+        return _SIGNALS["higher"], True
+    if gap_high < -threshold:
+        return _SIGNALS["lower"], True
+    if abs(b - c) > threshold:
         return _SIGNALS["uncertain"], False
     return _SIGNALS["same"], False
 
@@ -947,7 +1083,10 @@ def two_rings(
         ``buurtcode``, ``buurtnaam``, ``thema``, ``cijfers``, ``beleving``,
         ``beleving_onder``, ``beleving_boven``, ``verschil`` (beleving − cijfers),
         ``signaal`` (Dutch), then ``n``, ``verborgen``, ``n_indicators``,
-        ``indicatoren``, ``jaren``, ``bronnen``, ``schalen``. A buurt that is on one side
+        ``indicatoren``, ``jaren``, ``bronnen``, ``schalen``, ``cijfers_onder``,
+        ``cijfers_boven`` and the columns of :func:`shrink` (the survey score pulled
+        towards 100 by its reliability, estimated over *all* buurten passed here; the
+        flags use it, also on a selection of rows later). A buurt that is on one side
         only gets NaN (shown as "geen gegevens") on the other side, never 100. No
         average column: the two rings stay apart.
     """
@@ -994,6 +1133,7 @@ def two_rings(
     merged["_b"] = merged["buurtcode"].map({c: i for i, c in enumerate(buurt_order)})
     merged["_t"] = merged["thema"].map({t: i for i, t in enumerate(theme_order)})
     merged = merged.sort_values(["_b", "_t"], kind="stable").reset_index(drop=True)
+    merged = shrink(merged)
     merged["signaal"] = [
         _signal(row, threshold, margin)[0] for row in merged.to_dict("records")
     ]
@@ -1001,9 +1141,11 @@ def two_rings(
         "buurtcode", "buurtnaam", "thema", "cijfers", "beleving", "beleving_onder",
         "beleving_boven", "verschil", "signaal", "n", "verborgen", "n_indicators",
         "indicatoren", "jaren", "bronnen", "schalen", "cijfers_onder", "cijfers_boven",
+        *SHRINK_COLUMNS,
     ]
     out = merged[columns].copy()
     out.attrs = {
+        "tussen_buurten": merged.attrs.get("tussen_buurten", {}),
         "regel": RULE,
         "referentie_cijfers": cijfers.attrs.get("referentie", "de gemeente"),
         "referentie_beleving": beleving.attrs.get("referentie", "alle deelnemers"),
@@ -1012,6 +1154,16 @@ def two_rings(
         "margin": margin,
     }
     return out
+
+
+def flag_rule(rings: pd.DataFrame | None = None) -> str:
+    """The flag rule in Dutch (:data:`FLAG_RULE`) with the threshold the rings used."""
+    attrs = rings.attrs if isinstance(rings, pd.DataFrame) else {}
+    text = FLAG_RULE.format(drempel=format_number(attrs.get("threshold", THRESHOLD), 0))
+    margin = float(attrs.get("margin", MARGIN) or 0)
+    if margin > 0:
+        text += f" Er is {format_number(margin, 0)} punten extra ruimte genomen."
+    return text
 
 
 def _index_text(x: Any) -> str:
@@ -1044,22 +1196,27 @@ def question(row: Mapping[str, Any]) -> str:
 def gap_flags(
     rings: pd.DataFrame, threshold: float = THRESHOLD, margin: float = MARGIN
 ) -> pd.DataFrame:
-    """Flag where the figures and the residents disagree beyond the uncertainty.
+    """Flag where the figures and the residents disagree beyond chance and normal spread.
 
-    A row is flagged when both rings have a score, the *cijfers* interval
-    (``cijfers_onder`` to ``cijfers_boven``; just ``cijfers`` without them) lies outside
-    the *beleving* interval widened by ``margin`` index points on each side (without an
-    interval: outside ``beleving ± margin``), and ``|beleving − cijfers| > threshold``.
-    A missing side never gives a flag; ``signaal`` then says "geen gegevens …".
+    A row is flagged when both rings have a score and the interval of the difference
+    between the shrunken survey score (:func:`shrink`: pulled towards 100 by its
+    reliability) and the *cijfers* (``cijfers_onder`` to ``cijfers_boven``; just
+    ``cijfers`` without them), widened by ``margin`` on each side, lies entirely beyond
+    ``threshold`` points. So chance in the survey, the normal differences between buurten
+    and chance in rates on few cases are all counted (see the module docstring). A
+    missing side never gives a flag; ``signaal`` then says "geen gegevens …".
+
+    The shrinkage columns made by :func:`two_rings` (over all buurten) are used when
+    present; otherwise they are estimated from the rows passed.
 
     Parameters
     ----------
     rings : pandas.DataFrame
         From :func:`two_rings`.
     threshold : float, default 15
-        Minimum difference in index points.
-    margin : float, default 5
-        Extra room around the survey interval, in index points.
+        Minimum difference in index points that the whole interval must exceed.
+    margin : float, default 0
+        Extra room around the interval of the difference, in index points.
 
     Returns
     -------
@@ -1074,7 +1231,7 @@ def gap_flags(
         raise InvalidChoiceError(
             "Ik verwacht de tabel uit wijklib.agenda.ringen.two_rings(cijfers, beleving)."
         )
-    out = rings.copy()
+    out = rings.copy() if set(SHRINK_COLUMNS) <= set(rings.columns) else shrink(rings)
     signals = [_signal(row, threshold, margin) for row in out.to_dict("records")]
     out["signaal"] = [s for s, _ in signals]
     out["vlag"] = np.array([f for _, f in signals], dtype=bool)
