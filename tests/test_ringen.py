@@ -20,6 +20,7 @@ from wijklib.agenda import ringen
 from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError  # noqa: E402
 from wijklib.tellen import pitfalls
+from wijklib.tellen.compare import format_number
 
 INJECTED = "<img src=x onerror=alert(1)>"
 SCALES = {"rapportcijfer", "cohesie", "onveiligheid", "overlast", "voorzieningen",
@@ -256,7 +257,7 @@ def test_cijfers_ring_accepts_the_gemeente_as_frame_series_or_dict():
         wonen = ring.loc[ring["thema"] == "wonen", "cijfers"].tolist()
         assert wonen == [pytest.approx(110), pytest.approx(90)]
     named = ringen.cijfers_ring(frame, gemeente, MECHANICS)
-    assert named.attrs["referentie"] == "de gemeente Testdam"
+    assert named.attrs["referentie"] == "de gemeente Testdam (2024)"  # with its year
     detail = ringen.indicator_indices(frame, gemeente, MECHANICS)
     assert detail["jaar_referentie"].tolist() == [2024, 2024]
     with pytest.raises(InvalidChoiceError, match="één rij"):
@@ -597,7 +598,7 @@ def test_chart_captions_name_sources_years_and_the_survey():
     plt.close(fig)
     fig = ringen.quadrant(rings, "veiligheid", enquete="bewonersenquête", enquete_jaar=2026)
     text = _texts(fig)
-    assert "cijfers (Politie, data.politie.nl): 100 = gemeente" in text
+    assert "cijfers (Politie, data.politie.nl): 100 = de gemeente" in text
     assert "beleving (bewonersenquête 2026): 100 = midden van de antwoordschaal" in text
     assert "Politie, data.politie.nl, 2025" in text and "n = 312" in text
     plt.close(fig)
@@ -862,3 +863,82 @@ def test_flags_in_overvecht_do_not_depend_on_who_else_was_surveyed(warm):
         flags_changed += int((a["vlag"] != b["vlag"]).sum())
     assert flags_changed == 0
     assert wide["vlag"].any()  # the flags are there, not stable by being absent
+
+
+# ------------------------------------------- figures: a reference of the same year
+
+
+def test_the_figures_reference_is_nederland_or_the_gemeente_of_the_same_year():
+    frame = figures({"B1": {"pct_onbewoond": 2.0, "bijstand_per_1000": 20.0},
+                     "B2": {"pct_onbewoond": 6.0, "bijstand_per_1000": 40.0}})
+    gemeente = pd.DataFrame([{"code": "GM0001", "naam": "Testdam", "niveau": "gemeente",
+                              "pct_onbewoond": 4.0, "bijstand_per_1000": 30.0}])
+    gemeente.attrs["indicators"] = {"pct_onbewoond": {"year": 2024},
+                                    "bijstand_per_1000": {"year": 2024}}
+    land = pd.DataFrame([{"code": "NL00", "naam": "Nederland", "niveau": "land",
+                          "pct_onbewoond": 2.0, "bijstand_per_1000": 25.0}])
+    # Nederland has the share of empty homes for 2024 (the buurten's year), bijstand only
+    # for 2023 (figures() says 2024 for both)
+    land.attrs["indicators"] = {"pct_onbewoond": {"year": 2024},
+                                "bijstand_per_1000": {"year": 2023}}
+    definition = ringen.check_definitie(MECHANICS[MECHANICS["naam"].isin(
+        ["pct_onbewoond", "bijstand_per_1000"]) | (MECHANICS["ring"] == "beleving")])
+    detail = ringen.indicator_indices(frame, gemeente, definition, nederland=land)
+    by = detail.drop_duplicates("indicator").set_index("indicator")
+    assert by.loc["pct_onbewoond", "referentie_naam"] == "Nederland"
+    assert by.loc["pct_onbewoond", "referentie"] == 2.0
+    assert by.loc["bijstand_per_1000", "referentie_naam"] == "de gemeente Testdam"
+    assert by.loc["bijstand_per_1000", "referentie"] == 30.0
+    ring = ringen.cijfers_ring(frame, gemeente, definition, nederland=land)
+    assert ring.attrs["referentie"] == "Nederland (2024) en de gemeente Testdam (2024)"
+    # without Nederland: the gemeente, and the text says so
+    alone = ringen.cijfers_ring(frame, gemeente, definition)
+    assert alone.attrs["referentie"] == "de gemeente Testdam (2024)"
+    # a gemeente figure of another year is never the reference
+    old = gemeente.copy()
+    old.attrs["indicators"] = {"pct_onbewoond": {"year": 2022},
+                               "bijstand_per_1000": {"year": 2024}}
+    other = ringen.indicator_indices(frame, old, definition)
+    assert other.loc[other["indicator"] == "pct_onbewoond", "index"].isna().all()
+    assert other.attrs["ander_jaar"] == ["pct_onbewoond"]
+    # the rings, the chart and the agenda export name the reference
+    rings = ringen.gap_flags(ringen.two_rings(ring, ringen.beleving_ring(survey([
+        ("B1", "cohesie", 6.0, 5.5, 6.5, 40)]))))
+    assert rings.attrs["referentie_cijfers"] == ring.attrs["referentie"]
+    fig = ringen.quadrant(rings, "sociaal")
+    assert "100 = Nederland (2024) en de gemeente Testdam (2024)" in _texts(fig)
+    plt.close(fig)
+
+
+def test_charts_and_export_show_the_poisson_interval_of_rates_on_few_cases():
+    from wijklib.agenda import export as agenda_export
+    from wijklib.agenda import state as ag
+
+    frame = figures({"S": {"bijstand": 6.0, "inwoners": 150.0},
+                     "L": {"bijstand": 400.0, "inwoners": 10_000.0}})
+    frame["bijstand_per_1000"] = frame["bijstand"] / frame["inwoners"] * 1000
+    sociaal = ringen.definitie().query("thema == 'sociaal'")
+    sociaal = sociaal[(sociaal["ring"] == "beleving") | (sociaal["naam"] == "bijstand_per_1000")]
+    ring = ringen.cijfers_ring(frame, {"bijstand_per_1000": 30.0}, sociaal,
+                               spreiding={"bijstand_per_1000": 10.0})
+    rings = ringen.gap_flags(ringen.two_rings(ring, ringen.beleving_ring(survey([
+        ("S", "cohesie", 6.0, 5.5, 6.5, 40), ("L", "cohesie", 6.0, 5.5, 6.5, 40)]))))
+    small = rings[rings["thema"] == "sociaal"].set_index("buurtcode").loc["S"]
+    assert small["cijfers_boven"] - small["cijfers_onder"] > 20
+    fig = ringen.dumbbell(rings, thema="sociaal")
+    blue = [line for line in fig.axes[0].get_lines()
+            if line.get_color() == ringen.COLOUR_CIJFERS and len(line.get_xdata()) == 2]
+    widths = sorted(float(np.ptp(line.get_xdata())) for line in blue)
+    large = rings[rings["thema"] == "sociaal"].set_index("buurtcode").loc["L"]
+    assert widths == pytest.approx(sorted(
+        [row["cijfers_boven"] - row["cijfers_onder"] for row in (small, large)]))
+    assert "Poisson" in _texts(fig)
+    plt.close(fig)
+    fig = ringen.quadrant(rings, "sociaal")
+    assert "Poisson" in _texts(fig)
+    plt.close(fig)
+    agenda = ag.new_agenda("Testdam", ["S"])
+    page = agenda_export.to_markdown(agenda, rings)
+    expected = (f"marge {format_number(small['cijfers_onder'], 0)} tot "
+                f"{format_number(small['cijfers_boven'], 0)} (weinig gevallen)")
+    assert expected in page

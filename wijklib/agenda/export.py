@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -310,10 +311,12 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
 
     rows = _flagged(_ring_rows(agenda, rings))
     survey = _survey_title(agenda)
+    reference = (rings.attrs if rings is not None else {}).get("referentie_cijfers",
+                                                               "de gemeente")
     view: dict[str, Any] = {
         "gegeven": rows is not None, "buurten": [], "regel": ringen.RULE,
         "vlagregel": ringen.flag_rule(rows),
-        "kop_cijfers": "cijfers (100 = gemeente)",
+        "kop_cijfers": f"cijfers (100 = {reference})",
         "kop_beleving": f"beleving (100 = {ringen.beleving_reference(rings)}; {survey})",
         "grafiek": None,
         "bijschrift": (f"Vierkantje = cijfers, rondje = beleving ({survey}, met de "
@@ -331,9 +334,15 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
                              f"{format_number(row.beleving_boven, 0)}")
             if not _missing(row.beleving) and not _missing(row.n):
                 extra.append(f"n = {int(row.n)}")
+            c_low = getattr(row, "cijfers_onder", math.nan)
+            c_high = getattr(row, "cijfers_boven", math.nan)
             lines.append({
                 "thema": str(row.thema).capitalize(),
                 "cijfers": None if _missing(row.cijfers) else format_number(row.cijfers, 0),
+                "cijfers_marge": ("" if _missing(row.cijfers) or _missing(c_low)
+                                  or _missing(c_high) or c_high - c_low <= 0.5
+                                  else f"marge {format_number(c_low, 0)} tot "
+                                       f"{format_number(c_high, 0)} (weinig gevallen)"),
                 "cijfers_woorden": "" if _missing(row.cijfers) else ringen.words(row.cijfers),
                 "indicatoren": str(row.indicatoren or ""),
                 "beleving": None if _missing(row.beleving) else format_number(row.beleving, 0),

@@ -11,8 +11,10 @@ is set in one place: ``wijklib/ringen.csv`` (columns ``thema``, ``ring``, ``naam
 
 The scale (rule :data:`RULE`)
 -----------------------------
-*Cijfers*: 100 is the value of the whole gemeente (the same year); ten points are one
-standard deviation of the buurten (how much buurten usually differ from each other):
+*Cijfers*: 100 is, per indicator, the value of Nederland of the same year (when the
+Nederland row is passed and has it) or else of the whole gemeente of the same year, never
+of another year (:func:`cijfers_ring`); ten points are one standard deviation of the
+buurten (how much buurten usually differ from each other):
 
 * higher is better (``gunstig``):  ``index = 100 + 10 × (buurt − referentie) / sd``
 * higher is worse (``ongunstig``): ``index = 100 − 10 × (buurt − referentie) / sd``
@@ -122,7 +124,8 @@ BANDS = (
 )
 #: The scale rule in Dutch, for notebooks and the export.
 RULE = (
-    "Bij de cijfers is 100 de waarde van de hele gemeente, en tien punten is één "
+    "Bij de cijfers is 100 de waarde van heel Nederland of van de hele gemeente, altijd "
+    "van hetzelfde jaar (erbij staat welke), en tien punten is één "
     "standaardafwijking: zoveel verschillen de buurten gewoonlijk van elkaar. Bij de "
     "beleving is 100 het midden van de antwoordschaal (bijvoorbeeld 5 op een schaal van 0 "
     "tot 10, of 50 %), en tien punten is een tiende van de schaal. Dat midden verschuift "
@@ -311,6 +314,33 @@ def add_police(
     whole = add_indicator(gemeente, POLICE_INDICATOR, float(total["per_1000"].iloc[0]), year,
                           source)
     return out, whole, list(per_buurt.attrs.get("notes", []))
+
+
+def nederland_row(jaar: int | None = None) -> tuple[pd.DataFrame | None, str]:
+    """The Nederland row for the *cijfers* reference, or None with the reason in Dutch.
+
+    Parameters
+    ----------
+    jaar : int, optional
+        Year of the table; default the newest (as :func:`wijklib.kerncijfers_nederland`).
+
+    Returns
+    -------
+    (frame or None, note)
+        The note says that per figure Nederland of the same year is 100 where it has that
+        figure, and the gemeente otherwise; or why there is no Nederland row.
+    """
+    from wijklib.data.cbs import kerncijfers_nederland
+    from wijklib.errors import WijklibError
+
+    try:
+        frame = kerncijfers_nederland(jaar)
+    except WijklibError as err:
+        return None, (f"Er is geen rij voor heel Nederland ({err}). Bij de cijfers is 100 "
+                      "daarom de gemeente van hetzelfde jaar.")
+    return frame, ("Bij elk cijfer is 100 Nederland van hetzelfde jaar als de buurten, als "
+                   "het CBS dat cijfer voor Nederland heeft; anders de gemeente van "
+                   "hetzelfde jaar.")
 
 
 def add_indicator(
@@ -509,6 +539,7 @@ def indicator_indices(
     definition: pd.DataFrame | None = None,
     clip: tuple[float, float] | None = CLIP,
     spreiding: Mapping[str, float] | None = None,
+    nederland: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per buurt × *cijfers* indicator: value, reference, index, year and source.
 
@@ -529,12 +560,19 @@ def indicator_indices(
         See :func:`to_index`.
     spreiding : dict, optional
         Standard deviation per indicator instead of the one of these buurten.
+    nederland : pandas.DataFrame, optional
+        The Nederland row (:func:`wijklib.data.cbs.kerncijfers_nederland`). Per indicator
+        it is the reference (100) when it has the figure *for the same year* as the
+        buurten; otherwise the gemeente of the same year is. A reference of another year
+        is never used: then the indicator gets no index (NaN) and
+        ``attrs["ander_jaar"]`` names it.
 
     Returns
     -------
     pandas.DataFrame
         ``buurtcode``, ``buurtnaam``, ``thema``, ``indicator``, ``label``, ``hoger_is``,
-        ``waarde``, ``referentie``, ``spreiding``, ``index``, ``jaar``,
+        ``waarde``, ``referentie``, ``referentie_naam`` ("Nederland" or "de gemeente …"),
+        ``spreiding``, ``index``, ``jaar``,
         ``jaar_referentie``, ``bron``, ``index_onder`` and ``index_boven`` (the exact
         Poisson interval of a rate made from a count, such as ``bijstand_per_1000``, on
         the same scale; equal to ``index`` when no count is known) and ``marge`` (the
@@ -549,18 +587,33 @@ def indicator_indices(
             "Ik verwacht de kerncijfers per buurt: een tabel met een kolom 'code', "
             "bijvoorbeeld wijklib.kerncijfers('Utrecht')."
         )
-    ref_values, ref_meta, _ = _reference_values(referentie)
+    ref_values, ref_meta, ref_name = _reference_values(referentie)
+    country_values: dict[str, float] = {}
+    country_meta: dict[str, Any] = {}
+    if nederland is not None:
+        country_values, country_meta, _ = _reference_values(nederland)
     meta = provenance.indicators(kerncijfers)
     codes, names = _area_columns(kerncijfers, "code", "naam")
     parts: list[pd.DataFrame] = []
     absent: list[str] = []
+    other_year: list[str] = []
     for row in definition[definition["ring"] == "cijfers"].itertuples(index=False):
         if row.naam not in kerncijfers.columns:
             absent.append(row.naam)
             continue
         info = meta.get(row.naam, {}) or {}
         values = pd.to_numeric(kerncijfers[row.naam], errors="coerce").astype("float64")
-        ref = ref_values.get(row.naam, math.nan)
+        year = _year_of(info)
+        country_year = _year_of(country_meta.get(row.naam, {}) or {})
+        if (math.isfinite(country_values.get(row.naam, math.nan))
+                and (year is None or country_year == year)):
+            ref, ref_year, ref_label = country_values[row.naam], country_year, "Nederland"
+        else:
+            ref = ref_values.get(row.naam, math.nan)
+            ref_year, ref_label = _year_of(ref_meta.get(row.naam, {}) or {}), ref_name
+            if year is not None and ref_year is not None and ref_year != year:
+                other_year.append(row.naam)  # never a reference of another year
+                ref = math.nan
         sd = (spreiding or {}).get(row.naam, spread(values.to_numpy()))
         index = to_index(values.to_numpy(), ref, row.hoger_is, sd, clip)
         own = [f"{row.naam}_onder", f"{row.naam}_boven"]
@@ -592,10 +645,11 @@ def indicator_indices(
                     "hoger_is": row.hoger_is,
                     "waarde": values.to_numpy(),
                     "referentie": ref,
+                    "referentie_naam": ref_label,
                     "spreiding": sd,
                     "index": index,
-                    "jaar": _year_of(info),
-                    "jaar_referentie": _year_of(ref_meta.get(row.naam, {}) or {}),
+                    "jaar": year,
+                    "jaar_referentie": ref_year,
                     "bron": _source_text(row.bron, info),
                     "index_onder": low,
                     "index_boven": high,
@@ -605,8 +659,8 @@ def indicator_indices(
         )
     columns = [
         "buurtcode", "buurtnaam", "thema", "indicator", "label", "hoger_is", "waarde",
-        "referentie", "spreiding", "index", "jaar", "jaar_referentie", "bron",
-        "index_onder", "index_boven", "marge",
+        "referentie", "referentie_naam", "spreiding", "index", "jaar", "jaar_referentie",
+        "bron", "index_onder", "index_boven", "marge",
     ]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     for column in ("jaar", "jaar_referentie"):
@@ -614,8 +668,21 @@ def indicator_indices(
     for column in ("waarde", "referentie", "spreiding", "index", "index_onder", "index_boven"):
         out[column] = out[column].astype("float64")
     out = out[columns]
-    out.attrs = {"ontbrekende_kolommen": absent, "regel": RULE}
+    out.attrs = {"ontbrekende_kolommen": absent, "regel": RULE, "ander_jaar": other_year}
     return out
+
+
+def _reference_text(detail: pd.DataFrame, fallback: str) -> str:
+    """What 100 is in the *cijfers* ring, with years: "de gemeente Utrecht (2023)", …."""
+    used = detail[detail["referentie"].notna()] if len(detail) else detail
+    if not len(used):
+        return fallback
+    parts: dict[str, list[int]] = {}
+    for name, year in zip(used["referentie_naam"], used["jaar_referentie"], strict=True):
+        parts.setdefault(str(name), [])
+        if year is not None and not pd.isna(year):
+            parts[str(name)].append(int(year))
+    return " en ".join(f"{name} ({_years_text(years)})" for name, years in parts.items())
 
 
 def _years_text(years: Sequence[Any]) -> str:
@@ -631,12 +698,17 @@ def cijfers_ring(
     definition: pd.DataFrame | None = None,
     clip: tuple[float, float] | None = CLIP,
     spreiding: Mapping[str, float] | None = None,
+    nederland: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The *cijfers* ring: one score per buurt × theme from CBS indicators.
 
+    100 is a reference that does not move with the buurten chosen: per indicator
+    Nederland of the same year (when ``nederland`` is given and has the figure), else the
+    gemeente of the same year. ``attrs["referentie"]`` says which, with the years.
+
     Parameters
     ----------
-    kerncijfers, referentie, definition, clip, spreiding
+    kerncijfers, referentie, definition, clip, spreiding, nederland
         See :func:`indicator_indices`.
 
     Returns
@@ -656,7 +728,7 @@ def cijfers_ring(
     standard deviation below the gemeente's gets 110.
     """
     definition = definitie() if definition is None else check_definitie(definition)
-    detail = indicator_indices(kerncijfers, referentie, definition, clip, spreiding)
+    detail = indicator_indices(kerncijfers, referentie, definition, clip, spreiding, nederland)
     _, _, ref_name = _reference_values(referentie)
     codes, names = _area_columns(kerncijfers, "code", "naam")
     records = []
@@ -694,8 +766,9 @@ def cijfers_ring(
     out["n_indicators"] = out["n_indicators"].astype("int64")
     out.attrs = {
         "regel": RULE,
-        "referentie": ref_name,
+        "referentie": _reference_text(detail, ref_name),
         "ontbrekende_kolommen": list(detail.attrs.get("ontbrekende_kolommen", [])),
+        "ander_jaar": list(detail.attrs.get("ander_jaar", [])),
     }
     return out
 
@@ -1315,6 +1388,14 @@ def survey_label(enquete: str | None = None, enquete_jaar: int | None = None) ->
     return f"beleving ({name}{year})"
 
 
+def _figure_intervals(data: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose *cijfers* score has a Poisson interval of some width (few cases)."""
+    if not {"cijfers", "cijfers_onder", "cijfers_boven"} <= set(data.columns):
+        return data.iloc[0:0]
+    width = data["cijfers_boven"] - data["cijfers_onder"]
+    return data[data["cijfers"].notna() & (width > 0.5)]
+
+
 def _caption(
     rings: pd.DataFrame,
     data: pd.DataFrame | None = None,
@@ -1339,7 +1420,10 @@ def _caption(
     n_text = (f"n = {int(n_total)} deelnemers in totaal" if n_total is not None
               and not pd.isna(n_total) else "n onbekend")
     return (
-        f"Cijfers (■): 100 = {ref_c}; {figures}. Beleving (●): {name}{year}, {n_text}; "
+        f"Cijfers (■): 100 = {ref_c}; {figures}"
+        + ("; bij een cijfer over weinig gevallen is het blauwe streepje de 95%-marge "
+           "(Poisson)" if len(_figure_intervals(data)) else "")
+        + f". Beleving (●): {name}{year}, {n_text}; "
         f"100 = {beleving_reference(rings)}; het streepje is de 95%-marge. "
         "Boven 100 = beter dan gemiddeld."
     )
@@ -1403,7 +1487,9 @@ def dumbbell(
             labels.append(f"{row.buurtnaam} – {row.thema}")
     ys = np.arange(n)[::-1]
     values = pd.concat([order["cijfers"], order["beleving_onder"], order["beleving_boven"],
-                        order["beleving"]]).dropna()
+                        order["beleving"], *(order[c] for c in ("cijfers_onder",
+                                                                "cijfers_boven")
+                                             if c in order.columns)]).dropna()
     low = min(60.0, float(values.min()) - 10) if len(values) else 60.0
     high = max(140.0, float(values.max()) + 10) if len(values) else 140.0
     ax.axvline(100, color="#555555", linestyle="--", linewidth=1, zorder=1)
@@ -1422,6 +1508,11 @@ def dumbbell(
                         solid_capstyle="butt")
             ax.plot(b, y, "o", color=COLOUR_BELEVING, markersize=8, zorder=3)
         if not pd.isna(c):
+            c_low, c_high = getattr(row, "cijfers_onder", c), getattr(row, "cijfers_boven", c)
+            if not pd.isna(c_low) and not pd.isna(c_high) and c_high - c_low > 0.5:
+                # a rate on few cases: its Poisson interval (95 %)
+                ax.plot([c_low, c_high], [y, y], color=COLOUR_CIJFERS, alpha=0.45,
+                        linewidth=5, zorder=2, solid_capstyle="butt")
             ax.plot(c, y, "s", color=COLOUR_CIJFERS, markersize=7, zorder=3)
         missing = []
         if pd.isna(c):
@@ -1521,6 +1612,13 @@ def quadrant(
                     yerr=[ci["beleving"] - ci["beleving_onder"],
                           ci["beleving_boven"] - ci["beleving"]],
                     fmt="none", ecolor=COLOUR_BELEVING, alpha=0.4, linewidth=1.5, zorder=2)
+        poisson = _figure_intervals(both)
+        if len(poisson):  # rates on few cases: their Poisson interval, across
+            ax.errorbar(poisson["cijfers"], poisson["beleving"],
+                        xerr=[poisson["cijfers"] - poisson["cijfers_onder"],
+                              poisson["cijfers_boven"] - poisson["cijfers"]],
+                        fmt="none", ecolor=COLOUR_CIJFERS, alpha=0.4, linewidth=1.5,
+                        zorder=2)
         flagged = both["vlag"].to_numpy(dtype=bool)
         ax.scatter(both["cijfers"][~flagged], both["beleving"][~flagged], s=40,
                    color="#666666", zorder=3, label="buurt")
@@ -1538,7 +1636,8 @@ def quadrant(
     ax.set_xlim(*lim)
     ax.set_ylim(*lim)
     ax.set_aspect("equal")
-    ax.set_xlabel(f"{figures_label(data)}: 100 = gemeente")
+    ax.set_xlabel(f"{figures_label(data)}: 100 = "
+                  f"{rings.attrs.get('referentie_cijfers', 'de gemeente')}")
     ax.set_ylabel(f"{survey_label(enquete, enquete_jaar)}: 100 = {beleving_reference(rings)}")
     ax.set_title(f"Cijfers en beleving: {thema}", loc="left", fontsize=12)
     note = ("De lijnen bij 100 zijn het gemiddelde; boven en rechts is beter. "
