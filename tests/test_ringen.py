@@ -942,3 +942,55 @@ def test_charts_and_export_show_the_poisson_interval_of_rates_on_few_cases():
     expected = (f"marge {format_number(small['cijfers_onder'], 0)} tot "
                 f"{format_number(small['cijfers_boven'], 0)} (weinig gevallen)")
     assert expected in page
+
+
+# ------------------------------------------------ like with like: declared pairings
+
+
+def test_every_theme_declares_how_its_figures_match_its_questions():
+    definition = ringen.definitie()
+    figures_rows = definition[definition["ring"] == "cijfers"]
+    for thema in ringen.themes(definition):
+        rows = figures_rows[figures_rows["thema"] == thema]
+        assert len(rows), thema
+        assert set(rows["past"]) <= set(ringen.FITS) and "" not in set(rows["past"]), thema
+        for reason in rows["koppeling"]:
+            assert "bron:" in reason, (thema, reason)  # a reason with its source
+    # empty homes and gas use are no sign of decay: they are in no theme
+    assert not set(definition["naam"]) & {"pct_onbewoond", "aardgas"}
+    with pytest.raises(InvalidChoiceError, match="past 'misschien'"):
+        ringen.check_definitie(definition.assign(past="misschien"))
+
+
+def test_directions_in_the_index_follow_the_definition():
+    # every figure of the default definition: a buurt with a higher value gets a higher
+    # index exactly when the definition says higher is better
+    definition = ringen.definitie()
+    figures_rows = definition[definition["ring"] == "cijfers"]
+    values = {naam: (1.0, 3.0) for naam in figures_rows["naam"]}
+    frame = figures({"LO": {n: v[0] for n, v in values.items()},
+                     "HI": {n: v[1] for n, v in values.items()}})
+    detail = ringen.indicator_indices(frame, {n: 2.0 for n in values}, definition)
+    assert set(detail["indicator"]) == set(values)
+    for naam, group in detail.groupby("indicator"):
+        index = group.set_index("buurtcode")["index"]
+        direction = figures_rows.set_index("naam").loc[naam, "hoger_is"]
+        assert (index["HI"] > index["LO"]) == (direction == "gunstig"), naam
+
+
+def test_charts_warn_where_the_figures_measure_something_else():
+    frame = figures({"B1": {"bijstand_per_1000": 20.0}, "B2": {"bijstand_per_1000": 40.0}})
+    ring = ringen.cijfers_ring(frame, {"bijstand_per_1000": 30.0})
+    rings = ringen.gap_flags(ringen.two_rings(ring, ringen.beleving_ring(survey([
+        ("B1", "cohesie", 6.0, 5.5, 6.5, 40)]))))
+    assert set(rings.loc[rings["thema"] == "sociaal", "past"]) == {"nee"}
+    fig = ringen.dumbbell(rings, thema="sociaal")
+    assert ringen.FIT_WORDS["nee"] in _texts(fig)
+    plt.close(fig)
+    fig = ringen.quadrant(rings, "sociaal")
+    assert ringen.FIT_WORDS["nee"] in _texts(fig)
+    plt.close(fig)
+    fig = ringen.dumbbell(rings, thema="wonen")  # Leefbaarometer and rapportcijfer: "ja"
+    assert ringen.FIT_WORDS["nee"] not in _texts(fig)
+    assert ringen.FIT_WORDS["deels"] not in _texts(fig)
+    plt.close(fig)

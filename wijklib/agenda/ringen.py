@@ -142,7 +142,15 @@ MIDPOINT_TEXT = "het midden van de antwoordschaal (vast, niet afhankelijk van wi
 SURVEY_TEXT = ("het gemiddelde van alle deelnemers aan de enquête (let op: dat verschuift "
                "met wie er meedeed)")
 
-_DEF_COLUMNS = ("thema", "ring", "naam", "label", "bron", "hoger_is", "toelichting")
+_DEF_COLUMNS = ("thema", "ring", "naam", "label", "bron", "hoger_is", "toelichting", "past",
+                "koppeling")
+#: Allowed values of ``past``: does a figure measure what the theme's survey questions ask?
+FITS = ("ja", "deels", "nee")
+#: How ``past`` reads in a chart caption.
+FIT_WORDS = {
+    "deels": "de cijfers meten maar een deel van wat bewoners gevraagd is",
+    "nee": "geen cijfer meet wat bewoners gevraagd is; de cijfers zijn achtergrond",
+}
 
 
 def beleving_reference(rings: pd.DataFrame | None) -> str:
@@ -188,7 +196,9 @@ def definitie(path: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``thema``, ``ring`` ("cijfers"/"beleving"), ``naam`` (indicator column or
         survey scale), ``label``, ``bron`` ("cbs", "enquete", "politie", …), ``hoger_is``
-        ("gunstig"/"ongunstig") and ``toelichting``; themes in the order of the file.
+        ("gunstig"/"ongunstig"), ``toelichting``, and on the *cijfers* rows ``past``
+        ("ja"/"deels"/"nee": does the figure measure what the theme's survey questions
+        ask?) with ``koppeling`` (why, with the source); themes in the order of the file.
 
     Raises
     ------
@@ -227,7 +237,7 @@ def check_definitie(frame: pd.DataFrame, where: str = "de ringdefinitie") -> pd.
             out[column] = ""
         out[column] = out[column].astype("object").where(out[column].notna(), "")
         out[column] = [str(v).strip() for v in out[column]]
-    for column in ("thema", "ring", "hoger_is", "bron"):
+    for column in ("thema", "ring", "hoger_is", "bron", "past"):
         out[column] = out[column].str.lower()
     if out.empty:
         raise InvalidChoiceError(f"{where} is leeg. Zet er minstens één thema in.")
@@ -243,6 +253,11 @@ def check_definitie(frame: pd.DataFrame, where: str = "de ringdefinitie") -> pd.
             raise InvalidChoiceError(
                 f"{place}: hoger_is '{row.hoger_is}' kan niet. Kies 'gunstig' (hoger is "
                 "beter) of 'ongunstig' (hoger is slechter). Een ring heeft een richting nodig."
+            )
+        if row.past and row.past not in FITS:
+            raise InvalidChoiceError(
+                f"{place}: past '{row.past}' kan niet. Kies 'ja' (het cijfer meet wat "
+                "bewoners gevraagd is), 'deels' of 'nee', of laat het leeg."
             )
     doubles = out.duplicated(["thema", "ring", "naam"])
     if doubles.any():
@@ -265,6 +280,13 @@ def scale_labels(definition: pd.DataFrame | None = None) -> dict[str, str]:
     """Label per indicator or scale name in a ring definition (for tables and exports)."""
     definition = definitie() if definition is None else check_definitie(definition)
     return dict(zip(definition["naam"], definition["label"], strict=True))
+
+
+def _weakest_fit(thema: str, definition: pd.DataFrame) -> str:
+    """The weakest ``past`` of a theme's figures ("nee" before "deels" before "ja")."""
+    rows = definition[(definition["thema"] == thema) & (definition["ring"] == "cijfers")]
+    fits = set(rows["past"])
+    return next((fit for fit in ("nee", "deels", "ja") if fit in fits), "")
 
 
 #: The column of the veiligheid figures ring (see ringen.csv).
@@ -719,8 +741,9 @@ def cijfers_ring(
         figure), ``n_indicators``, ``indicatoren`` (labels with years of the figures used),
         ``jaren``, ``bronnen``, ``cijfers_onder`` and ``cijfers_boven`` (the mean of the
         indicators' Poisson bounds: how much the score could differ by chance when a rate
-        rests on few cases). ``attrs`` holds the rule, the reference name and the
-        missing columns.
+        rests on few cases) and ``past`` (the weakest ``past`` of the theme's figures in
+        the definition: "ja", "deels", "nee" or ""). ``attrs`` holds the rule, the
+        reference name and the missing columns.
 
     Examples
     --------
@@ -733,6 +756,7 @@ def cijfers_ring(
     codes, names = _area_columns(kerncijfers, "code", "naam")
     records = []
     grouped = {key: g for key, g in detail.groupby(["buurtcode", "thema"], sort=False)}
+    fits = {thema: _weakest_fit(thema, definition) for thema in themes(definition)}
     for code, name in zip(codes, names, strict=True):
         for thema in themes(definition):
             group = grouped.get((code, thema))
@@ -754,11 +778,12 @@ def cijfers_ring(
                     ),
                     "jaren": _years_text(list(used["jaar"])) if len(used) else "",
                     "bronnen": "; ".join(dict.fromkeys(used["bron"])),
+                    "past": fits[thema],
                 }
             )
     columns = [
         "buurtcode", "buurtnaam", "thema", "cijfers", "n_indicators", "indicatoren", "jaren",
-        "bronnen", "cijfers_onder", "cijfers_boven",
+        "bronnen", "cijfers_onder", "cijfers_boven", "past",
     ]
     out = pd.DataFrame.from_records(records, columns=columns)
     for column in ("cijfers", "cijfers_onder", "cijfers_boven"):
@@ -1187,13 +1212,13 @@ def two_rings(
         ("beleving_onder", math.nan), ("beleving_boven", math.nan), ("n", pd.NA),
         ("cijfers_onder", math.nan), ("cijfers_boven", math.nan),
         ("verborgen", False), ("schalen", ""), ("n_indicators", 0), ("indicatoren", ""),
-        ("jaren", ""), ("bronnen", ""),
+        ("jaren", ""), ("bronnen", ""), ("past", ""),
     ):
         if column not in merged.columns:
             merged[column] = default
     merged["verborgen"] = merged["verborgen"].astype("object").fillna(False).astype(bool)
     merged["n_indicators"] = merged["n_indicators"].fillna(0).astype("int64")
-    for column in ("schalen", "indicatoren", "jaren", "bronnen"):
+    for column in ("schalen", "indicatoren", "jaren", "bronnen", "past"):
         merged[column] = merged[column].astype("object").fillna("")
     merged["n"] = pd.array(merged["n"], dtype="Int64")
     for column in ("cijfers", "beleving", "beleving_onder", "beleving_boven",
@@ -1214,7 +1239,7 @@ def two_rings(
         "buurtcode", "buurtnaam", "thema", "cijfers", "beleving", "beleving_onder",
         "beleving_boven", "verschil", "signaal", "n", "verborgen", "n_indicators",
         "indicatoren", "jaren", "bronnen", "schalen", "cijfers_onder", "cijfers_boven",
-        *SHRINK_COLUMNS,
+        "past", *SHRINK_COLUMNS,
     ]
     out = merged[columns].copy()
     out.attrs = {
@@ -1419,8 +1444,13 @@ def _caption(
     n_total = rings.attrs.get("n_totaal")
     n_text = (f"n = {int(n_total)} deelnemers in totaal" if n_total is not None
               and not pd.isna(n_total) else "n onbekend")
+    fits = (dict(zip(data["thema"], data["past"], strict=True)) if "past" in data.columns
+            else {})
+    warnings = " ".join(f"Let op, {str(t)}: {FIT_WORDS[f]}." for t, f in fits.items()
+                        if f in FIT_WORDS)
     return (
-        f"Cijfers (■): 100 = {ref_c}; {figures}"
+        (f"{warnings} " if warnings else "")
+        + f"Cijfers (■): 100 = {ref_c}; {figures}"
         + ("; bij een cijfer over weinig gevallen is het blauwe streepje de 95%-marge "
            "(Poisson)" if len(_figure_intervals(data)) else "")
         + f". Beleving (●): {name}{year}, {n_text}; "
