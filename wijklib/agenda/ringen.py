@@ -291,6 +291,11 @@ def _weakest_fit(thema: str, definition: pd.DataFrame) -> str:
 
 #: The column of the veiligheid figures ring (see ringen.csv).
 POLICE_INDICATOR = "misdrijven_per_1000"
+#: The column with the registered counts (see :func:`add_police`).
+POLICE_COUNT = "misdrijven_aantal"
+#: The caveat of police registrations, in Dutch.
+POLICE_CAVEAT = ("Let op: een registratie zegt ook iets over aangifte en politie-inzet, niet "
+                 "alleen over hoeveel er gebeurt.")
 
 
 def add_police(
@@ -312,7 +317,9 @@ def add_police(
     Returns
     -------
     (buurten, gemeente, notes)
-        Copies with the column added, and Dutch notes (the caveats of registrations, or
+        Copies with the column added (and ``misdrijven_aantal``: the registered counts,
+        for when there is no rate because inhabitants of the same year are missing), and
+        Dutch notes (the caveats of registrations, or
         why there are no police figures: then the tables come back unchanged and the
         veiligheid figures ring says "geen gegevens").
     """
@@ -333,6 +340,9 @@ def add_police(
     out = add_indicator(buurten, POLICE_INDICATOR, rows["per_1000"], year, source)
     out[f"{POLICE_INDICATOR}_onder"] = out["code"].map(rows["per_1000_laag"])
     out[f"{POLICE_INDICATOR}_boven"] = out["code"].map(rows["per_1000_hoog"])
+    # the registered counts themselves: shown when there is no rate (no inhabitants of
+    # the same year), never turned into a rate with another year's inhabitants
+    out[POLICE_COUNT] = out["code"].map(rows["misdrijven"]).astype("float64")
     whole = add_indicator(gemeente, POLICE_INDICATOR, float(total["per_1000"].iloc[0]), year,
                           source)
     return out, whole, list(per_buurt.attrs.get("notes", []))
