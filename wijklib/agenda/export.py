@@ -320,8 +320,10 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
         "kop_beleving": f"beleving (100 = {ringen.beleving_reference(rings)}; {survey})",
         "grafiek": None,
         "bijschrift": (f"Vierkantje = cijfers, rondje = beleving ({survey}, met de "
-                       "95%-marge). Een dikke lijn met ! is een groot verschil: een "
-                       "gesprekspunt."),
+                       "95%-marge). Een blauw streepje bij een vierkantje is de 95%-marge van "
+                       "een cijfer dat op een aantal gevallen rust (zoals misdrijven): bij "
+                       "weinig gevallen is het lang. Een dikke lijn met ! is een "
+                       "verschil met een vlag: een gesprekspunt."),
     }
     if rows is None or len(rows) == 0:
         return view

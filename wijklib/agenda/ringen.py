@@ -1461,8 +1461,9 @@ def _caption(
     return (
         (f"{warnings} " if warnings else "")
         + f"Cijfers (■): 100 = {ref_c}; {figures}"
-        + ("; bij een cijfer over weinig gevallen is het blauwe streepje de 95%-marge "
-           "(Poisson)" if len(_figure_intervals(data)) else "")
+        + ("; het blauwe streepje is de 95%-marge van een cijfer dat op een aantal "
+           "gevallen rust (Poisson): bij weinig gevallen is het lang"
+           if len(_figure_intervals(data)) else "")
         + f". Beleving (●): {name}{year}, {n_text}; "
         f"100 = {beleving_reference(rings)}; het streepje is de 95%-marge. "
         "Boven 100 = beter dan gemiddeld."
