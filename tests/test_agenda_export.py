@@ -460,3 +460,13 @@ def test_the_rings_table_says_what_100_means_for_the_residents():
     (evidence,) = [e for e in ag.evidence_from_rings(rings, "BU03440111", "wonen", 2025)
                    if e.soort == "enquete"]
     assert "(100 = midden van de antwoordschaal" in evidence.tekst
+
+
+def test_the_agenda_says_what_a_flag_takes_into_account():
+    rings = make_rings()
+    for text in (_section(ex.to_html(make_agenda(), rings, charts=False), "buurt"),
+                 ex.to_markdown(make_agenda(), rings)):
+        assert "rekening gehouden met toeval in de enquête en met hoe verschillend buurten " \
+               "normaal zijn" in text
+        assert "groter dan 15 punten" in text
+        assert "geen toeval meer" not in text

@@ -469,3 +469,28 @@ def test_similar_areas_without_any_profile_figure_fall_back_and_say_so():
     assert "Daarom is alleen gezocht op stedelijkheid en aantal inwoners" in (
         out.attrs["toelichting"])
     assert "zegt minder" in out.attrs["toelichting"]
+
+
+def test_similar_wijken_across_the_whole_country_where_the_figures_exist(warm):
+    # 2024: density and inhabitants exist for every wijk of the country; the search then
+    # runs nationwide, also among wijken of other gemeenten, and says so
+    wijken = wijklib.kerncijfers("Utrecht", niveau="wijk")
+    land = wijklib.kerncijfers("Nederland", niveau="wijk")
+    code = wijken["code"].iloc[0]
+    by = ("bevolkingsdichtheid", "inwoners")
+    out = similar_areas(wijken, code, n=5, by=by, landelijk=land)
+    assert out.attrs["gezocht_in"] == "Nederland"
+    assert "in heel Nederland" in out.attrs["uitleg"]
+    assert (out["gemeentecode"] != "GM0344").any()  # not only Utrecht
+    with_both = land[by[0]].notna() & land[by[1]].notna()
+    assert f"onder de {int(with_both.sum())} gebieden" in out.attrs["uitleg"]
+    # the same distance as a search in the country table alone
+    alone = similar_areas(land[with_both], code, n=5, by=by)
+    assert list(out["code"]) == list(alone["code"])
+    # the structural profile (age, tenure, WOZ, household size) exists only for Utrecht's
+    # wijken in this table: then within the gemeente, and the note says why
+    inside = similar_areas(wijken, code, n=5, landelijk=land)
+    assert inside.attrs["gezocht_in"] == "gemeente"
+    assert "Niet in heel Nederland gezocht" in inside.attrs["toelichting"]
+    assert set(inside["gemeentecode"]) == {"GM0344"}
+    assert list(inside["code"]) == list(similar_areas(wijken, code, n=5)["code"])

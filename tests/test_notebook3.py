@@ -500,3 +500,30 @@ def test_an_own_questionnaire_of_notebook_2_is_used_in_notebook_3(
               tmp_path / "nb3_vragen.ipynb", {})
     _assert_clean_run(nb)
     assert "Ik gebruik de eigen vragenlijst uit notebook 2." in _text(nb)
+
+
+@pytest.mark.notebook
+def test_notebook_3_for_zaanstad_says_why_there_is_no_police_rate(services_2017, map_assets,
+                                                                  shared_dir, tmp_path):
+    # the 2017 world: Zaanstad's buurten come from 2017; the police table has Zaanstad's
+    # buurten for 2023, but no KWB table here has Zaanstad's inhabitants of 2023
+    nb = _run(services_2017, tmp_path / "cache", map_assets, tmp_path / "export",
+              tmp_path / "nb3_zaanstad.ipynb",
+              {"GEMEENTE": "Zaanstad", "WIJK": None, "BUURT": "Poelenburg"})
+    _assert_clean_run(nb)
+    police = _cell_output(nb, "if ringen.POLICE_INDICATOR in buurten_ringen")
+    assert "geen cijfer per 1 000 inwoners" in police
+    assert "inwoners van een ander jaar" in police
+    assert "geregistreerde misdrijven in 2023" in police
+    assert "aangifte" in police and "politie-inzet" in police
+    assert "per 1 000 inwoners (2023)" not in police  # no rate at all
+    # the count of the police table for the buurt, read from the fixture itself
+    rows = json.loads((shared_dir / "fixtures" / "cbs-dataderden" / "47018NED"
+                       / "TypedDataSet.json").read_text("utf-8"))["value"]
+    counts = {r["WijkenEnBuurten"].strip(): r["GeregistreerdeMisdrijven_1"] for r in rows
+              if r["SoortMisdrijf"].strip() == "0.0.0" and r["Perioden"] == "2023JJ00"}
+    code = re.search(r"De agenda gaat over: Poelenburg \((BU\d+)\)",
+                     _cell_output(nb, "gemeente = wijklib.kerncijfers")).group(1)
+    assert re.search(rf"Poelenburg\s+{counts[code]}\b", police), police
+    ring = _cell_output(nb, "mijn_buurt = twee_ringen")
+    assert "veiligheid" in ring

@@ -154,3 +154,24 @@ def test_profile_gives_the_margin_of_a_rate_on_few_cases(utrecht):
     page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
     assert "95%-marge" in page and "(12 gevallen)" in page
     assert "staat de 95%-marge eronder" in page
+
+
+def test_profile_says_whether_similar_areas_come_from_the_country(warm):
+    wijken = wijklib.kerncijfers("Utrecht", niveau="wijk")
+    gemeente = wijklib.kerncijfers("Utrecht", niveau="gemeente")
+    land = wijklib.kerncijfers("Nederland", niveau="wijk")
+    code = wijken["code"].iloc[0]
+    page = profiel.profile_html(code, wijken, gemeente, landelijk=land)
+    # the structural figures exist only for Utrecht's wijken here: within the gemeente
+    assert "gebieden in de gemeente die het meest lijken op" in page
+    assert "Niet in heel Nederland gezocht" in page
+    # a country table where every wijk has the profile figures: nationwide, and it says so
+    profile = wijken.columns.intersection(list(profiel.compare.STRUCTURAL_PROFILE))
+    rich = land.copy()
+    others = rich["gemeentecode"] != "GM0344"
+    for column in profile:  # give other gemeenten' wijken Utrecht's profile, shifted
+        rich.loc[others, column] = np.resize(wijken[column].to_numpy(), int(others.sum())) * 1.01
+    own = rich.set_index("code")
+    own.update(wijken.set_index("code")[list(profile)])
+    page = profiel.profile_html(code, wijken, gemeente, landelijk=own.reset_index())
+    assert "gebieden in heel Nederland die het meest lijken op" in page

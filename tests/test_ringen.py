@@ -20,6 +20,7 @@ from wijklib.agenda import ringen
 from wijklib.data import catalog
 from wijklib.errors import DataNotAvailableError, InvalidChoiceError  # noqa: E402
 from wijklib.tellen import pitfalls
+from wijklib.tellen.compare import format_number
 
 INJECTED = "<img src=x onerror=alert(1)>"
 SCALES = {"rapportcijfer", "cohesie", "onveiligheid", "overlast", "voorzieningen",
@@ -256,7 +257,7 @@ def test_cijfers_ring_accepts_the_gemeente_as_frame_series_or_dict():
         wonen = ring.loc[ring["thema"] == "wonen", "cijfers"].tolist()
         assert wonen == [pytest.approx(110), pytest.approx(90)]
     named = ringen.cijfers_ring(frame, gemeente, MECHANICS)
-    assert named.attrs["referentie"] == "de gemeente Testdam"
+    assert named.attrs["referentie"] == "de gemeente Testdam (2024)"  # with its year
     detail = ringen.indicator_indices(frame, gemeente, MECHANICS)
     assert detail["jaar_referentie"].tolist() == [2024, 2024]
     with pytest.raises(InvalidChoiceError, match="één rij"):
@@ -425,13 +426,13 @@ def test_gap_flags_only_beyond_the_uncertainty():
         # 1: difference 16 but cijfers inside the wide interval -> no flag
         {"buurtcode": "B", "cijfers": 100.0, "beleving": 84.0, "beleving_onder": 70.0,
          "beleving_boven": 106.0},
-        # 2: difference 16, just outside interval but inside the margin of 5 -> no flag
+        # 2: difference 16, but the interval reaches a difference of 4 -> no flag
         {"buurtcode": "C", "cijfers": 100.0, "beleving": 84.0, "beleving_onder": 80.0,
          "beleving_boven": 96.0},
         # 3: small difference -> agree
         {"buurtcode": "D", "cijfers": 100.0, "beleving": 96.0, "beleving_onder": 94.0,
          "beleving_boven": 98.0},
-        # 4: residents more positive, no interval known -> flag on beleving ± margin
+        # 4: residents more positive, no interval known -> flag on the score itself
         {"buurtcode": "E", "cijfers": 80.0, "beleving": 115.0},
         # 5 and 6: one side missing -> no flag
         {"buurtcode": "F", "cijfers": 60.0},
@@ -443,7 +444,9 @@ def test_gap_flags_only_beyond_the_uncertainty():
     flagged = ringen.gap_flags(rows)
     assert flagged["vlag"].tolist() == [True, False, False, False, True, False, False, True]
     assert flagged.loc[0, "signaal"] == "bewoners negatiever dan de cijfers"
-    assert flagged.loc[1, "signaal"] == "verschil, maar binnen de onzekerheid van de enquête"
+    assert flagged.loc[1, "signaal"] == (
+        "verschil, maar toeval of gewone verschillen tussen buurten kunnen het verklaren")
+    assert flagged.loc[2, "signaal"] == flagged.loc[1, "signaal"]
     assert flagged.loc[3, "signaal"] == "cijfers en beleving komen overeen"
     assert flagged.loc[4, "signaal"] == "bewoners positiever dan de cijfers"
     assert flagged.loc[5, "signaal"] == "geen gegevens over de beleving"
@@ -457,7 +460,14 @@ def test_gap_flags_only_beyond_the_uncertainty():
     assert flagged.loc[1, "vraag"] == flagged.loc[5, "vraag"] == ""
     # the threshold and the margin are parameters
     assert ringen.gap_flags(rows, threshold=50)["vlag"].tolist()[0] is False
-    assert ringen.gap_flags(rows, margin=0)["vlag"].tolist()[2] is True
+    # H: the interval of the difference starts at 137 - 116 = 21; 10 points of extra
+    # room bring it to 11, below the threshold
+    assert ringen.gap_flags(rows, margin=10)["vlag"].tolist()[7] is False
+    # a flag needs the whole interval of the difference beyond the threshold, not only
+    # the score: the same difference of 16 with a narrow interval is a flag
+    narrow = ring_rows([{"cijfers": 100.0, "beleving": 84.0, "beleving_onder": 83.5,
+                         "beleving_boven": 84.5}])
+    assert ringen.gap_flags(narrow)["vlag"].iloc[0]
     with pytest.raises(InvalidChoiceError, match="negatief"):
         ringen.gap_flags(rows, threshold=-1)
     assert ringen.gap_flags(rows.iloc[0:0]).empty
@@ -637,7 +647,7 @@ def test_chart_captions_name_sources_years_and_the_survey():
     plt.close(fig)
     fig = ringen.quadrant(rings, "veiligheid", enquete="bewonersenquête", enquete_jaar=2026)
     text = _texts(fig)
-    assert "cijfers (Politie, data.politie.nl): 100 = gemeente" in text
+    assert "cijfers (Politie, data.politie.nl): 100 = de gemeente" in text
     assert "beleving (bewonersenquête 2026): 100 = midden van de antwoordschaal" in text
     assert "Politie, data.politie.nl, 2025" in text and "n = 312" in text
     plt.close(fig)
@@ -742,12 +752,12 @@ def test_flags_count_chance_in_the_figures_too():
                                spreiding={"bijstand_per_1000": 10.0})
     row = ring[(ring["buurtcode"] == "S")].iloc[0]
     assert row["cijfers"] == pytest.approx(90)
-    # residents say 70 with a narrow interval: without the figures' interval this is a
-    # flag (90 is outside 65-75 widened by 5), with it the figures may well be 70 too
+    # residents say 65 with a narrow interval: without the figures' interval this is a
+    # flag (the difference is at least 90 - 70 = 20), with it the figures may well be 65 too
     rows = ring_rows([{"buurtcode": "S", "thema": "sociaal", "cijfers": row["cijfers"],
                        "cijfers_onder": row["cijfers_onder"],
-                       "cijfers_boven": row["cijfers_boven"], "beleving": 70.0,
-                       "beleving_onder": 65.0, "beleving_boven": 75.0}])
+                       "cijfers_boven": row["cijfers_boven"], "beleving": 65.0,
+                       "beleving_onder": 60.0, "beleving_boven": 70.0}])
     assert not ringen.gap_flags(rows)["vlag"].iloc[0]
     assert ringen.gap_flags(rows.drop(columns=["cijfers_onder", "cijfers_boven"]))[
         "vlag"].iloc[0]
@@ -789,3 +799,247 @@ def test_without_police_figures_the_ring_says_so(services, monkeypatch):
     same, whole, notes = ringen.add_police(buurten, gemeente)
     assert same is buurten and whole is gemeente
     assert len(notes) == 1 and "geen politiecijfers" in notes[0] and "geen gegevens" in notes[0]
+
+
+# ------------------------------------- flags: chance in the survey and spread of buurten
+
+
+def _utrecht_rings(answers: pd.DataFrame, buurten: pd.DataFrame, figures_ring: pd.DataFrame,
+                   **scores_how) -> pd.DataFrame:
+    from wijklib.vertellen import scores as vscores
+    from wijklib.vertellen.survey import vragenlijst
+
+    table = vscores.scale_scores(answers, vragenlijst(), **scores_how)
+    return ringen.gap_flags(ringen.two_rings(figures_ring, ringen.beleving_ring(table)))
+
+
+def test_shrink_pulls_small_groups_towards_the_reference():
+    rows = ring_rows([
+        {"buurtcode": "A", "beleving": 130.0, "beleving_onder": 128.0, "beleving_boven": 132.0},
+        {"buurtcode": "B", "beleving": 70.0, "beleving_onder": 50.0, "beleving_boven": 90.0},
+        {"buurtcode": "C", "beleving": 110.0, "beleving_onder": 100.0, "beleving_boven": 120.0},
+    ])
+    se = np.array([4.0, 40.0, 20.0]) / (2 * ringen.Z95)
+    scores = np.array([130.0, 70.0, 110.0])
+    tau2 = max(0.0, float(np.mean((scores - 100) ** 2) - np.mean(se ** 2)))
+    assert ringen.between_buurt_variance(rows)["wonen"] == pytest.approx(tau2)
+    pulled = ringen.shrink(rows)
+    reliability = tau2 / (tau2 + se ** 2)
+    assert pulled["betrouwbaarheid"].tolist() == pytest.approx(reliability.tolist())
+    assert pulled["beleving_krimp"].tolist() == pytest.approx(
+        (100 + reliability * (scores - 100)).tolist())
+    # the buurt with the widest interval (fewest answers) is pulled most
+    assert pulled["betrouwbaarheid"].idxmin() == 1
+    width = pulled["beleving_krimp_boven"] - pulled["beleving_krimp_onder"]
+    assert width.tolist() == pytest.approx((np.sqrt(reliability) * [4.0, 40.0, 20.0]).tolist())
+    # buurten that differ by no more than chance: tau² is 0, everything goes to 100
+    alike = ring_rows([{"buurtcode": c, "beleving": v, "beleving_onder": v - 20,
+                        "beleving_boven": v + 20} for c, v in (("A", 95.0), ("B", 104.0))])
+    assert ringen.between_buurt_variance(alike)["wonen"] == 0.0
+    assert ringen.shrink(alike)["beleving_krimp"].tolist() == pytest.approx([100.0, 100.0])
+    # without an interval a score keeps its value
+    bare = ringen.shrink(ring_rows([{"beleving": 120.0}]))
+    assert bare["beleving_krimp"].iloc[0] == pytest.approx(120.0)
+
+
+def test_flags_stay_at_the_nominal_rate_when_buurt_labels_are_shuffled(warm):
+    # Shuffle which buurt each respondent lives in: then every buurt's true score is the
+    # score of all respondents, and a flag is false when that true score is within the
+    # threshold of the figures. Over many surveys, at most 5 % of those cells get a flag.
+    from wijklib.vertellen.practice import practice_responses
+
+    buurten = wijklib.kerncijfers("Utrecht")
+    figures_ring = ringen.cijfers_ring(buurten, wijklib.kerncijfers("Utrecht",
+                                                                    niveau="gemeente"))
+    false_flags = cells = edge_flags = edge_cells = 0
+    for seed in range(12):
+        answers = practice_responses(buurten, seed=seed).reset_index(drop=True)
+        order = np.random.default_rng(1000 + seed).permutation(len(answers))
+        answers[["buurtcode", "buurtnaam"]] = answers[["buurtcode", "buurtnaam"]].iloc[
+            order].to_numpy()
+        rings = _utrecht_rings(answers, buurten, figures_ring)
+        # the true beleving index of every buurt: the one of all respondents together
+        gap = rings["thema"].map(_pooled_index(answers)) - rings["cijfers"]
+        near = rings["cijfers"].notna() & rings["beleving"].notna() & (
+            gap.abs() <= ringen.THRESHOLD)
+        wrong_way = rings["vlag"] & (np.sign(rings["verschil"]) != np.sign(gap))
+        false_flags += int((rings["vlag"] & near).sum() + (wrong_way & ~near).sum())
+        cells += int(near.sum())
+        # the hard cases: a true difference just below the threshold
+        edge = near & (gap.abs() > ringen.THRESHOLD - 5)
+        edge_flags += int((rings["vlag"] & edge).sum())
+        edge_cells += int(edge.sum())
+    assert cells > 200 and edge_cells > 30
+    assert false_flags / cells <= 0.05, (false_flags, cells)
+    assert edge_flags / edge_cells <= 0.05, (edge_flags, edge_cells)
+
+
+def _pooled_index(answers: pd.DataFrame) -> dict[str, float]:
+    """The beleving index per theme of all respondents together (the 'totaal' rows)."""
+    from wijklib.vertellen import scores as vscores
+    from wijklib.vertellen.survey import vragenlijst
+
+    table = vscores.scale_scores(answers, vragenlijst())
+    whole = table[table["buurtcode"] == vscores.AREA_CODE].assign(buurtcode="ALLEN")
+    ring = ringen.beleving_ring(whole)
+    return dict(zip(ring["thema"], ring["beleving"], strict=True))
+
+
+def test_flags_in_overvecht_do_not_depend_on_who_else_was_surveyed(warm):
+    # the issue's case: the same Overvecht answers, once in a gemeente-wide survey and
+    # once in a survey of Overvecht alone
+    from wijklib.vertellen.practice import practice_responses
+
+    buurten = wijklib.kerncijfers("Utrecht")
+    wijken = wijklib.kerncijfers("Utrecht", niveau="wijk")
+    overvecht_wijk = wijken.loc[wijken["naam"].str.contains("Overvecht"), "code"].iloc[0]
+    in_overvecht = buurten["code"].str[2:8] == str(overvecht_wijk)[2:8]
+    codes = set(buurten.loc[in_overvecht, "code"])
+    assert len(codes) >= 5
+    figures_ring = ringen.cijfers_ring(buurten, wijklib.kerncijfers("Utrecht",
+                                                                    niveau="gemeente"))
+    flags_changed = 0
+    for seed in (1, 2, 3):
+        answers = practice_responses(buurten, seed=seed)
+        alone = answers[answers["buurtcode"].isin(codes)]
+        wide = _utrecht_rings(answers, buurten, figures_ring)
+        only = _utrecht_rings(alone, buurten[in_overvecht], figures_ring[
+            figures_ring["buurtcode"].isin(codes)])
+        key = ["buurtcode", "thema"]
+        a = wide[wide["buurtcode"].isin(codes)].set_index(key).sort_index()
+        b = only.set_index(key).sort_index().reindex(a.index)
+        assert a["beleving"].to_numpy() == pytest.approx(b["beleving"].to_numpy(), nan_ok=True)
+        flags_changed += int((a["vlag"] != b["vlag"]).sum())
+    assert flags_changed == 0
+    assert wide["vlag"].any()  # the flags are there, not stable by being absent
+
+
+# ------------------------------------------- figures: a reference of the same year
+
+
+def test_the_figures_reference_is_nederland_or_the_gemeente_of_the_same_year():
+    frame = figures({"B1": {"pct_onbewoond": 2.0, "bijstand_per_1000": 20.0},
+                     "B2": {"pct_onbewoond": 6.0, "bijstand_per_1000": 40.0}})
+    gemeente = pd.DataFrame([{"code": "GM0001", "naam": "Testdam", "niveau": "gemeente",
+                              "pct_onbewoond": 4.0, "bijstand_per_1000": 30.0}])
+    gemeente.attrs["indicators"] = {"pct_onbewoond": {"year": 2024},
+                                    "bijstand_per_1000": {"year": 2024}}
+    land = pd.DataFrame([{"code": "NL00", "naam": "Nederland", "niveau": "land",
+                          "pct_onbewoond": 2.0, "bijstand_per_1000": 25.0}])
+    # Nederland has the share of empty homes for 2024 (the buurten's year), bijstand only
+    # for 2023 (figures() says 2024 for both)
+    land.attrs["indicators"] = {"pct_onbewoond": {"year": 2024},
+                                "bijstand_per_1000": {"year": 2023}}
+    definition = ringen.check_definitie(MECHANICS[MECHANICS["naam"].isin(
+        ["pct_onbewoond", "bijstand_per_1000"]) | (MECHANICS["ring"] == "beleving")])
+    detail = ringen.indicator_indices(frame, gemeente, definition, nederland=land)
+    by = detail.drop_duplicates("indicator").set_index("indicator")
+    assert by.loc["pct_onbewoond", "referentie_naam"] == "Nederland"
+    assert by.loc["pct_onbewoond", "referentie"] == 2.0
+    assert by.loc["bijstand_per_1000", "referentie_naam"] == "de gemeente Testdam"
+    assert by.loc["bijstand_per_1000", "referentie"] == 30.0
+    ring = ringen.cijfers_ring(frame, gemeente, definition, nederland=land)
+    assert ring.attrs["referentie"] == "Nederland (2024) en de gemeente Testdam (2024)"
+    # without Nederland: the gemeente, and the text says so
+    alone = ringen.cijfers_ring(frame, gemeente, definition)
+    assert alone.attrs["referentie"] == "de gemeente Testdam (2024)"
+    # a gemeente figure of another year is never the reference
+    old = gemeente.copy()
+    old.attrs["indicators"] = {"pct_onbewoond": {"year": 2022},
+                               "bijstand_per_1000": {"year": 2024}}
+    other = ringen.indicator_indices(frame, old, definition)
+    assert other.loc[other["indicator"] == "pct_onbewoond", "index"].isna().all()
+    assert other.attrs["ander_jaar"] == ["pct_onbewoond"]
+    # the rings, the chart and the agenda export name the reference
+    rings = ringen.gap_flags(ringen.two_rings(ring, ringen.beleving_ring(survey([
+        ("B1", "cohesie", 6.0, 5.5, 6.5, 40)]))))
+    assert rings.attrs["referentie_cijfers"] == ring.attrs["referentie"]
+    fig = ringen.quadrant(rings, "sociaal")
+    assert "100 = Nederland (2024) en de gemeente Testdam (2024)" in _texts(fig)
+    plt.close(fig)
+
+
+def test_charts_and_export_show_the_poisson_interval_of_rates_on_few_cases():
+    from wijklib.agenda import export as agenda_export
+    from wijklib.agenda import state as ag
+
+    frame = figures({"S": {"bijstand": 6.0, "inwoners": 150.0},
+                     "L": {"bijstand": 400.0, "inwoners": 10_000.0}})
+    frame["bijstand_per_1000"] = frame["bijstand"] / frame["inwoners"] * 1000
+    sociaal = ringen.definitie().query("thema == 'sociaal'")
+    sociaal = sociaal[(sociaal["ring"] == "beleving") | (sociaal["naam"] == "bijstand_per_1000")]
+    ring = ringen.cijfers_ring(frame, {"bijstand_per_1000": 30.0}, sociaal,
+                               spreiding={"bijstand_per_1000": 10.0})
+    rings = ringen.gap_flags(ringen.two_rings(ring, ringen.beleving_ring(survey([
+        ("S", "cohesie", 6.0, 5.5, 6.5, 40), ("L", "cohesie", 6.0, 5.5, 6.5, 40)]))))
+    small = rings[rings["thema"] == "sociaal"].set_index("buurtcode").loc["S"]
+    assert small["cijfers_boven"] - small["cijfers_onder"] > 20
+    fig = ringen.dumbbell(rings, thema="sociaal")
+    blue = [line for line in fig.axes[0].get_lines()
+            if line.get_color() == ringen.COLOUR_CIJFERS and len(line.get_xdata()) == 2]
+    widths = sorted(float(np.ptp(line.get_xdata())) for line in blue)
+    large = rings[rings["thema"] == "sociaal"].set_index("buurtcode").loc["L"]
+    assert widths == pytest.approx(sorted(
+        [row["cijfers_boven"] - row["cijfers_onder"] for row in (small, large)]))
+    assert "Poisson" in _texts(fig)
+    plt.close(fig)
+    fig = ringen.quadrant(rings, "sociaal")
+    assert "Poisson" in _texts(fig)
+    plt.close(fig)
+    agenda = ag.new_agenda("Testdam", ["S"])
+    page = agenda_export.to_markdown(agenda, rings)
+    expected = (f"marge {format_number(small['cijfers_onder'], 0)} tot "
+                f"{format_number(small['cijfers_boven'], 0)} (weinig gevallen)")
+    assert expected in page
+
+
+# ------------------------------------------------ like with like: declared pairings
+
+
+def test_every_theme_declares_how_its_figures_match_its_questions():
+    definition = ringen.definitie()
+    figures_rows = definition[definition["ring"] == "cijfers"]
+    for thema in ringen.themes(definition):
+        rows = figures_rows[figures_rows["thema"] == thema]
+        assert len(rows), thema
+        assert set(rows["past"]) <= set(ringen.FITS) and "" not in set(rows["past"]), thema
+        for reason in rows["koppeling"]:
+            assert "bron:" in reason, (thema, reason)  # a reason with its source
+    # empty homes and gas use are no sign of decay: they are in no theme
+    assert not set(definition["naam"]) & {"pct_onbewoond", "aardgas"}
+    with pytest.raises(InvalidChoiceError, match="past 'misschien'"):
+        ringen.check_definitie(definition.assign(past="misschien"))
+
+
+def test_directions_in_the_index_follow_the_definition():
+    # every figure of the default definition: a buurt with a higher value gets a higher
+    # index exactly when the definition says higher is better
+    definition = ringen.definitie()
+    figures_rows = definition[definition["ring"] == "cijfers"]
+    values = {naam: (1.0, 3.0) for naam in figures_rows["naam"]}
+    frame = figures({"LO": {n: v[0] for n, v in values.items()},
+                     "HI": {n: v[1] for n, v in values.items()}})
+    detail = ringen.indicator_indices(frame, {n: 2.0 for n in values}, definition)
+    assert set(detail["indicator"]) == set(values)
+    for naam, group in detail.groupby("indicator"):
+        index = group.set_index("buurtcode")["index"]
+        direction = figures_rows.set_index("naam").loc[naam, "hoger_is"]
+        assert (index["HI"] > index["LO"]) == (direction == "gunstig"), naam
+
+
+def test_charts_warn_where_the_figures_measure_something_else():
+    frame = figures({"B1": {"bijstand_per_1000": 20.0}, "B2": {"bijstand_per_1000": 40.0}})
+    ring = ringen.cijfers_ring(frame, {"bijstand_per_1000": 30.0})
+    rings = ringen.gap_flags(ringen.two_rings(ring, ringen.beleving_ring(survey([
+        ("B1", "cohesie", 6.0, 5.5, 6.5, 40)]))))
+    assert set(rings.loc[rings["thema"] == "sociaal", "past"]) == {"nee"}
+    fig = ringen.dumbbell(rings, thema="sociaal")
+    assert ringen.FIT_WORDS["nee"] in _texts(fig)
+    plt.close(fig)
+    fig = ringen.quadrant(rings, "sociaal")
+    assert ringen.FIT_WORDS["nee"] in _texts(fig)
+    plt.close(fig)
+    fig = ringen.dumbbell(rings, thema="wonen")  # Leefbaarometer and rapportcijfer: "ja"
+    assert ringen.FIT_WORDS["nee"] not in _texts(fig)
+    assert ringen.FIT_WORDS["deels"] not in _texts(fig)
+    plt.close(fig)

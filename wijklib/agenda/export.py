@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -304,14 +305,19 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
 
     rows = _flagged(_ring_rows(agenda, rings))
     survey = _survey_title(agenda)
+    reference = (rings.attrs if rings is not None else {}).get("referentie_cijfers",
+                                                               "de gemeente")
     view: dict[str, Any] = {
         "gegeven": rows is not None, "buurten": [], "regel": ringen.RULE,
-        "kop_cijfers": "cijfers (100 = gemeente)",
+        "vlagregel": ringen.flag_rule(rows),
+        "kop_cijfers": f"cijfers (100 = {reference})",
         "kop_beleving": f"beleving (100 = {ringen.beleving_reference(rings)}; {survey})",
         "grafiek": None,
         "bijschrift": (f"Vierkantje = cijfers, rondje = beleving ({survey}, met de "
-                       "95%-marge). Een dikke lijn met ! is een groot verschil: een "
-                       "gesprekspunt."),
+                       "95%-marge). Een blauw streepje bij een vierkantje is de 95%-marge van "
+                       "een cijfer dat op een aantal gevallen rust (zoals misdrijven): bij "
+                       "weinig gevallen is het lang. Een dikke lijn met ! is een "
+                       "verschil met een vlag: een gesprekspunt."),
     }
     if rows is None or len(rows) == 0:
         return view
@@ -324,9 +330,15 @@ def _ring_view(agenda: ag.Agenda, rings: Any, charts: bool) -> dict[str, Any]:
                              f"{format_number(row.beleving_boven, 0)}")
             if not _missing(row.beleving) and not _missing(row.n):
                 extra.append(f"n = {int(row.n)}")
+            c_low = getattr(row, "cijfers_onder", math.nan)
+            c_high = getattr(row, "cijfers_boven", math.nan)
             lines.append({
                 "thema": str(row.thema).capitalize(),
                 "cijfers": None if _missing(row.cijfers) else format_number(row.cijfers, 0),
+                "cijfers_marge": ("" if _missing(row.cijfers) or _missing(c_low)
+                                  or _missing(c_high) or c_high - c_low <= 0.5
+                                  else f"marge {format_number(c_low, 0)} tot "
+                                       f"{format_number(c_high, 0)} (weinig gevallen)"),
                 "cijfers_woorden": "" if _missing(row.cijfers) else ringen.words(row.cijfers),
                 "indicatoren": str(row.indicatoren or ""),
                 "beleving": None if _missing(row.beleving) else format_number(row.beleving, 0),

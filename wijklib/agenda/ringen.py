@@ -11,8 +11,10 @@ is set in one place: ``wijklib/ringen.csv`` (columns ``thema``, ``ring``, ``naam
 
 The scale (rule :data:`RULE`)
 -----------------------------
-*Cijfers*: 100 is the value of the whole gemeente (the same year); ten points are one
-standard deviation of the buurten (how much buurten usually differ from each other):
+*Cijfers*: 100 is, per indicator, the value of Nederland of the same year (when the
+Nederland row is passed and has it) or else of the whole gemeente of the same year, never
+of another year (:func:`cijfers_ring`); ten points are one standard deviation of the
+buurten (how much buurten usually differ from each other):
 
 * higher is better (``gunstig``):  ``index = 100 + 10 × (buurt − referentie) / sd``
 * higher is worse (``ongunstig``): ``index = 100 − 10 × (buurt − referentie) / sd``
@@ -47,15 +49,26 @@ of the bounds (a cautious choice: it assumes the scales move together).
 
 Gap flags (:func:`gap_flags`)
 -----------------------------
-A theme in a buurt is flagged when both rings have a score, the *cijfers* interval
-(the Poisson interval of rates on few cases; just the score when none is known) lies
-entirely outside the *beleving* interval widened by ``margin`` points on both sides, and
-the difference is more than ``threshold`` points (1,5 standard deviations of the buurten
-on the figures' side). So chance on both sides is counted: who happened to answer the
-survey, and the few cases a small buurt's rate rests on. A flag is a question, not proof:
-the intervals assume a random group of respondents, and the rings have different
-references. Each flag comes with a question for the group: "de cijfers zeggen …,
-bewoners zeggen …: hoe kan dat?".
+A buurt's survey score is partly chance: who happened to answer. And buurten differ from
+each other anyway. The flag counts both, with a stated model (empirical Bayes, see
+:func:`shrink`):
+
+1. per theme, the true spread of the buurten around the beleving reference (100) is
+   estimated by the method of moments (as in DerSimonian–Laird):
+   ``tau² = mean((beleving − 100)²) − mean(se²)``, at least 0, where ``se`` is the
+   standard error of a buurt's score on the index scale (``(boven − onder) / 3.92``);
+2. each buurt's score is pulled towards 100 by its reliability
+   ``R = tau² / (tau² + se²)``: ``100 + R × (beleving − 100)``, with the interval
+   narrowed to ``√R`` of its width (a buurt with few answers is pulled most);
+3. a flag is raised only when the interval of the difference between that pulled score
+   and the *cijfers* (with the figures' Poisson interval, when known) lies entirely
+   beyond ``threshold`` points (default 15), with ``margin`` points of extra room.
+
+So a flag says: "more than 15 points apart, taking into account chance in the survey
+and how different buurten normally are". It is a question, not proof: the intervals
+assume a random group of respondents, the model assumes the buurten scatter normally
+around the reference, and the rings have different references. Each flag comes with a
+question for the group: "de cijfers zeggen …, bewoners zeggen …: hoe kan dat?".
 """
 
 from __future__ import annotations
@@ -84,9 +97,20 @@ DIRECTIONS = ("gunstig", "ongunstig")
 POINTS_PER_SD = 10.0
 #: Indices are cut off at these limits (five standard deviations).
 CLIP = (50.0, 150.0)
-#: Default gap threshold (index points) and extra margin around the survey interval.
+#: Default gap threshold (index points) and extra room around the interval of the gap.
 THRESHOLD = 15.0
-MARGIN = 5.0
+MARGIN = 0.0
+#: The normal quantile of the 95 % intervals (standard error = width / (2 × Z95)).
+Z95 = 1.959963984540054
+#: How the flag rule reads in Dutch (notebook 3, the agenda export).
+FLAG_RULE = (
+    "Een vlag betekent: het verschil tussen cijfers en beleving is groter dan {drempel} "
+    "punten, rekening gehouden met toeval in de enquête en met hoe verschillend buurten "
+    "normaal zijn. Een buurt met weinig deelnemers telt daarbij minder zwaar: haar score "
+    "schuift een stukje naar het midden. Ook de onzekerheid van cijfers over weinig "
+    "gevallen telt mee. Een vlag is geen bewijs, maar een vraag voor het gesprek: de "
+    "marge gaat ervan uit dat de deelnemers een toevallige groep bewoners zijn."
+)
 #: Colours used for the rings in every chart (colour-blind safe, Okabe–Ito).
 COLOUR_CIJFERS = "#0072b2"
 COLOUR_BELEVING = "#d55e00"
@@ -100,7 +124,8 @@ BANDS = (
 )
 #: The scale rule in Dutch, for notebooks and the export.
 RULE = (
-    "Bij de cijfers is 100 de waarde van de hele gemeente, en tien punten is één "
+    "Bij de cijfers is 100 de waarde van heel Nederland of van de hele gemeente, altijd "
+    "van hetzelfde jaar (erbij staat welke), en tien punten is één "
     "standaardafwijking: zoveel verschillen de buurten gewoonlijk van elkaar. Bij de "
     "beleving is 100 het midden van de antwoordschaal (bijvoorbeeld 5 op een schaal van 0 "
     "tot 10, of 50 %), en tien punten is een tiende van de schaal. Dat midden verschuift "
@@ -117,7 +142,15 @@ MIDPOINT_TEXT = "het midden van de antwoordschaal (vast, niet afhankelijk van wi
 SURVEY_TEXT = ("het gemiddelde van alle deelnemers aan de enquête (let op: dat verschuift "
                "met wie er meedeed)")
 
-_DEF_COLUMNS = ("thema", "ring", "naam", "label", "bron", "hoger_is", "toelichting")
+_DEF_COLUMNS = ("thema", "ring", "naam", "label", "bron", "hoger_is", "toelichting", "past",
+                "koppeling")
+#: Allowed values of ``past``: does a figure measure what the theme's survey questions ask?
+FITS = ("ja", "deels", "nee")
+#: How ``past`` reads in a chart caption.
+FIT_WORDS = {
+    "deels": "de cijfers meten maar een deel van wat bewoners gevraagd is",
+    "nee": "geen cijfer meet wat bewoners gevraagd is; de cijfers zijn achtergrond",
+}
 
 
 def beleving_reference(rings: pd.DataFrame | None) -> str:
@@ -141,7 +174,8 @@ _SIGNALS = {
     "hidden": "beleving verborgen (te weinig deelnemers)",
     "higher": "bewoners positiever dan de cijfers",
     "lower": "bewoners negatiever dan de cijfers",
-    "uncertain": "verschil, maar binnen de onzekerheid van de enquête",
+    "uncertain": "verschil, maar toeval of gewone verschillen tussen buurten kunnen het "
+                 "verklaren",
     "same": "cijfers en beleving komen overeen",
 }
 
@@ -162,7 +196,9 @@ def definitie(path: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``thema``, ``ring`` ("cijfers"/"beleving"), ``naam`` (indicator column or
         survey scale), ``label``, ``bron`` ("cbs", "enquete", "politie", …), ``hoger_is``
-        ("gunstig"/"ongunstig") and ``toelichting``; themes in the order of the file.
+        ("gunstig"/"ongunstig"), ``toelichting``, and on the *cijfers* rows ``past``
+        ("ja"/"deels"/"nee": does the figure measure what the theme's survey questions
+        ask?) with ``koppeling`` (why, with the source); themes in the order of the file.
 
     Raises
     ------
@@ -201,7 +237,7 @@ def check_definitie(frame: pd.DataFrame, where: str = "de ringdefinitie") -> pd.
             out[column] = ""
         out[column] = out[column].astype("object").where(out[column].notna(), "")
         out[column] = [str(v).strip() for v in out[column]]
-    for column in ("thema", "ring", "hoger_is", "bron"):
+    for column in ("thema", "ring", "hoger_is", "bron", "past"):
         out[column] = out[column].str.lower()
     if out.empty:
         raise InvalidChoiceError(f"{where} is leeg. Zet er minstens één thema in.")
@@ -217,6 +253,11 @@ def check_definitie(frame: pd.DataFrame, where: str = "de ringdefinitie") -> pd.
             raise InvalidChoiceError(
                 f"{place}: hoger_is '{row.hoger_is}' kan niet. Kies 'gunstig' (hoger is "
                 "beter) of 'ongunstig' (hoger is slechter). Een ring heeft een richting nodig."
+            )
+        if row.past and row.past not in FITS:
+            raise InvalidChoiceError(
+                f"{place}: past '{row.past}' kan niet. Kies 'ja' (het cijfer meet wat "
+                "bewoners gevraagd is), 'deels' of 'nee', of laat het leeg."
             )
     doubles = out.duplicated(["thema", "ring", "naam"])
     if doubles.any():
@@ -241,8 +282,20 @@ def scale_labels(definition: pd.DataFrame | None = None) -> dict[str, str]:
     return dict(zip(definition["naam"], definition["label"], strict=True))
 
 
+def _weakest_fit(thema: str, definition: pd.DataFrame) -> str:
+    """The weakest ``past`` of a theme's figures ("nee" before "deels" before "ja")."""
+    rows = definition[(definition["thema"] == thema) & (definition["ring"] == "cijfers")]
+    fits = set(rows["past"])
+    return next((fit for fit in ("nee", "deels", "ja") if fit in fits), "")
+
+
 #: The column of the veiligheid figures ring (see ringen.csv).
 POLICE_INDICATOR = "misdrijven_per_1000"
+#: The column with the registered counts (see :func:`add_police`).
+POLICE_COUNT = "misdrijven_aantal"
+#: The caveat of police registrations, in Dutch.
+POLICE_CAVEAT = ("Let op: een registratie zegt ook iets over aangifte en politie-inzet, niet "
+                 "alleen over hoeveel er gebeurt.")
 
 
 def add_police(
@@ -264,7 +317,9 @@ def add_police(
     Returns
     -------
     (buurten, gemeente, notes)
-        Copies with the column added, and Dutch notes (the caveats of registrations, or
+        Copies with the column added (and ``misdrijven_aantal``: the registered counts,
+        for when there is no rate because inhabitants of the same year are missing), and
+        Dutch notes (the caveats of registrations, or
         why there are no police figures: then the tables come back unchanged and the
         veiligheid figures ring says "geen gegevens").
     """
@@ -285,9 +340,39 @@ def add_police(
     out = add_indicator(buurten, POLICE_INDICATOR, rows["per_1000"], year, source)
     out[f"{POLICE_INDICATOR}_onder"] = out["code"].map(rows["per_1000_laag"])
     out[f"{POLICE_INDICATOR}_boven"] = out["code"].map(rows["per_1000_hoog"])
+    # the registered counts themselves: shown when there is no rate (no inhabitants of
+    # the same year), never turned into a rate with another year's inhabitants
+    out[POLICE_COUNT] = out["code"].map(rows["misdrijven"]).astype("float64")
     whole = add_indicator(gemeente, POLICE_INDICATOR, float(total["per_1000"].iloc[0]), year,
                           source)
     return out, whole, list(per_buurt.attrs.get("notes", []))
+
+
+def nederland_row(jaar: int | None = None) -> tuple[pd.DataFrame | None, str]:
+    """The Nederland row for the *cijfers* reference, or None with the reason in Dutch.
+
+    Parameters
+    ----------
+    jaar : int, optional
+        Year of the table; default the newest (as :func:`wijklib.kerncijfers_nederland`).
+
+    Returns
+    -------
+    (frame or None, note)
+        The note says that per figure Nederland of the same year is 100 where it has that
+        figure, and the gemeente otherwise; or why there is no Nederland row.
+    """
+    from wijklib.data.cbs import kerncijfers_nederland
+    from wijklib.errors import WijklibError
+
+    try:
+        frame = kerncijfers_nederland(jaar)
+    except WijklibError as err:
+        return None, (f"Er is geen rij voor heel Nederland ({err}). Bij de cijfers is 100 "
+                      "daarom de gemeente van hetzelfde jaar.")
+    return frame, ("Bij elk cijfer is 100 Nederland van hetzelfde jaar als de buurten, als "
+                   "het CBS dat cijfer voor Nederland heeft; anders de gemeente van "
+                   "hetzelfde jaar.")
 
 
 def add_indicator(
@@ -486,6 +571,7 @@ def indicator_indices(
     definition: pd.DataFrame | None = None,
     clip: tuple[float, float] | None = CLIP,
     spreiding: Mapping[str, float] | None = None,
+    nederland: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per buurt × *cijfers* indicator: value, reference, index, year and source.
 
@@ -506,12 +592,19 @@ def indicator_indices(
         See :func:`to_index`.
     spreiding : dict, optional
         Standard deviation per indicator instead of the one of these buurten.
+    nederland : pandas.DataFrame, optional
+        The Nederland row (:func:`wijklib.data.cbs.kerncijfers_nederland`). Per indicator
+        it is the reference (100) when it has the figure *for the same year* as the
+        buurten; otherwise the gemeente of the same year is. A reference of another year
+        is never used: then the indicator gets no index (NaN) and
+        ``attrs["ander_jaar"]`` names it.
 
     Returns
     -------
     pandas.DataFrame
         ``buurtcode``, ``buurtnaam``, ``thema``, ``indicator``, ``label``, ``hoger_is``,
-        ``waarde``, ``referentie``, ``spreiding``, ``index``, ``jaar``,
+        ``waarde``, ``referentie``, ``referentie_naam`` ("Nederland" or "de gemeente …"),
+        ``spreiding``, ``index``, ``jaar``,
         ``jaar_referentie``, ``bron``, ``index_onder`` and ``index_boven`` (the exact
         Poisson interval of a rate made from a count, such as ``bijstand_per_1000``, on
         the same scale; equal to ``index`` when no count is known) and ``marge`` (the
@@ -526,18 +619,33 @@ def indicator_indices(
             "Ik verwacht de kerncijfers per buurt: een tabel met een kolom 'code', "
             "bijvoorbeeld wijklib.kerncijfers('Utrecht')."
         )
-    ref_values, ref_meta, _ = _reference_values(referentie)
+    ref_values, ref_meta, ref_name = _reference_values(referentie)
+    country_values: dict[str, float] = {}
+    country_meta: dict[str, Any] = {}
+    if nederland is not None:
+        country_values, country_meta, _ = _reference_values(nederland)
     meta = provenance.indicators(kerncijfers)
     codes, names = _area_columns(kerncijfers, "code", "naam")
     parts: list[pd.DataFrame] = []
     absent: list[str] = []
+    other_year: list[str] = []
     for row in definition[definition["ring"] == "cijfers"].itertuples(index=False):
         if row.naam not in kerncijfers.columns:
             absent.append(row.naam)
             continue
         info = meta.get(row.naam, {}) or {}
         values = pd.to_numeric(kerncijfers[row.naam], errors="coerce").astype("float64")
-        ref = ref_values.get(row.naam, math.nan)
+        year = _year_of(info)
+        country_year = _year_of(country_meta.get(row.naam, {}) or {})
+        if (math.isfinite(country_values.get(row.naam, math.nan))
+                and (year is None or country_year == year)):
+            ref, ref_year, ref_label = country_values[row.naam], country_year, "Nederland"
+        else:
+            ref = ref_values.get(row.naam, math.nan)
+            ref_year, ref_label = _year_of(ref_meta.get(row.naam, {}) or {}), ref_name
+            if year is not None and ref_year is not None and ref_year != year:
+                other_year.append(row.naam)  # never a reference of another year
+                ref = math.nan
         sd = (spreiding or {}).get(row.naam, spread(values.to_numpy()))
         index = to_index(values.to_numpy(), ref, row.hoger_is, sd, clip)
         own = [f"{row.naam}_onder", f"{row.naam}_boven"]
@@ -569,10 +677,11 @@ def indicator_indices(
                     "hoger_is": row.hoger_is,
                     "waarde": values.to_numpy(),
                     "referentie": ref,
+                    "referentie_naam": ref_label,
                     "spreiding": sd,
                     "index": index,
-                    "jaar": _year_of(info),
-                    "jaar_referentie": _year_of(ref_meta.get(row.naam, {}) or {}),
+                    "jaar": year,
+                    "jaar_referentie": ref_year,
                     "bron": _source_text(row.bron, info),
                     "index_onder": low,
                     "index_boven": high,
@@ -582,8 +691,8 @@ def indicator_indices(
         )
     columns = [
         "buurtcode", "buurtnaam", "thema", "indicator", "label", "hoger_is", "waarde",
-        "referentie", "spreiding", "index", "jaar", "jaar_referentie", "bron",
-        "index_onder", "index_boven", "marge",
+        "referentie", "referentie_naam", "spreiding", "index", "jaar", "jaar_referentie",
+        "bron", "index_onder", "index_boven", "marge",
     ]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     for column in ("jaar", "jaar_referentie"):
@@ -591,8 +700,21 @@ def indicator_indices(
     for column in ("waarde", "referentie", "spreiding", "index", "index_onder", "index_boven"):
         out[column] = out[column].astype("float64")
     out = out[columns]
-    out.attrs = {"ontbrekende_kolommen": absent, "regel": RULE}
+    out.attrs = {"ontbrekende_kolommen": absent, "regel": RULE, "ander_jaar": other_year}
     return out
+
+
+def _reference_text(detail: pd.DataFrame, fallback: str) -> str:
+    """What 100 is in the *cijfers* ring, with years: "de gemeente Utrecht (2023)", …."""
+    used = detail[detail["referentie"].notna()] if len(detail) else detail
+    if not len(used):
+        return fallback
+    parts: dict[str, list[int]] = {}
+    for name, year in zip(used["referentie_naam"], used["jaar_referentie"], strict=True):
+        parts.setdefault(str(name), [])
+        if year is not None and not pd.isna(year):
+            parts[str(name)].append(int(year))
+    return " en ".join(f"{name} ({_years_text(years)})" for name, years in parts.items())
 
 
 def _years_text(years: Sequence[Any]) -> str:
@@ -608,12 +730,17 @@ def cijfers_ring(
     definition: pd.DataFrame | None = None,
     clip: tuple[float, float] | None = CLIP,
     spreiding: Mapping[str, float] | None = None,
+    nederland: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The *cijfers* ring: one score per buurt × theme from CBS indicators.
 
+    100 is a reference that does not move with the buurten chosen: per indicator
+    Nederland of the same year (when ``nederland`` is given and has the figure), else the
+    gemeente of the same year. ``attrs["referentie"]`` says which, with the years.
+
     Parameters
     ----------
-    kerncijfers, referentie, definition, clip, spreiding
+    kerncijfers, referentie, definition, clip, spreiding, nederland
         See :func:`indicator_indices`.
 
     Returns
@@ -624,8 +751,9 @@ def cijfers_ring(
         figure), ``n_indicators``, ``indicatoren`` (labels with years of the figures used),
         ``jaren``, ``bronnen``, ``cijfers_onder`` and ``cijfers_boven`` (the mean of the
         indicators' Poisson bounds: how much the score could differ by chance when a rate
-        rests on few cases). ``attrs`` holds the rule, the reference name and the
-        missing columns.
+        rests on few cases) and ``past`` (the weakest ``past`` of the theme's figures in
+        the definition: "ja", "deels", "nee" or ""). ``attrs`` holds the rule, the
+        reference name and the missing columns.
 
     Examples
     --------
@@ -633,11 +761,12 @@ def cijfers_ring(
     standard deviation below the gemeente's gets 110.
     """
     definition = definitie() if definition is None else check_definitie(definition)
-    detail = indicator_indices(kerncijfers, referentie, definition, clip, spreiding)
+    detail = indicator_indices(kerncijfers, referentie, definition, clip, spreiding, nederland)
     _, _, ref_name = _reference_values(referentie)
     codes, names = _area_columns(kerncijfers, "code", "naam")
     records = []
     grouped = {key: g for key, g in detail.groupby(["buurtcode", "thema"], sort=False)}
+    fits = {thema: _weakest_fit(thema, definition) for thema in themes(definition)}
     for code, name in zip(codes, names, strict=True):
         for thema in themes(definition):
             group = grouped.get((code, thema))
@@ -659,11 +788,12 @@ def cijfers_ring(
                     ),
                     "jaren": _years_text(list(used["jaar"])) if len(used) else "",
                     "bronnen": "; ".join(dict.fromkeys(used["bron"])),
+                    "past": fits[thema],
                 }
             )
     columns = [
         "buurtcode", "buurtnaam", "thema", "cijfers", "n_indicators", "indicatoren", "jaren",
-        "bronnen", "cijfers_onder", "cijfers_boven",
+        "bronnen", "cijfers_onder", "cijfers_boven", "past",
     ]
     out = pd.DataFrame.from_records(records, columns=columns)
     for column in ("cijfers", "cijfers_onder", "cijfers_boven"):
@@ -671,8 +801,9 @@ def cijfers_ring(
     out["n_indicators"] = out["n_indicators"].astype("int64")
     out.attrs = {
         "regel": RULE,
-        "referentie": ref_name,
+        "referentie": _reference_text(detail, ref_name),
         "ontbrekende_kolommen": list(detail.attrs.get("ontbrekende_kolommen", [])),
+        "ander_jaar": list(detail.attrs.get("ander_jaar", [])),
     }
     return out
 
@@ -900,6 +1031,113 @@ def beleving_ring(
 # ------------------------------------------------------------------------ two rings
 
 
+#: Columns added by :func:`shrink`.
+SHRINK_COLUMNS = ("beleving_krimp", "beleving_krimp_onder", "beleving_krimp_boven",
+                  "betrouwbaarheid")
+
+
+def _standard_errors(rows: pd.DataFrame) -> np.ndarray:
+    """Standard error of each beleving score on the index scale, from its 95 % interval."""
+    low = pd.to_numeric(rows.get("beleving_onder"), errors="coerce")
+    high = pd.to_numeric(rows.get("beleving_boven"), errors="coerce")
+    if low is None or high is None:
+        return np.full(len(rows), np.nan)
+    return ((high - low) / (2 * Z95)).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def between_buurt_variance(rings: pd.DataFrame) -> dict[str, float]:
+    """The true spread of the buurten around the beleving reference, per theme (tau²).
+
+    Method of moments, as in DerSimonian–Laird, but around the fixed reference (100) so
+    that it does not move with the survey's mean: ``mean((beleving − 100)²) − mean(se²)``
+    over the buurten with a score and an interval, at least 0. NaN for a theme without
+    such buurten.
+
+    Parameters
+    ----------
+    rings : pandas.DataFrame
+        Columns ``thema``, ``beleving``, ``beleving_onder`` and ``beleving_boven``, as
+        from :func:`beleving_ring` or :func:`two_rings`.
+
+    Returns
+    -------
+    dict
+        ``{thema: tau²}`` in index points squared.
+    """
+    se = _standard_errors(rings)
+    score = pd.to_numeric(rings["beleving"], errors="coerce").to_numpy(dtype="float64",
+                                                                      na_value=np.nan)
+    usable = np.isfinite(score) & np.isfinite(se)
+    out: dict[str, float] = {}
+    for thema in dict.fromkeys(rings["thema"]):
+        mask = usable & (rings["thema"] == thema).to_numpy()
+        if not mask.any():
+            out[str(thema)] = math.nan
+            continue
+        observed = float(np.mean((score[mask] - 100.0) ** 2))
+        out[str(thema)] = max(0.0, observed - float(np.mean(se[mask] ** 2)))
+    return out
+
+
+def shrink(rings: pd.DataFrame, tau2: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Pull each beleving score towards the reference by its reliability (empirical Bayes).
+
+    The model: a buurt's true score lies around the reference (100) with spread ``tau²``
+    per theme (:func:`between_buurt_variance`), and the survey adds chance with the
+    buurt's standard error ``se``. The best guess of the true score is then
+    ``100 + R × (beleving − 100)`` with reliability ``R = tau² / (tau² + se²)``, and its
+    interval is the survey's interval narrowed to ``√R`` of its width around that guess.
+    A buurt without an interval keeps its score (``R = 1``); so does every buurt of a
+    theme where ``tau²`` is unknown.
+
+    Parameters
+    ----------
+    rings : pandas.DataFrame
+        As from :func:`two_rings` (``thema``, ``beleving``, ``beleving_onder``,
+        ``beleving_boven``).
+    tau2 : dict, optional
+        ``{thema: tau²}``; default estimated from these rows. Pass the estimate of all
+        buurten when you shrink a selection.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``beleving_krimp``, ``beleving_krimp_onder``, ``beleving_krimp_boven``
+        and ``betrouwbaarheid`` (R); ``attrs["tussen_buurten"]`` holds tau² per theme.
+    """
+    if not isinstance(rings, pd.DataFrame) or not {"thema", "beleving"} <= set(rings.columns):
+        raise InvalidChoiceError(
+            "Ik verwacht de tabel uit wijklib.agenda.ringen.two_rings(cijfers, beleving)."
+        )
+    out = rings.copy()
+    for column in ("beleving_onder", "beleving_boven"):
+        if column not in out.columns:
+            out[column] = math.nan
+    variances = dict(between_buurt_variance(out) if tau2 is None else tau2)
+    se = _standard_errors(out)
+    score = pd.to_numeric(out["beleving"], errors="coerce").to_numpy(dtype="float64",
+                                                                    na_value=np.nan)
+    low = pd.to_numeric(out["beleving_onder"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    high = pd.to_numeric(out["beleving_boven"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    t2 = np.array([variances.get(str(t), math.nan) for t in out["thema"]], dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reliability = np.where(np.isfinite(se) & np.isfinite(t2),
+                               np.where(t2 + se ** 2 > 0, t2 / (t2 + se ** 2), 1.0), 1.0)
+    reliability = np.where(np.isfinite(score), reliability, np.nan)
+    centre = 100.0 + reliability * (score - 100.0)
+    root = np.sqrt(reliability)
+    out["beleving_krimp"] = centre
+    out["beleving_krimp_onder"] = np.where(np.isfinite(low), centre - root * (score - low),
+                                           centre)
+    out["beleving_krimp_boven"] = np.where(np.isfinite(high), centre + root * (high - score),
+                                           centre)
+    out["betrouwbaarheid"] = reliability
+    out.attrs = {**rings.attrs, "tussen_buurten": variances}
+    return out
+
+
 def _signal(row: Mapping[str, Any], threshold: float, margin: float) -> tuple[str, bool]:
     c, b = row["cijfers"], row["beleving"]
     if pd.isna(c) and pd.isna(b):
@@ -908,18 +1146,24 @@ def _signal(row: Mapping[str, Any], threshold: float, margin: float) -> tuple[st
         return _SIGNALS["no_cijfers"], False
     if pd.isna(b):
         return _SIGNALS["hidden" if row.get("verborgen") is True else "no_beleving"], False
-    lower, upper = row.get("beleving_onder"), row.get("beleving_boven")
-    lower = b if lower is None or pd.isna(lower) else lower
-    upper = b if upper is None or pd.isna(upper) else upper
-    c_low, c_high = row.get("cijfers_onder"), row.get("cijfers_boven")
-    c_low = c if c_low is None or pd.isna(c_low) else c_low
-    c_high = c if c_high is None or pd.isna(c_high) else c_high
-    # chance on both sides: the survey's interval and the figures' Poisson interval
-    outside = c_high < lower - margin or c_low > upper + margin
-    difference = b - c
-    if abs(difference) > threshold and outside:
-        return _SIGNALS["higher" if difference > 0 else "lower"], True
-    if abs(difference) > threshold:
+
+    def known(value: Any, default: float) -> float:
+        return default if value is None or pd.isna(value) else float(value)
+
+    # the pulled (shrunken) survey score and its interval; without it the raw one
+    centre = known(row.get("beleving_krimp"), b)
+    lower = known(row.get("beleving_krimp_onder"), known(row.get("beleving_onder"), centre))
+    upper = known(row.get("beleving_krimp_boven"), known(row.get("beleving_boven"), centre))
+    c_low = known(row.get("cijfers_onder"), c)
+    c_high = known(row.get("cijfers_boven"), c)
+    # the interval of the difference beleving − cijfers, widened by the margin
+    gap_low = lower - margin - c_high
+    gap_high = upper + margin - c_low
+    if gap_low > threshold:
+        return _SIGNALS["higher"], True
+    if gap_high < -threshold:
+        return _SIGNALS["lower"], True
+    if abs(b - c) > threshold:
         return _SIGNALS["uncertain"], False
     return _SIGNALS["same"], False
 
@@ -947,7 +1191,10 @@ def two_rings(
         ``buurtcode``, ``buurtnaam``, ``thema``, ``cijfers``, ``beleving``,
         ``beleving_onder``, ``beleving_boven``, ``verschil`` (beleving − cijfers),
         ``signaal`` (Dutch), then ``n``, ``verborgen``, ``n_indicators``,
-        ``indicatoren``, ``jaren``, ``bronnen``, ``schalen``. A buurt that is on one side
+        ``indicatoren``, ``jaren``, ``bronnen``, ``schalen``, ``cijfers_onder``,
+        ``cijfers_boven`` and the columns of :func:`shrink` (the survey score pulled
+        towards 100 by its reliability, estimated over *all* buurten passed here; the
+        flags use it, also on a selection of rows later). A buurt that is on one side
         only gets NaN (shown as "geen gegevens") on the other side, never 100. No
         average column: the two rings stay apart.
     """
@@ -975,13 +1222,13 @@ def two_rings(
         ("beleving_onder", math.nan), ("beleving_boven", math.nan), ("n", pd.NA),
         ("cijfers_onder", math.nan), ("cijfers_boven", math.nan),
         ("verborgen", False), ("schalen", ""), ("n_indicators", 0), ("indicatoren", ""),
-        ("jaren", ""), ("bronnen", ""),
+        ("jaren", ""), ("bronnen", ""), ("past", ""),
     ):
         if column not in merged.columns:
             merged[column] = default
     merged["verborgen"] = merged["verborgen"].astype("object").fillna(False).astype(bool)
     merged["n_indicators"] = merged["n_indicators"].fillna(0).astype("int64")
-    for column in ("schalen", "indicatoren", "jaren", "bronnen"):
+    for column in ("schalen", "indicatoren", "jaren", "bronnen", "past"):
         merged[column] = merged[column].astype("object").fillna("")
     merged["n"] = pd.array(merged["n"], dtype="Int64")
     for column in ("cijfers", "beleving", "beleving_onder", "beleving_boven",
@@ -994,6 +1241,7 @@ def two_rings(
     merged["_b"] = merged["buurtcode"].map({c: i for i, c in enumerate(buurt_order)})
     merged["_t"] = merged["thema"].map({t: i for i, t in enumerate(theme_order)})
     merged = merged.sort_values(["_b", "_t"], kind="stable").reset_index(drop=True)
+    merged = shrink(merged)
     merged["signaal"] = [
         _signal(row, threshold, margin)[0] for row in merged.to_dict("records")
     ]
@@ -1001,9 +1249,11 @@ def two_rings(
         "buurtcode", "buurtnaam", "thema", "cijfers", "beleving", "beleving_onder",
         "beleving_boven", "verschil", "signaal", "n", "verborgen", "n_indicators",
         "indicatoren", "jaren", "bronnen", "schalen", "cijfers_onder", "cijfers_boven",
+        "past", *SHRINK_COLUMNS,
     ]
     out = merged[columns].copy()
     out.attrs = {
+        "tussen_buurten": merged.attrs.get("tussen_buurten", {}),
         "regel": RULE,
         "referentie_cijfers": cijfers.attrs.get("referentie", "de gemeente"),
         "referentie_beleving": beleving.attrs.get("referentie", "alle deelnemers"),
@@ -1012,6 +1262,16 @@ def two_rings(
         "margin": margin,
     }
     return out
+
+
+def flag_rule(rings: pd.DataFrame | None = None) -> str:
+    """The flag rule in Dutch (:data:`FLAG_RULE`) with the threshold the rings used."""
+    attrs = rings.attrs if isinstance(rings, pd.DataFrame) else {}
+    text = FLAG_RULE.format(drempel=format_number(attrs.get("threshold", THRESHOLD), 0))
+    margin = float(attrs.get("margin", MARGIN) or 0)
+    if margin > 0:
+        text += f" Er is {format_number(margin, 0)} punten extra ruimte genomen."
+    return text
 
 
 def _index_text(x: Any) -> str:
@@ -1044,22 +1304,27 @@ def question(row: Mapping[str, Any]) -> str:
 def gap_flags(
     rings: pd.DataFrame, threshold: float = THRESHOLD, margin: float = MARGIN
 ) -> pd.DataFrame:
-    """Flag where the figures and the residents disagree beyond the uncertainty.
+    """Flag where the figures and the residents disagree beyond chance and normal spread.
 
-    A row is flagged when both rings have a score, the *cijfers* interval
-    (``cijfers_onder`` to ``cijfers_boven``; just ``cijfers`` without them) lies outside
-    the *beleving* interval widened by ``margin`` index points on each side (without an
-    interval: outside ``beleving ± margin``), and ``|beleving − cijfers| > threshold``.
-    A missing side never gives a flag; ``signaal`` then says "geen gegevens …".
+    A row is flagged when both rings have a score and the interval of the difference
+    between the shrunken survey score (:func:`shrink`: pulled towards 100 by its
+    reliability) and the *cijfers* (``cijfers_onder`` to ``cijfers_boven``; just
+    ``cijfers`` without them), widened by ``margin`` on each side, lies entirely beyond
+    ``threshold`` points. So chance in the survey, the normal differences between buurten
+    and chance in rates on few cases are all counted (see the module docstring). A
+    missing side never gives a flag; ``signaal`` then says "geen gegevens …".
+
+    The shrinkage columns made by :func:`two_rings` (over all buurten) are used when
+    present; otherwise they are estimated from the rows passed.
 
     Parameters
     ----------
     rings : pandas.DataFrame
         From :func:`two_rings`.
     threshold : float, default 15
-        Minimum difference in index points.
-    margin : float, default 5
-        Extra room around the survey interval, in index points.
+        Minimum difference in index points that the whole interval must exceed.
+    margin : float, default 0
+        Extra room around the interval of the difference, in index points.
 
     Returns
     -------
@@ -1074,7 +1339,7 @@ def gap_flags(
         raise InvalidChoiceError(
             "Ik verwacht de tabel uit wijklib.agenda.ringen.two_rings(cijfers, beleving)."
         )
-    out = rings.copy()
+    out = rings.copy() if set(SHRINK_COLUMNS) <= set(rings.columns) else shrink(rings)
     signals = [_signal(row, threshold, margin) for row in out.to_dict("records")]
     out["signaal"] = [s for s, _ in signals]
     out["vlag"] = np.array([f for _, f in signals], dtype=bool)
@@ -1158,6 +1423,14 @@ def survey_label(enquete: str | None = None, enquete_jaar: int | None = None) ->
     return f"beleving ({name}{year})"
 
 
+def _figure_intervals(data: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose *cijfers* score has a Poisson interval of some width (few cases)."""
+    if not {"cijfers", "cijfers_onder", "cijfers_boven"} <= set(data.columns):
+        return data.iloc[0:0]
+    width = data["cijfers_boven"] - data["cijfers_onder"]
+    return data[data["cijfers"].notna() & (width > 0.5)]
+
+
 def _caption(
     rings: pd.DataFrame,
     data: pd.DataFrame | None = None,
@@ -1181,8 +1454,17 @@ def _caption(
     n_total = rings.attrs.get("n_totaal")
     n_text = (f"n = {int(n_total)} deelnemers in totaal" if n_total is not None
               and not pd.isna(n_total) else "n onbekend")
+    fits = (dict(zip(data["thema"], data["past"], strict=True)) if "past" in data.columns
+            else {})
+    warnings = " ".join(f"Let op, {str(t)}: {FIT_WORDS[f]}." for t, f in fits.items()
+                        if f in FIT_WORDS)
     return (
-        f"Cijfers (■): 100 = {ref_c}; {figures}. Beleving (●): {name}{year}, {n_text}; "
+        (f"{warnings} " if warnings else "")
+        + f"Cijfers (■): 100 = {ref_c}; {figures}"
+        + ("; het blauwe streepje is de 95%-marge van een cijfer dat op een aantal "
+           "gevallen rust (Poisson): bij weinig gevallen is het lang"
+           if len(_figure_intervals(data)) else "")
+        + f". Beleving (●): {name}{year}, {n_text}; "
         f"100 = {beleving_reference(rings)}; het streepje is de 95%-marge. "
         "Boven 100 = beter dan gemiddeld."
     )
@@ -1246,7 +1528,9 @@ def dumbbell(
             labels.append(f"{row.buurtnaam} – {row.thema}")
     ys = np.arange(n)[::-1]
     values = pd.concat([order["cijfers"], order["beleving_onder"], order["beleving_boven"],
-                        order["beleving"]]).dropna()
+                        order["beleving"], *(order[c] for c in ("cijfers_onder",
+                                                                "cijfers_boven")
+                                             if c in order.columns)]).dropna()
     low = min(60.0, float(values.min()) - 10) if len(values) else 60.0
     high = max(140.0, float(values.max()) + 10) if len(values) else 140.0
     ax.axvline(100, color="#555555", linestyle="--", linewidth=1, zorder=1)
@@ -1265,6 +1549,11 @@ def dumbbell(
                         solid_capstyle="butt")
             ax.plot(b, y, "o", color=COLOUR_BELEVING, markersize=8, zorder=3)
         if not pd.isna(c):
+            c_low, c_high = getattr(row, "cijfers_onder", c), getattr(row, "cijfers_boven", c)
+            if not pd.isna(c_low) and not pd.isna(c_high) and c_high - c_low > 0.5:
+                # a rate on few cases: its Poisson interval (95 %)
+                ax.plot([c_low, c_high], [y, y], color=COLOUR_CIJFERS, alpha=0.45,
+                        linewidth=5, zorder=2, solid_capstyle="butt")
             ax.plot(c, y, "s", color=COLOUR_CIJFERS, markersize=7, zorder=3)
         missing = []
         if pd.isna(c):
@@ -1364,6 +1653,13 @@ def quadrant(
                     yerr=[ci["beleving"] - ci["beleving_onder"],
                           ci["beleving_boven"] - ci["beleving"]],
                     fmt="none", ecolor=COLOUR_BELEVING, alpha=0.4, linewidth=1.5, zorder=2)
+        poisson = _figure_intervals(both)
+        if len(poisson):  # rates on few cases: their Poisson interval, across
+            ax.errorbar(poisson["cijfers"], poisson["beleving"],
+                        xerr=[poisson["cijfers"] - poisson["cijfers_onder"],
+                              poisson["cijfers_boven"] - poisson["cijfers"]],
+                        fmt="none", ecolor=COLOUR_CIJFERS, alpha=0.4, linewidth=1.5,
+                        zorder=2)
         flagged = both["vlag"].to_numpy(dtype=bool)
         ax.scatter(both["cijfers"][~flagged], both["beleving"][~flagged], s=40,
                    color="#666666", zorder=3, label="buurt")
@@ -1381,7 +1677,8 @@ def quadrant(
     ax.set_xlim(*lim)
     ax.set_ylim(*lim)
     ax.set_aspect("equal")
-    ax.set_xlabel(f"{figures_label(data)}: 100 = gemeente")
+    ax.set_xlabel(f"{figures_label(data)}: 100 = "
+                  f"{rings.attrs.get('referentie_cijfers', 'de gemeente')}")
     ax.set_ylabel(f"{survey_label(enquete, enquete_jaar)}: 100 = {beleving_reference(rings)}")
     ax.set_title(f"Cijfers en beleving: {thema}", loc="left", fontsize=12)
     note = ("De lijnen bij 100 zijn het gemiddelde; boven en rechts is beter. "

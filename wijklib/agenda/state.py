@@ -897,7 +897,8 @@ def evidence_from_rings(
             Onderbouwing(
                 soort="cijfer",
                 tekst=(f"{thema.capitalize()} in {row['buurtnaam']}, cijfers: index "
-                       f"{format_number(row['cijfers'], 0)} (100 = gemeente); "
+                       f"{format_number(row['cijfers'], 0)} (100 = "
+                       f"{rings.attrs.get('referentie_cijfers', 'de gemeente')}); "
                        f"{row.get('indicatoren', '')}"),
                 bron=str(row.get("bronnen", "")) or "CBS Kerncijfers wijken en buurten",
                 jaar=max(years) if years else None,

@@ -489,14 +489,16 @@ def similar_areas(
     code: str,
     n: int = 5,
     by: tuple[str, ...] | None = None,
+    landelijk: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The ``n`` other areas whose structural profile looks most like that of one area.
 
     Parameters
     ----------
     areas : pandas.DataFrame
-        Areas as from :func:`wijklib.kerncijfers`. The search stays within these areas
-        (normally the buurten of one gemeente); ``attrs["uitleg"]`` says so.
+        Areas as from :func:`wijklib.kerncijfers`. Without ``landelijk`` the search stays
+        within these areas (normally the buurten of one gemeente); ``attrs["uitleg"]``
+        says so.
     code : str
         Code of the area (``"BU03440111"``); an exact name also works.
     n : int
@@ -504,6 +506,13 @@ def similar_areas(
     by : tuple of str, optional
         Columns of the profile; default :data:`STRUCTURAL_PROFILE` (those in the table).
         Sizes and densities are compared on a log scale (``log10(1 + x)``).
+    landelijk : pandas.DataFrame, optional
+        The same level for the whole country (``wijklib.kerncijfers("Nederland",
+        niveau=...)``). The search then runs across the country, among the areas that
+        have every figure of the profile, when the area itself is in that table with
+        those figures and at least ``n`` areas of *other* gemeenten have them too.
+        Otherwise it stays within ``areas``, and ``attrs["toelichting"]`` says why.
+        ``attrs["gezocht_in"]`` is ``"Nederland"`` or ``"gemeente"``.
 
     Returns
     -------
@@ -524,6 +533,67 @@ def similar_areas(
     DataNotAvailableError
         A ``by`` column is absent, or the chosen area has no figure in any of them.
     """
+    within = _similar(areas, code, n, by, "gemeente")
+    if landelijk is None:
+        return within
+    profile = tuple(within.attrs["vergeleken_op"])
+    words = profile_words(profile)
+    if not isinstance(landelijk, pd.DataFrame) or "code" not in landelijk.columns:
+        raise InvalidChoiceError("Geef bij 'landelijk' de kerncijfers van heel Nederland, "
+                                 "bijvoorbeeld wijklib.kerncijfers('Nederland', niveau='wijk').")
+    focus = areas.iloc[find_area_row(areas, code)]
+    own = str(focus.get("gemeentecode", "") or "")
+    have = pd.Series(True, index=landelijk.index)
+    for column in profile:
+        have &= (pd.to_numeric(landelijk[column], errors="coerce").notna()
+                 if column in landelijk.columns else False)
+    codes = landelijk["code"].astype("string").str.strip()
+    others = have & (landelijk.get("gemeentecode", pd.Series("", index=landelijk.index))
+                     .astype("string").fillna("") != own)
+    focus_there = bool((have & (codes == str(focus["code"]).strip())).any())
+    if focus_there and int(others.sum()) >= n:
+        wide = _similar(landelijk[have], str(focus["code"]).strip(), n, profile, "Nederland")
+        wide.attrs["gezocht_in"] = "Nederland"
+        return wide
+    count = int(others.sum())
+    if not focus_there:
+        reason = f"dit gebied staat niet met cijfers over {words} in de landelijke tabel"
+    elif count == 0:
+        reason = f"geen enkel gebied buiten de gemeente heeft cijfers over {words}"
+    else:
+        reason = f"maar {count} gebieden buiten de gemeente hebben cijfers over {words}"
+    note = f"Niet in heel Nederland gezocht: {reason}. Daarom is gezocht binnen de gemeente."
+    within.attrs["toelichting"] = " ".join(
+        t for t in (within.attrs.get("toelichting", ""), note) if t)
+    return within
+
+
+def country_areas(niveau: str, jaar: int | None = None) -> tuple[pd.DataFrame | None, str]:
+    """All areas of the country at one level, for :func:`similar_areas` (``landelijk``).
+
+    Returns
+    -------
+    (frame or None, note)
+        ``wijklib.kerncijfers("Nederland", jaar=jaar, niveau=niveau)``, or None with the
+        reason in Dutch when the data layer cannot give it (then the search stays within
+        the gemeente).
+    """
+    from wijklib.data.cbs import kerncijfers
+    from wijklib.errors import WijklibError
+
+    try:
+        frame = kerncijfers("Nederland", jaar=jaar, niveau=niveau)
+    except WijklibError as err:
+        return None, (f"De cijfers van heel Nederland op {niveau}niveau zijn er nu niet "
+                      f"({err}). Vergelijkbare gebieden zoek ik daarom binnen de gemeente.")
+    return frame, (f"Cijfers van heel Nederland op {niveau}niveau: {len(frame)} gebieden "
+                   f"({frame.attrs.get('year', 'jaar onbekend')}).")
+
+
+def _similar(
+    areas: pd.DataFrame, code: str, n: int, by: tuple[str, ...] | None, scope: str
+) -> pd.DataFrame:
+    """:func:`similar_areas` within one table; ``scope`` is "gemeente" or "Nederland"."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InvalidChoiceError("'n' moet een heel getal van 1 of meer zijn.")
     fallback_note = ""
@@ -581,10 +651,13 @@ def similar_areas(
     result = areas.iloc[rows].copy()
     result["afstand"] = distance[rows]
     result.attrs["vergeleken_op"] = list(by)
+    result.attrs["gezocht_in"] = scope
+    where = (f"in heel Nederland, onder de {int(usable.sum()) + 1} gebieden met al deze cijfers"
+             if scope == "Nederland"
+             else f"binnen de {len(areas)} gebieden van deze tabel (de gemeente)")
     result.attrs["uitleg"] = (
-        f"Gezocht binnen de {len(areas)} gebieden van deze tabel (de gemeente), op "
-        f"{profile_words(by)}. Afstand 0 betekent: precies hetzelfde; 1 betekent: per "
-        "kenmerk gemiddeld één standaardafwijking verschil."
+        f"Gezocht {where}, op {profile_words(by)}. Afstand 0 betekent: precies hetzelfde; "
+        "1 betekent: per kenmerk gemiddeld één standaardafwijking verschil."
     )
     if dropped:
         result.attrs["toelichting"] = (
@@ -604,6 +677,7 @@ def compare_similar(
     n: int = 5,
     by: tuple[str, ...] | None = None,
     threshold: float = 0.2,
+    landelijk: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compare one area with the median of its most similar areas.
 
@@ -615,8 +689,9 @@ def compare_similar(
         The area to look at (code or exact name).
     indicators : list of str
         Catalogue names.
-    n, by
-        Passed to :func:`similar_areas`.
+    n, by, landelijk
+        Passed to :func:`similar_areas` (with ``landelijk`` the similar areas may come
+        from the whole country; ``attrs["gezocht_in"]`` says where).
     threshold : float
         Passed to :func:`compare`.
 
@@ -634,7 +709,7 @@ def compare_similar(
     inds = catalogue_entries(indicators)
     names = [i.naam for i in inds]
     require_columns(areas, ["code", *names], "de tabel met gebieden")
-    similar = similar_areas(areas, code, n=n, by=by)
+    similar = similar_areas(areas, code, n=n, by=by, landelijk=landelijk)
     pos = find_area_row(areas, code)
     area = areas.iloc[[pos]]
     area.attrs = dict(areas.attrs)
@@ -642,7 +717,8 @@ def compare_similar(
         medians = {c: np.nan for c in names}
         counts = dict.fromkeys(names, 0)
     else:
-        numbers = pd.DataFrame({c: as_float(similar[c]) for c in names})
+        numbers = pd.DataFrame({c: as_float(similar[c]) if c in similar.columns
+                                else np.full(len(similar), np.nan) for c in names})
         medians = {c: float(numbers[c].median()) for c in names}
         counts = {c: int(numbers[c].notna().sum()) for c in names}
     median_row = pd.DataFrame({c: [medians[c]] for c in names})
@@ -653,6 +729,7 @@ def compare_similar(
     result.attrs["aantal_gebieden"] = len(similar)
     result.attrs["vergeleken_op"] = similar.attrs.get("vergeleken_op", list(by or ()))
     result.attrs["uitleg"] = similar.attrs.get("uitleg", "")
+    result.attrs["gezocht_in"] = similar.attrs.get("gezocht_in", "gemeente")
     result.attrs["afstanden"] = dict(zip(area_names(similar), similar["afstand"], strict=True))
     if "toelichting" in similar.attrs:
         result.attrs["toelichting"] = similar.attrs["toelichting"]

@@ -150,6 +150,7 @@ def profile_html(
     questions: list[str] | None = None,
     similar: int = 5,
     made_on: date | None = None,
+    landelijk: pd.DataFrame | None = None,
 ) -> str:
     """Build the printable profile page of one area.
 
@@ -175,6 +176,10 @@ def profile_html(
         Compare with the median of this many similar areas (0 for none).
     made_on : datetime.date, optional
         Date printed on the page (default today).
+    landelijk : pandas.DataFrame, optional
+        All areas of the country at the same level; the similar areas are then searched
+        across the country where the profile figures exist
+        (:func:`wijklib.tellen.compare.similar_areas`), and the note says where.
 
     Returns
     -------
@@ -199,7 +204,7 @@ def profile_html(
     peers = pd.DataFrame()
     peer_note: dict[str, Any] | None = None
     if similar and len(areas) > 2:
-        found = compare.compare_similar(areas, code, names, n=similar)
+        found = compare.compare_similar(areas, code, names, n=similar, landelijk=landelijk)
         peers = found.set_index("indicator")
         if len(peers) and found.attrs.get("aantal_gebieden"):
             on = compare.profile_words(found.attrs["vergeleken_op"])
@@ -208,6 +213,9 @@ def profile_html(
                 for name, dist in found.attrs.get("afstanden", {}).items())
             peer_note = {"aantal": found.attrs["aantal_gebieden"], "naam": row["naam"],
                          "kenmerken": on, "gebieden": listed,
+                         "waar": ("in heel Nederland"
+                                  if found.attrs.get("gezocht_in") == "Nederland"
+                                  else "in de gemeente"),
                          "toelichting": found.attrs.get("toelichting", "")}
     niveau = str(row.get("niveau", "gebied") or "gebied").lower()
     gm_name = str(gemeente["naam"].iloc[0]) if "naam" in gemeente and len(gemeente) else ""
