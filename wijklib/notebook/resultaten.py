@@ -1,8 +1,8 @@
 """Results that travel between the sessions: what notebook 1 and 2 hand to notebook 3.
 
 Notebook 1 saves its choices (``tellen.json``); notebook 2 saves what residents said
-(a folder ``vertellen/`` with the survey answers, map notes, coded stories, the asset
-inventory and a ``meta.json``). Notebook 3 loads both, or makes the same thing from the
+(a folder ``vertellen/`` with the survey answers, map notes (also as a GeoPackage for
+QGIS), coded stories, the asset inventory and a ``meta.json``). Notebook 3 loads both, or makes the same thing from the
 practice data when a participant starts there. Everything is written to
 :func:`wijklib.notebook.session.export_dir` unless a folder is given, and can be packed into one
 zip file to download from Binder (:func:`bundle`).
@@ -38,6 +38,8 @@ _FILES = {
     "wijkschouw": "wijkschouw.csv",
 }
 _NOTES = "kaartnotities.geojson"
+#: The same notes as a GeoPackage for QGIS (:mod:`wijklib.notebook.qgis`).
+_NOTES_GPKG = "kaartnotities.gpkg"
 
 
 class ResultsFileError(WijklibError, ValueError):
@@ -218,6 +220,9 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None) -> Path:
     from wijklib.vertellen.kaartnotities import save_notes
 
     save_notes(result.kaartnotities, target / _NOTES)
+    from wijklib.notebook.qgis import write_notes_gpkg
+
+    write_notes_gpkg(result.kaartnotities, target / _NOTES_GPKG)
     own_questions = None
     if result.vragenlijst is not None:
         source = Path(result.vragenlijst)
