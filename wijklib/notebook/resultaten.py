@@ -2,8 +2,8 @@
 
 Notebook 1 saves its choices (``tellen.json``); notebook 2 saves what residents said
 (a folder ``vertellen/`` with the survey answers, map notes (also as a GeoPackage for
-QGIS), coded stories, the asset inventory and a ``meta.json``). Notebook 3 loads both, or makes the same thing from the
-practice data when a participant starts there. Everything is written to
+QGIS), coded stories, the asset inventory and a ``meta.json``). Notebook 3 loads both,
+or makes the same thing from the practice data when a participant starts there. Everything is written to
 :func:`wijklib.notebook.session.export_dir` unless a folder is given, and can be packed into one
 zip file to download from Binder (:func:`bundle`).
 
