@@ -3,9 +3,9 @@
 Notebook 1 saves its choices (``tellen.json``); notebook 2 saves what residents said
 (a folder ``vertellen/`` with the survey answers, map notes (also as a GeoPackage for
 QGIS), coded stories, the asset inventory and a ``meta.json``). Notebook 3 loads both,
-or makes the same thing from the practice data when a participant starts there. Everything is written to
-:func:`wijklib.notebook.session.export_dir` unless a folder is given, and can be packed into one
-zip file to download from Binder (:func:`bundle`).
+or makes the same thing from the practice data when a participant starts there.
+Everything is written to :func:`wijklib.notebook.session.export_dir` unless a folder is
+given, and can be packed into one zip file to download from Binder (:func:`bundle`).
 
 The survey answers hold no names or addresses (the questionnaire never asks for them):
 one row per respondent with a buurt code and the answers.
