@@ -87,7 +87,8 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
     with zipfile.ZipFile(nb_env / "vertellen.zip") as archive:
         names = set(archive.namelist())
     assert {"vertellen/meta.json", "bewonersenquete.xlsx", "bewonersenquete_papier.html",
-            "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html"} <= names
+            "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html",
+            "vertellen/kaartnotities.gpkg", "vertellen/kaartnotities.geojson"} <= names
     check_rendered(nb, tmp_path / "nb2.html", "notebook2_utrecht")
 
 
