@@ -278,13 +278,17 @@ class PageSession:
         frame.locator(selector).first.hover()
         self.page.wait_for_timeout(wait_ms)
 
-    def accessibility(self, impacts: tuple[str, ...] = SEVERE) -> list[dict[str, Any]]:
-        """Run axe-core on the page (all frames) and return its WCAG 2 A/AA violations.
+    def accessibility(self, impacts: tuple[str, ...] = SEVERE,
+                      rules: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """Run axe-core on the page and return its violations.
 
         Parameters
         ----------
         impacts : tuple of str
             Keep violations with these impacts (default: serious and critical).
+        rules : tuple of str, optional
+            Run only these axe rules (e.g. the best-practice ``landmark-one-main``);
+            default every rule tagged WCAG 2.0/2.1 A or AA (:data:`WCAG_TAGS`).
 
         Returns
         -------
@@ -294,11 +298,10 @@ class PageSession:
         # evaluated through the DevTools protocol, so a page's Content-Security-Policy
         # (the buurtagenda has one) does not block it; add_script_tag would be blocked
         self.page.evaluate(axe_script() + "\n;void 0")
+        only = ({"type": "rule", "values": list(rules)} if rules
+                else {"type": "tag", "values": list(WCAG_TAGS)})
         result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-            " resultTypes: ['violations']})",
-            list(WCAG_TAGS),
-        )
+            "only => axe.run(document, {runOnly: only, resultTypes: ['violations']})", only)
         return [v for v in result["violations"] if v.get("impact") in impacts]
 
     def wait(self, ms: int) -> None:

@@ -96,6 +96,11 @@ def pages(utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path_factory) 
     return made
 
 
+#: Best-practice rules (not WCAG criteria themselves) that every output keeps too.
+STRUCTURE = ("landmark-one-main", "page-has-heading-one", "region", "heading-order",
+             "landmark-unique", "landmark-no-duplicate-main")
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
+
 OUTPUTS = ["buurtprofiel", "samenvatting", "vragenformulier", "buurtagenda", "groepsagenda",
            "choropleth", "kaartnotities", "verschilkaart"]
 
@@ -104,6 +109,7 @@ OUTPUTS = ["buurtprofiel", "samenvatting", "vragenformulier", "buurtagenda", "gr
 def test_every_html_output_passes_axe(name: str, pages, chromium: Chromium) -> None:
     with chromium.browse(pages[name], wait_ms=800) as session:
         violations = session.accessibility()
+        violations += session.accessibility(ALL_IMPACTS, rules=STRUCTURE)
         lang = session.evaluate("document.documentElement.lang")
         mains = session.evaluate("document.querySelectorAll('main').length")
         title = session.evaluate("document.title")
