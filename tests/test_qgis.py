@@ -198,3 +198,10 @@ def test_notebook_2_saves_the_qgis_files_with_its_results(tmp_path: Path) -> Non
         names = archive.namelist()
     assert "vertellen/kaartnotities.gpkg" in names
     assert "vertellen/kaartnotities.geojson" in names
+
+
+def test_no_notes_gives_empty_layers_that_qgis_still_knows(tmp_path: Path) -> None:
+    files = qgis.save_notes(kn.new_notes(), tmp_path)
+    layers = dict(pyogrio.list_layers(files["gpkg"]))
+    assert layers == {qgis.NOTES_POINTS: "Point", qgis.NOTES_AREAS: "MultiPolygon"}
+    assert len(gpd.read_file(files["geojson"])) == 0

@@ -313,15 +313,13 @@ def save_notes(notes: gpd.GeoDataFrame, folder: str | Path | None = None, *,
     ----------
     notes : geopandas.GeoDataFrame
         :mod:`wijklib.vertellen.kaartnotities` notes.
-    folder : str or Path, optional
-        Default: the folder ``qgis`` in the export folder.
-    name : str
-        File name without extension.
+    folder, name
+        As in :func:`save_figures` (default name ``kaartnotities``).
 
     Returns
     -------
     dict
-        ``{"gpkg": Path, "geojson": Path}``.
+        The two files, as :func:`save_figures` returns them.
     """
     target = _folder(folder)
     return {
