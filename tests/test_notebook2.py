@@ -90,6 +90,12 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
     assert {"vertellen/meta.json", "bewonersenquete.xlsx", "bewonersenquete_papier.html",
             "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html",
             "vertellen/kaartnotities.gpkg", "vertellen/kaartnotities.geojson"} <= names
+    from test_office_outputs import DOT_DECIMAL, cells
+
+    with zipfile.ZipFile(nb_env / "vertellen.zip") as archive:  # every CSV: Dutch Excel
+        for member in (n for n in names if n.endswith(".csv")):
+            for row in cells(archive.read(member))[1:]:
+                assert not [c for c in row if DOT_DECIMAL.fullmatch(c)], (member, row)
     check_rendered(nb, tmp_path / "nb2.html", "notebook2_utrecht")
 
 
