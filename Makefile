@@ -3,7 +3,8 @@
 #               (notebooks/ and data/ side by side)
 #   make test   installs that plus the test tools (incl. Chromium) and runs every test
 # Without make (Windows, macOS): see "Zonder make" in README.md.
-# Other targets: make data (prefetch), make bench (benchmarks), make lint, make strip.
+# Other targets: make data (prefetch), make bench (benchmarks), make lint, make strip,
+#   make hub-proxy (the JupyterHub proxy for the hub test; needs Node/npm, only for tests).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -14,7 +15,7 @@ GEMEENTE ?= Utrecht
 # JupyterLab rooted at the repository, so data/ (your own files) is reachable next to notebooks/.
 LAB    := $(VENV)/bin/jupyter lab --ServerApp.root_dir=.
 
-.PHONY: lab test venv test-venv assets chromium data bench lint strip clean
+.PHONY: lab test venv test-venv assets chromium hub-proxy data bench lint strip clean
 
 # The workbook itself: only the `lab` extra (no test tools such as Playwright).
 $(STAMP): pyproject.toml
@@ -48,10 +49,23 @@ chromium:
 	    echo "Chromium ontbreekt. Installeer het met: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
+# configurable-http-proxy for tests/test_jupyterhub.py (a real JupyterHub). Only the hub
+# test needs Node: the workbook itself never does. Installed into the git-ignored venv.
+HUB_DIR := $(VENV)/hub
+CHP     := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
+
+$(CHP):
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "npm ontbreekt (nodig voor de JupyterHub-test). Installeer het met: sudo apt-get install nodejs npm"; exit 1; }
+	mkdir -p $(HUB_DIR)
+	npm install --silent --no-fund --no-audit --prefix $(HUB_DIR) configurable-http-proxy@5
+
+hub-proxy: $(CHP)
+
 lab: venv assets
 	$(LAB)
 
-test: test-venv assets chromium
+test: test-venv assets chromium hub-proxy
 	$(PY) -m pytest
 
 data: venv

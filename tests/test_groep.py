@@ -189,3 +189,39 @@ def test_a_gemeente_that_no_file_has_gives_a_dutch_message(tmp_path):
     ag.save_state(agenda, tmp_path / "a.json")
     with pytest.raises(groep.GroupError, match="Geen enkele agenda gaat over"):
         groep.combine([tmp_path], gemeente="Zaanstad")
+
+
+def test_participants_of_one_buurt_hand_in_without_overwriting_each_other(tmp_path, monkeypatch):
+    """On a hub everyone works on the same buurt: each hand-in gets a name of its own, a
+    second hand-in replaces one's own earlier file, and the group mode counts each once."""
+    folder = tmp_path / "groep"
+    monkeypatch.setenv("WIJKLIB_GROEP", str(folder))
+    rng = random.Random(13)
+    handed: dict[str, ag.Agenda] = {}
+    for user in ("wkdeeln1", "wkdeeln2", "wkdeeln1"):  # wkdeeln1 hands in twice
+        monkeypatch.setenv("JUPYTERHUB_USER", user)
+        handed[user] = participant(rng, len(handed) + 1)
+        path = groep.hand_in(handed[user])
+        assert path.parent == folder and user in path.name
+    assert len(groep.group_files()) == 2
+    result = groep.combine()
+    assert result.deelnemers == 2
+    expected: Counter[str] = Counter()
+    for agenda in handed.values():
+        expected.update({p.thema: p.stemmen for p in agenda.priorities if p.stemmen})
+    assert result.stemmen == dict(expected)
+
+
+def test_a_hand_in_without_a_hub_is_named_after_the_system_user(tmp_path, monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.setattr("getpass.getuser", lambda: "Anne de Vries")
+    path = groep.hand_in(participant(random.Random(1), 1), tmp_path)
+    assert path.name == "buurtagenda-bu03440311-anne-de-vries.json"
+    assert ag.load_state(path).buurten == ["BU03440311"]
+
+
+def test_only_a_hub_admin_sets_a_shared_group_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIJKLIB_GROEP", raising=False)
+    assert groep.shared_group_folder() is None
+    monkeypatch.setenv("WIJKLIB_GROEP", str(tmp_path / "groep"))
+    assert groep.shared_group_folder() == groep.group_folder() == tmp_path / "groep"

@@ -343,6 +343,20 @@ _DRAW_AND_EXPORT = """
 """.replace("__MAP__", _FIND_MAP)
 
 
+def test_notes_map_loads_leaflet_and_leaflet_draw_only(utrecht):
+    import re
+
+    from wijklib.notebook.offline import map_html
+
+    notes = kn.assign_buurt(kn.practice_notes(utrecht, n=5), utrecht)
+    page = map_html(kn.notes_map(notes, utrecht), mode="cdn")
+    links = re.findall(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']?([^"'\s>]+)""", page)
+    assert sorted(link.rsplit("/", 1)[-1] for link in links) == [
+        "leaflet.css", "leaflet.draw.css", "leaflet.draw.js", "leaflet.js"]
+    assert "imperial" in page and "CBS / Kadaster (PDOK) 2024" in page
+    assert "notities: oefendata (verzonnen)" in page
+
+
 @pytest.mark.browser
 def test_notes_map_in_chromium(utrecht, map_assets, tmp_path):
     from browser import ARTIFACTS_DIR, browse

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 
 import wijklib
 from wijklib.errors import InvalidChoiceError
-from wijklib.notebook.offline import save_map
+from wijklib.notebook.offline import map_html, save_map
 from wijklib.tellen import maps
 
 INJECTED = "<img src=x onerror=alert(1)>"
@@ -128,3 +129,158 @@ def test_rates_on_few_cases_carry_their_margin_on_the_map(utrecht):
     assert "95%-marge" not in titles[large["code"].iloc[0]]
     html = maps.choropleth(areas, figures, "bijstand_per_1000").get_root().render()
     assert "95%-marge" in html
+
+
+# --- lean, correct maps (issue #13) -----------------------------------------------------
+
+CLASS_DATA = {
+    "spread": [3.0, 17.5, 4.25, 88.0, 12.0, 12.0, 41.0, 0.5, 7.0, 23.0, 23.0, 60.0, 5.5],
+    "ties": [1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 9.0, 9.0, 9.0, 30.0],
+    "negative": [-12.5, -3.0, 0.0, 0.0, 4.0, 8.5, 15.0, -7.25, 2.0],
+    "two": [10.0, 20.0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLASS_DATA))
+@pytest.mark.parametrize("k", [2, 3, 5, 7])
+@pytest.mark.parametrize(("scheme", "mc_name"),
+                         [("quantiles", "Quantiles"), ("equal_interval", "EqualInterval")])
+def test_numpy_classes_are_those_of_mapclassify(name, k, scheme, mc_name):
+    mapclassify = pytest.importorskip("mapclassify")
+    values = np.array(CLASS_DATA[name])
+    classes, bins = maps.classify(pd.Series(values), scheme, k=k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mapclassify warns when ties merge quantiles
+        expected = getattr(mapclassify, mc_name)(values, k=min(k, len(np.unique(values))))
+    np.testing.assert_allclose(bins, expected.bins, rtol=1e-12, atol=0)
+    assert classes.tolist() == expected.yb.tolist()
+
+
+def test_natural_breaks_still_come_from_mapclassify():
+    pytest.importorskip("mapclassify")
+    classes, bins = maps.classify(pd.Series(CLASS_DATA["spread"]), "natural_breaks", k=3)
+    assert len(bins) == 3 and bins[-1] == 88.0 and set(classes.tolist()) == {0, 1, 2}
+
+
+QUANTILE_MAP_IN_FRESH_PYTHON = """
+import sys
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import box
+from wijklib.guarantees import provenance
+from wijklib.notebook.offline import map_html
+from wijklib.tellen import maps
+
+areas = gpd.GeoDataFrame({"code": ["B1", "B2", "B3"], "naam": ["Een", "Twee", "Drie"]},
+                         geometry=[box(5.0 + i / 100, 52.0, 5.01 + i / 100, 52.01)
+                                   for i in range(3)], crs="EPSG:4326")
+figures = pd.DataFrame({"code": ["B1", "B2", "B3"], "inwoners": [100.0, 250.0, 900.0]})
+provenance.stamp(figures, {}, year=2024, table="85984NED", source="CBS")
+map_html(maps.choropleth(areas, figures, "inwoners", tiles=None), mode="cdn")
+print(sorted(m for m in ("scipy", "mapclassify") if m in sys.modules))
+"""
+
+
+def test_quantile_map_needs_neither_scipy_nor_mapclassify(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", QUANTILE_MAP_IN_FRESH_PYTHON],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def page_links(page: str) -> list[str]:
+    return re.findall(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']?([^"'\s>]+)""", page)
+
+
+def test_choropleth_page_loads_only_leaflet(utrecht):
+    areas, figures = utrecht
+    page = map_html(maps.choropleth(areas, figures, "woz_waarde"), mode="cdn")
+    links = page_links(page)
+    assert links and all("/leaflet@" in link for link in links), links
+    assert {link.rsplit("/", 1)[-1] for link in links} == {"leaflet.js", "leaflet.css"}
+    for unused in ("jquery", "bootstrap", "awesome", "fontawesome", "glyphicons"):
+        assert unused not in page.lower()
+
+
+def test_choropleth_metric_scale_and_attribution_in_page(utrecht):
+    areas, figures = utrecht
+    page = maps.choropleth(areas, figures, "woz_waarde", tiles=None).get_root().render()
+    assert "imperial" in page and "L.control.scale()" not in page
+    assert "CBS / Kadaster (PDOK) 2024" in page
+    assert "OpenStreetMap" not in page  # no tiles: no tile credit
+
+
+#: A 1x1 PNG as a "tile server": every tile is this image, so tiles really draw offline.
+TILE_PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+    "/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+BOXES_JS = """() => {
+  const box = s => { const e = document.querySelector(s); if (!e) return null;
+    const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return {map: box('.folium-map'), legend: box('.wijklib-legend'),
+          scale: box('.leaflet-control-scale'),
+          scaleText: document.querySelector('.leaflet-control-scale').innerText,
+          credit: document.querySelector('.leaflet-control-attribution').innerText};
+}"""
+CENTRE_JS = """() => { const r = document.querySelector('.folium-map').getBoundingClientRect();
+  const e = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+  return e ? e.getAttribute('class') || e.tagName : null; }"""
+
+
+def area(box):
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def overlap(a, b):
+    return area([max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])])
+
+
+def map_boxes(path, width=1200, height=800, wait_ms=500):
+    """Boxes of map, legend and scale, the scale's text and the credits, in Chromium."""
+    from browser import browse
+
+    with browse(path, width=width, height=height, wait_ms=wait_ms) as page:
+        boxes = page.page.evaluate(BOXES_JS)
+        boxes["centre"] = page.page.evaluate(CENTRE_JS)
+        report = page.report
+    assert report.page_errors == [] and report.console_errors == []
+    return boxes
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "height"), [(1200, 800), (760, 456)])
+def test_map_scale_is_metric_visible_and_legend_leaves_the_map(
+    utrecht, map_assets, tmp_path, width, height
+):
+    areas, figures = utrecht
+    m = maps.choropleth(areas, figures, "woz_waarde", tiles=None)
+    boxes = map_boxes(save_map(m, tmp_path / "kaart.html", assets=map_assets), width, height)
+    assert re.search(r"\d+ (km|m)\b", boxes["scaleText"]) and "mi" not in boxes["scaleText"]
+    assert "ft" not in boxes["scaleText"]
+    assert overlap(boxes["scale"], boxes["legend"]) == 0
+    assert area(boxes["legend"]) < 0.25 * area(boxes["map"])
+    assert "leaflet-interactive" in boxes["centre"]  # an area, not the legend
+
+
+@pytest.mark.browser
+def test_map_credits_match_what_is_drawn(utrecht, map_assets, tmp_path):
+    import folium
+
+    areas, figures = utrecht
+    # OpenStreetMap tiles cannot load here (offline): no OpenStreetMap credit
+    blocked = map_boxes(save_map(maps.choropleth(areas, figures, "woz_waarde"),
+                                 tmp_path / "osm.html", assets=map_assets), wait_ms=1500)
+    assert "OpenStreetMap" not in blocked["credit"]
+    assert "CBS / Kadaster (PDOK) 2024" in blocked["credit"]
+    assert "CBS 2023" in blocked["credit"]  # the figures' source and year
+    # tiles that do draw bring their own credit
+    tiles = folium.TileLayer(TILE_PNG, attr="Testtegels van de proef")
+    drawn = map_boxes(save_map(maps.choropleth(areas, figures, "woz_waarde", tiles=tiles),
+                               tmp_path / "tegels.html", assets=map_assets), wait_ms=1000)
+    assert "Testtegels van de proef" in drawn["credit"]
+    assert "CBS / Kadaster (PDOK) 2024" in drawn["credit"]

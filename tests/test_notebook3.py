@@ -152,6 +152,7 @@ def test_notebook_3_from_nothing_makes_a_complete_agenda(first_run):
     document = next(export.glob("buurtagenda-*.md")).read_text("utf-8")
     assert "### Reflectie: wat we meenemen" in document and "bewonersraad" in document
     assert "Nog geen agenda's van deelnemers" in text and not (export / "groep").exists()
+    assert "Er is geen gedeelde groepsmap" in text  # hand-in only on a hub (WIJKLIB_GROEP)
 
     html_files = list(export.glob("buurtagenda-*.html"))
     assert len(html_files) == 1 and html_files[0].with_suffix(".md").is_file()

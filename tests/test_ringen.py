@@ -544,6 +544,55 @@ def test_gap_map_on_utrecht(warm):
     assert page.count("leaflet") and "Verschil beleving" in page
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "height"), [(1200, 800), (760, 456)])
+def test_gap_map_legend_leaves_the_map_free(warm, map_assets, tmp_path, width, height):
+    from browser import ARTIFACTS_DIR, browse
+
+    from wijklib.notebook.offline import save_map
+
+    kerncijfers = wijklib.kerncijfers("Utrecht")
+    gemeente = wijklib.kerncijfers("Utrecht", niveau="gemeente")
+    codes = kerncijfers["code"].head(12).tolist()
+    scores = survey([("totaal", "rapportcijfer", 7.0, 6.9, 7.1, 300)]
+                    + [(c, "rapportcijfer", 5.0 + i / 4, 4.5 + i / 4, 5.5 + i / 4, 40)
+                       for i, c in enumerate(codes)])
+    rings = ringen.gap_flags(ringen.two_rings(ringen.cijfers_ring(kerncijfers, gemeente,
+                                                                  MECHANICS),
+                                              ringen.beleving_ring(scores)))
+    m = ringen.gap_map(rings, wijklib.gebieden("Utrecht"), "wonen", enquete="buurtenquête",
+                       enquete_jaar=2025)
+    path = save_map(m, tmp_path / "verschil.html", assets=map_assets)
+    with browse(path, width=width, height=height) as page:
+        found = page.page.evaluate("""() => {
+          const box = s => { const r = document.querySelector(s).getBoundingClientRect();
+                             return [r.left, r.top, r.right, r.bottom]; };
+          const m = box('.folium-map');
+          const hit = document.elementFromPoint((m[0] + m[2]) / 2, (m[1] + m[3]) / 2);
+          return {map: m, legend: box('.wijklib-legend'), scale: box('.leaflet-control-scale'),
+                  scaleText: document.querySelector('.leaflet-control-scale').innerText,
+                  credit: document.querySelector('.leaflet-control-attribution').innerText,
+                  centre: hit ? String(hit.getAttribute('class')) : ''};
+        }""")
+        page.screenshot(ARTIFACTS_DIR / f"verschilkaart-{width}.png")
+        report = page.report
+    assert report.page_errors == [] and report.console_errors == []
+
+    def size(b):
+        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+    legend, scale = found["legend"], found["scale"]
+    assert size(legend) < 0.25 * size(found["map"])
+    assert "leaflet-interactive" in found["centre"]  # the middle of the map is a buurt
+    assert size([max(legend[0], scale[0]), max(legend[1], scale[1]),
+                 min(legend[2], scale[2]), min(legend[3], scale[3])]) == 0
+    assert " km" in found["scaleText"] or " m" in found["scaleText"]
+    assert "mi" not in found["scaleText"]
+    assert "OpenStreetMap" not in found["credit"]  # the tiles are blocked: none drawn
+    assert "CBS / Kadaster (PDOK) 2024" in found["credit"]
+    assert "beleving (buurtenquête 2025)" in found["credit"]
+
+
 def test_without_any_survey_beleving_is_missing_everywhere():
     frame = figures({"B1": {"pct_onbewoond": 1.0}, "B2": {"pct_onbewoond": 3.0}})
     empty = ringen.beleving_ring(pd.DataFrame(columns=["buurtcode", "schaal", "score"]))

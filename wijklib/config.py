@@ -9,9 +9,10 @@ variable               meaning                                     default
                        parties (police registrations, OData v3)
 ``WIJKLIB_DATA``       folder for a participant's own files        see below
                        (survey exports, notes, stories)
-``WIJKLIB_CACHE``      folder for downloaded data                  ``data/cache`` in a checkout
-                                                                   or in ``WIJKLIB_DATA``,
-                                                                   else ``~/.cache/wijklib``
+``WIJKLIB_CACHE``      folder for downloaded data; several         ``data/cache`` in a checkout
+                       folders separated by ``os.pathsep`` (``:``,  or in ``WIJKLIB_DATA``,
+                       ``;`` on Windows): the first is written,    else ``~/.cache/wijklib``
+                       all are read (a shared cache on a hub)
 ``WIJKLIB_EXPORT``     folder for what participants make           ``export`` in the data
                        (profiles, agendas, saved work)             folder
 ``WIJKLIB_TIMEOUT``    seconds one user call (``kerncijfers`` …)   ``30``
@@ -32,6 +33,10 @@ else ``data/`` in the current working folder (created when something is saved). 
 participant's files and exports are always in a visible ``data/`` folder, never in a hidden
 one; only the download cache of an installed package lives in ``~/.cache/wijklib``, so one
 prefetch serves every working folder.
+
+A list in ``WIJKLIB_CACHE`` serves a JupyterHub: ``~/wijkprofiel/cache:/srv/wijkprofiel/cache``
+reads the admin's prefilled, read-only cache and keeps what the participant downloads
+later in their own folder, so the shared one is never written (:mod:`wijklib.data.cache`).
 
 ``WIJKLIB_GROEP`` is read by :func:`wijklib.agenda.groep.group_folder` (default ``groep``
 in the data folder) and ``WIJKLIB_SJABLONEN`` by
@@ -62,7 +67,7 @@ class Settings:
     data_dir : Path
         Folder for a participant's own files (a bare file name is looked up here).
     cache_dir : Path
-        Folder that holds every download.
+        Folder where downloads are kept (the first one of ``cache_dirs``).
     export_dir : Path
         Folder for what a participant makes and wants to keep or download.
     timeout : float
@@ -73,6 +78,11 @@ class Settings:
         Attempts per HTTP request (1 means no retry).
     backoff : float
         Seconds to wait after the first failed attempt; doubles each time.
+    politie_url : str
+        Base URL of CBS open data for third parties.
+    cache_dirs : tuple of Path
+        Every folder the cache reads, ``cache_dir`` first (more only when
+        ``WIJKLIB_CACHE`` lists several).
     """
 
     cbs_url: str
@@ -84,6 +94,7 @@ class Settings:
     retries: int
     backoff: float
     politie_url: str = DEFAULT_POLITIE_URL
+    cache_dirs: tuple[Path, ...] = ()
 
 
 def repo_root() -> Path | None:
@@ -146,8 +157,9 @@ def settings() -> Settings:
     """
     data = os.environ.get("WIJKLIB_DATA", "").strip()
     data_dir = Path(data).expanduser() if data else default_data_dir()
-    cache = os.environ.get("WIJKLIB_CACHE", "").strip()
-    cache_dir = Path(cache).expanduser() if cache else default_cache_dir()
+    listed = [part.strip() for part in os.environ.get("WIJKLIB_CACHE", "").split(os.pathsep)]
+    cache_dirs = tuple(Path(p).expanduser() for p in listed if p) or (default_cache_dir(),)
+    cache_dir = cache_dirs[0]
     export = os.environ.get("WIJKLIB_EXPORT", "").strip()
     export_dir = Path(export).expanduser() if export else data_dir / "export"
     return Settings(
@@ -161,4 +173,5 @@ def settings() -> Settings:
         backoff=max(0.0, _number("WIJKLIB_BACKOFF", 1.0)),
         politie_url=(os.environ.get("WIJKLIB_POLITIE_URL", "").strip()
                      or DEFAULT_POLITIE_URL).rstrip("/"),
+        cache_dirs=cache_dirs,
     )

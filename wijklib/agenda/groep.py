@@ -25,6 +25,7 @@ from a notebook cell, or from a shared folder: ``WIJKLIB_GROEP`` (on a hub), els
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 import json
 import os
@@ -39,6 +40,7 @@ from wijklib.agenda import state as ag
 from wijklib.errors import WijklibError
 from wijklib.guarantees.rendering import render
 from wijklib.guarantees.writing import atomic_write_text
+from wijklib.notebook.session import file_stem
 
 __all__ = [
     "GROUP_ENV",
@@ -47,6 +49,8 @@ __all__ = [
     "combine",
     "group_files",
     "group_folder",
+    "hand_in",
+    "shared_group_folder",
     "read_participant",
     "save_group",
     "summary_text",
@@ -113,8 +117,43 @@ def group_folder() -> Path:
     """The shared folder of the group: ``WIJKLIB_GROEP``, else ``groep`` in the data folder."""
     from wijklib.config import settings
 
+    shared = shared_group_folder()
+    return shared if shared is not None else settings().data_dir / "groep"
+
+
+def shared_group_folder() -> Path | None:
+    """The group folder set by the hub's admin (``WIJKLIB_GROEP``), or None without one."""
     own = os.environ.get(GROUP_ENV, "").strip()
-    return Path(own).expanduser() if own else settings().data_dir / "groep"
+    return Path(own).expanduser() if own else None
+
+
+def hand_in(agenda: ag.Agenda, folder: str | Path | None = None) -> Path:
+    """Hand in a participant's agenda: save it in the group folder under a name of its own.
+
+    On a hub the whole group works on the same buurt, so the export's name
+    (``buurtagenda-<buurt>.json``) would be the same for everyone. This name adds the
+    participant: the hub's user name (``JUPYTERHUB_USER``), else the system's. Handing in
+    again replaces one's own earlier file, never another participant's (in a shared folder
+    with the sticky bit nobody may replace another's file anyway).
+
+    Parameters
+    ----------
+    agenda : Agenda
+    folder : str or Path, optional
+        Default the group folder (:func:`group_folder`).
+
+    Returns
+    -------
+    Path
+        The file written (a state file that :func:`combine` reads).
+    """
+    target = Path(folder).expanduser() if folder is not None else group_folder()
+    who = file_stem(os.environ.get("JUPYTERHUB_USER", "").strip() or getpass.getuser(),
+                    "deelnemer")
+    stem = file_stem(f"buurtagenda-{'-'.join(agenda.buurten) or agenda.gemeente}",
+                     "buurtagenda")
+    # replace=True: the file is this participant's own earlier hand-in.
+    return ag.save_state(agenda, target / f"{stem}-{who}.json", replace=True)
 
 
 def group_files(paths: Iterable[str | Path] | None = None) -> list[Path]:

@@ -1513,7 +1513,9 @@ def gap_map(
             "dashArray": "4 3" if p["missing"] else None,
         }
 
-    m = folium.Map(tiles=tiles, control_scale=True)
+    credit = maps.map_credit(
+        gebieden, f"{figures_label(data)}; {survey_label(enquete, enquete_jaar)}")
+    m = maps.lean_map(tiles, credit)  # Leaflet only; the scale bar away from the legend
     if len(prepared):
         b = prepared.total_bounds
         m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
@@ -1536,9 +1538,10 @@ def gap_map(
     legend = maps.legend_html(
         f"Verschil beleving − cijfers: {thema}",
         "indexpunten; dik zwart omlijnd = gesprekspunt; grijs gestreept = één van de "
-        "ringen ontbreekt. " + _caption(rings, data, enquete, enquete_jaar),
+        "ringen ontbreekt.",
         list(zip(colours, texts, strict=True)),
         n_missing,
+        note=_caption(rings, data, enquete, enquete_jaar),  # folded: the legend stays small
     )
     m.get_root().html.add_child(raw_html_element(legend))
     return m

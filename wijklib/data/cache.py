@@ -6,6 +6,11 @@ with where and when it came from. Both are written atomically by
 sidecar exists: a download that breaks off half-way never leaves anything that looks
 complete. A cache that cannot be written (read-only, full) is not an error: the data
 was downloaded and is returned; a Dutch warning says once that it was not kept.
+
+``WIJKLIB_CACHE`` may list several folders (:func:`cache_dirs`): entries are written to the
+first one only and read from all, the newest complete entry winning. On a JupyterHub the
+participant's own folder comes first and the admin's prefilled, read-only folder after
+it, so the shared cache is read without a warning and never written.
 """
 
 from __future__ import annotations
@@ -34,9 +39,30 @@ def cache_dir() -> Path:
     return path
 
 
-def _path(key: str, suffix: str) -> Path:
+def cache_dirs() -> list[Path]:
+    """Return every cache folder read, the written one (:func:`cache_dir`) first."""
+    return [cache_dir(), *settings().cache_dirs[1:]]
+
+
+def _relative(key: str, suffix: str) -> Path:
     parts = [p for p in key.split("/") if p not in ("", ".", "..")]
-    return cache_dir().joinpath(*parts).with_suffix(suffix)
+    return Path(*parts).with_suffix(suffix)
+
+
+def _path(key: str, suffix: str) -> Path:
+    """Where an entry is written: in the first cache folder."""
+    return cache_dir() / _relative(key, suffix)
+
+
+def _found(key: str, suffix: str) -> tuple[Path, dict[str, Any]] | None:
+    """The newest complete entry for ``key`` in any cache folder, with its sidecar."""
+    found = []
+    for root in cache_dirs():
+        path = root / _relative(key, suffix)
+        meta = _read_meta(path)
+        if meta is not None:
+            found.append((path, meta))
+    return min(found, key=lambda pm: age_seconds(pm[1])) if found else None
 
 
 class CacheWriteWarning(UserWarning):
@@ -104,10 +130,10 @@ def put_frame(key: str, frame: pd.DataFrame, provenance: dict[str, Any]) -> None
 
 def get_frame(key: str, geo: bool = False) -> tuple[pd.DataFrame, dict[str, Any]] | None:
     """Return ``(frame, provenance)`` for ``key``, or None when it is not cached."""
-    path = _path(key, ".parquet")
-    meta = _read_meta(path)
-    if meta is None:
+    entry = _found(key, ".parquet")
+    if entry is None:
         return None
+    path, meta = entry
     try:
         if geo:
             import geopandas as gpd
@@ -134,10 +160,10 @@ def put_json(key: str, value: Any, provenance: dict[str, Any]) -> None:
 
 def get_json(key: str) -> tuple[Any, dict[str, Any]] | None:
     """Return ``(value, provenance)`` for ``key``, or None when it is not cached."""
-    path = _path(key, ".json")
-    meta = _read_meta(path)
-    if meta is None:
+    entry = _found(key, ".json")
+    if entry is None:
         return None
+    path, meta = entry
     try:
         return json.loads(path.read_text("utf-8")), meta
     except (OSError, ValueError):
@@ -145,14 +171,21 @@ def get_json(key: str) -> tuple[Any, dict[str, Any]] | None:
 
 
 def entries() -> list[dict[str, Any]]:
-    """List every complete cache entry with its provenance (for a cache overview)."""
-    root = cache_dir()
-    found = []
-    for meta_path in sorted(root.rglob("*" + META_SUFFIX)):
-        data_path = meta_path.with_name(meta_path.name[: -len(META_SUFFIX)])
-        meta = _read_meta(data_path)
-        if meta is not None:
+    """List every complete cache entry with its provenance (for a cache overview).
+
+    An entry kept in several cache folders is listed once, as the newest one.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for root in cache_dirs():
+        if not root.is_dir():
+            continue
+        for meta_path in sorted(root.rglob("*" + META_SUFFIX)):
+            data_path = meta_path.with_name(meta_path.name[: -len(META_SUFFIX)])
+            meta = _read_meta(data_path)
+            if meta is None:
+                continue
             meta = dict(meta)
-            meta["key"] = str(data_path.relative_to(root).with_suffix(""))
-            found.append(meta)
-    return found
+            meta["key"] = key = str(data_path.relative_to(root).with_suffix(""))
+            if key not in found or age_seconds(meta) < age_seconds(found[key]):
+                found[key] = meta
+    return [found[key] for key in sorted(found)]

@@ -2,8 +2,8 @@
 
 Design choices, so that a map tells the truth:
 
-* classes from :mod:`mapclassify` (quantiles by default), with a legend that shows the
-  class limits, the unit and the year;
+* classes by quantiles (default) or equal intervals (numpy, no scipy), natural breaks
+  from :mod:`mapclassify`; a legend shows the class limits, the unit and the year;
 * areas without a figure (missing or secret) are drawn grey with a dashed outline and get
   their own legend entry: never a colour of the scale;
 * colour-blind-safe palettes only (cividis, viridis, ColorBrewer YlGnBu/PuBu);
@@ -11,7 +11,11 @@ Design choices, so that a map tells the truth:
   fields as raw HTML;
 * tiles that need no key (OpenStreetMap) or none at all; the map stays readable
   without tiles;
-* geometry rounded to about 1 m and lightly simplified, so the page stays small.
+* geometry rounded to about 1 m and lightly simplified, and a page that loads Leaflet
+  only (:class:`LeafletMap`), so the page stays small (offline about 0.2 × ``explore()``);
+* a metric scale bar clear of the legend, a legend that folds and covers at most a quarter
+  of the map, and credits for what is drawn: the geometry and the figures always, tiles
+  only once they load (:func:`lean_map`).
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from folium.template import Template
 
 from wijklib.data import catalog
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
-from wijklib.guarantees.rendering import escape, raw_html_element
+from wijklib.guarantees.rendering import escape, raw_html_element, render
 from wijklib.tellen.compare import format_number
 from wijklib.tellen.pitfalls import rate_margins
 
@@ -45,6 +51,93 @@ GRID = 1e-5
 SIMPLIFY = 2e-5
 
 
+class LeafletMap(folium.Map):
+    """A folium map whose page loads Leaflet only.
+
+    ``folium.Map`` loads jQuery, Bootstrap, Font Awesome, the Bootstrap 3 glyphicons and
+    Leaflet.awesome-markers on every page (about 1.2 MB once embedded for offline use).
+    wijklib's maps use none of them: GeoJSON layers, tooltips, ``GeoJsonPopup``,
+    ``DivIcon`` markers, the layer control and Leaflet.draw need Leaflet alone (a plugin
+    still adds its own files). Not supported here: ``folium.Popup`` with HTML (jQuery),
+    ``folium.Icon`` (awesome-markers) and ``keep_in_front`` (jQuery).
+
+    The page frame is folium's (branca's ``Figure``), so a ``<main>`` wrapper or a
+    ``lang`` attribute can be added there as for any folium map.
+    """
+
+    default_js = [pair for pair in folium.Map.default_js if pair[0] == "leaflet"]
+    default_css = [pair for pair in folium.Map.default_css if pair[0] == "leaflet_css"]
+
+
+class MapFrame(MacroElement):
+    """Scale bar and credits of a map, after the map and its layers (see :func:`lean_map`).
+
+    Parameters
+    ----------
+    code : str
+        The JavaScript from ``wijklib/templates/kaart-kader.js.j2``.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "MapFrame"
+        self.code = code
+
+
+def lean_map(
+    tiles: str | folium.TileLayer | None,
+    credit: str,
+    *,
+    scale_position: str = "bottomright",
+    **options: Any,
+) -> LeafletMap:
+    """A Leaflet-only map with a metric scale bar and credits that match what is drawn.
+
+    Parameters
+    ----------
+    tiles : str, folium.TileLayer or None
+        Background tiles; None for none (the map works fully offline).
+    credit : str
+        Plain text for the credits: where the geometry and the figures come from
+        (escaped here). A tile layer is credited once one of its tiles has loaded.
+    scale_position : str
+        Leaflet corner of the metric scale bar, away from the legend.
+    **options
+        More arguments for :class:`folium.Map`.
+
+    Returns
+    -------
+    LeafletMap
+    """
+    m = LeafletMap(tiles=tiles, control_scale=False, **options)
+    code = render("kaart-kader.js.j2", map=m.get_name(), scale_position=scale_position,
+                  credit=escape(credit))
+    MapFrame(code).add_to(m)
+    return m
+
+
+def map_credit(areas: gpd.GeoDataFrame, figures: str = "") -> str:
+    """The credit line of a map: "Kaart: CBS / Kadaster (PDOK) <year>" and the figures' source.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Boundaries from :func:`wijklib.gebieden` (``attrs["year"]``: the geometry's year).
+    figures : str
+        Where the figures come from, e.g. ``"cijfers: CBS 2023"``.
+    """
+    year = areas.attrs.get("year") if isinstance(areas.attrs, dict) else None
+    geometry = f"Kaart: CBS / Kadaster (PDOK) {year}" if year else "Kaart: CBS / Kadaster (PDOK)"
+    return f"{geometry} · {figures}" if figures else geometry
+
+
+def _short_source(info: dict[str, Any]) -> str:
+    source = str(info.get("source") or "").strip()
+    return "CBS" if not source or source.upper().startswith("CBS") else source
+
+
 def _colours(palette: str, k: int) -> list[str]:
     import matplotlib as mpl
     from matplotlib.colors import to_hex
@@ -59,17 +152,42 @@ def _colours(palette: str, k: int) -> list[str]:
     return [to_hex(cmap(0.1 + 0.85 * i / (k - 1))) for i in range(k)]
 
 
+def _quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper class limits of ``k`` quantile classes, as :class:`mapclassify.Quantiles`.
+
+    The same percentiles (``arange`` in steps of 100/k, the last one capped at 100) and
+    the same linear interpolation as ``scipy.stats.scoreatpercentile``; equal limits
+    (ties) merge, so there may be fewer than ``k`` classes. Done with numpy because
+    mapclassify imports scipy, which costs about a second in a notebook's map cell.
+    """
+    step = 100.0 / k
+    percents = np.arange(step, 100 + step, step)
+    percents[-1] = min(percents[-1], 100.0)
+    return np.unique(np.percentile(values, percents))
+
+
+def _equal_interval_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper class limits of ``k`` classes of equal width, as :class:`mapclassify.EqualInterval`."""
+    low, high = float(values.min()), float(values.max())
+    width = (high - low) / k
+    cuts = np.arange(low + width, high + width, width)[:k]
+    cuts[-1] = high
+    return cuts
+
+
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> tuple[np.ndarray, list]:
     """Assign classes to the non-missing values.
+
+    Quantiles and equal intervals are computed with numpy (the same limits and classes
+    as mapclassify); natural breaks come from :mod:`mapclassify`, imported only then.
 
     Returns
     -------
     (classes, bins)
         ``classes`` has the class number per value (-1 for missing); ``bins`` the upper
-        limits of the classes.
+        limits of the classes. A value belongs to the first class whose upper limit is at
+        least the value.
     """
-    import mapclassify
-
     if scheme not in SCHEMES:
         raise InvalidChoiceError(
             f"De indeling '{scheme}' ken ik niet. Kies uit: {', '.join(SCHEMES)}."
@@ -84,9 +202,17 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> tuple[
     if k == 1:
         classes[known] = 0
         return classes, [float(distinct[-1])]
-    classifier = getattr(mapclassify, SCHEMES[scheme])(values[known].to_numpy(), k=k)
-    classes[known] = classifier.yb
-    return classes, [float(b) for b in classifier.bins]
+    y = values[known].to_numpy()
+    if scheme == "quantiles":
+        bins = _quantile_bins(y, k)
+    elif scheme == "equal_interval":
+        bins = _equal_interval_bins(y, k)
+    else:
+        import mapclassify  # the rarer schemes only (it imports scipy)
+
+        bins = np.asarray(getattr(mapclassify, SCHEMES[scheme])(y, k=k).bins, dtype="float64")
+    classes[known] = np.minimum(np.searchsorted(bins, y, side="left"), len(bins) - 1)
+    return classes, [float(b) for b in bins]
 
 
 def _classed(
@@ -110,7 +236,42 @@ def _legend_rows(bins: list[float], lower: float, colours: list[str], decimals: 
     return rows
 
 
-def legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing: int) -> str:
+#: Legend box on a map: bottom left, at most 40 % of the map wide and 55 % high (scrolls
+#: when longer), so it never covers more than a quarter of the map; it can be folded.
+_FLOATING = (
+    "position:absolute;bottom:24px;left:10px;z-index:9999;max-width:min(250px,40%);"
+    "max-height:55%;overflow:auto;box-sizing:border-box;"
+    "background:rgba(255,255,255,.93);padding:5px 8px;border-radius:4px;"
+    "font:11px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)"
+)
+_STATIC = "font:10px/1.25 sans-serif;padding:4px 0"
+
+
+def legend_html(
+    title: str,
+    subtitle: str,
+    rows: list[tuple[str, str]],
+    missing: int,
+    *,
+    note: str = "",
+    floating: bool = True,
+) -> str:
+    """The legend of a map as HTML (every text escaped).
+
+    Parameters
+    ----------
+    title, subtitle : str
+        Heading and a short line under it (unit, source, year).
+    rows : list of (colour, text)
+        One row per class.
+    missing : int
+        Areas without a figure (a grey row says how many), or 0.
+    note : str
+        A longer explanation, folded away under "Uitleg en bronnen".
+    floating : bool
+        True: a box in the map's lower left corner that can be folded; False: a block
+        under a static map (for printing, nothing folded).
+    """
     items = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
         f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>'
@@ -123,11 +284,20 @@ def legend_html(title: str, subtitle: str, rows: list[tuple[str, str]], missing:
             f"background:{MISSING_COLOUR};border:1px dashed #333;margin-right:6px;"
             f'vertical-align:middle"></span>geen cijfer (ontbreekt of geheim): {missing}</div>'
         )
+    heading = f"<strong>{escape(title)}</strong>"
+    sub = f"<em>{escape(subtitle)}</em>" if subtitle else ""
+    if not floating:
+        extra = f"<div>{escape(note)}</div>" if note else ""
+        return (f'<div class="wijklib-legend" style="{_STATIC}">'
+                f"{heading}<br>{sub}{items}{extra}</div>")
+    extra = (
+        '<details class="wijklib-legend-note"><summary style="cursor:pointer">'
+        f"Uitleg en bronnen</summary><small>{escape(note)}</small></details>" if note else ""
+    )
     return (
-        '<div class="wijklib-legend" style="position:absolute;bottom:24px;left:12px;'
-        "z-index:9999;background:rgba(255,255,255,.93);padding:8px 10px;border-radius:4px;"
-        'font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:280px">'
-        f"<strong>{escape(title)}</strong><br><em>{escape(subtitle)}</em>{items}</div>"
+        f'<div class="wijklib-legend" style="{_FLOATING}"><details open>'
+        f'<summary style="cursor:pointer">{heading}</summary>{sub}{items}{extra}'
+        "</details></div>"
     )
 
 
@@ -179,7 +349,7 @@ def choropleth(
     k: int = 5,
     palette: str = "cividis",
     focus: str | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | folium.TileLayer | None = "OpenStreetMap",
     decimals: int | None = None,
 ) -> folium.Map:
     """An interactive map of one indicator per area.
@@ -190,8 +360,10 @@ def choropleth(
         Boundaries from :func:`wijklib.gebieden`.
     figures : pandas.DataFrame
         Figures from :func:`wijklib.kerncijfers` (joined on ``code``).
-    indicator : str
-        Catalogue name, e.g. ``"woz_waarde"``.
+    indicator : str or wijklib.data.catalog.Indicator
+        Catalogue name, e.g. ``"woz_waarde"``; or an own ``Indicator`` (label and unit)
+        for a column that is not in the catalogue (it needs its year and source, see
+        :func:`wijklib.guarantees.provenance.stamp_column`).
     scheme : {"quantiles", "natural_breaks", "equal_interval"}
     k : int
         Number of classes (fewer when there are fewer distinct values).
@@ -199,24 +371,30 @@ def choropleth(
         One of :data:`PALETTES` (all colour-blind safe).
     focus : str, optional
         Code of an area to outline.
-    tiles : str or None
-        A keyless tile layer, or None for no background.
+    tiles : str, folium.TileLayer or None
+        A keyless tile layer, or None for no background. The credits name the tiles
+        once they load, and always the geometry (CBS / Kadaster via PDOK, with its year)
+        and the figures (source and year).
     decimals : int, optional
         Decimals in legend and tooltip (default: depends on the size of the numbers).
 
     Returns
     -------
     folium.Map
-        Show it with :func:`wijklib.notebook.offline.show` (works offline) or save it with
+        A :class:`LeafletMap` (its page loads Leaflet only). Show it with
+        :func:`wijklib.notebook.offline.show` (works offline) or save it with
         :func:`wijklib.notebook.offline.save_map`.
     """
     if indicator is Ellipsis or indicator is None:
         raise InvalidChoiceError("Kies eerst een cijfer voor de kaart (bijvoorbeeld 'inwoners').")
-    ind = catalog.get(indicator)
+    ind = indicator if isinstance(indicator, catalog.Indicator) else catalog.get(indicator)
+    indicator = ind.naam
     data = prepare(areas, figures, indicator)
     classes, bins, colours, lower = _classed(data, indicator, scheme, k, palette)
-    year_text = _figure_year(figures, indicator)
-    source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
+    info = provenance.require(figures, indicator)
+    year_text = provenance.years_text(info)
+    source = f"Bron: {_short_source(info)} {year_text}; kaart CBS/Kadaster " \
+             f"{areas.attrs.get('year', '')}".strip()
     features = []
     for row, cls in zip(data.itertuples(index=False), classes, strict=True):
         name, figure, *extra, small = _tip_lines(row, indicator, ind, year_text, decimals)
@@ -238,7 +416,8 @@ def choropleth(
             }
         )
     bounds = data.total_bounds
-    m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=False, zoom_control=True)
+    credit = map_credit(areas, f"cijfers: {_short_source(info)} {year_text}")
+    m = lean_map(tiles, credit, prefer_canvas=False, zoom_control=True)
     if len(data):
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
 
@@ -397,9 +576,9 @@ def svg_map(
     )
     rows = _legend_rows(bins, lower, colours, decimals)
     source = f"Bron: CBS {year_text}; kaart CBS/Kadaster {areas.attrs.get('year', '')}".strip()
-    legend = legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()))
-    compact = legend.replace("position:absolute;bottom:24px;left:12px;", "")
-    return svg + compact.replace("font:12px/1.4", "font:10px/1.25")
+    legend = legend_html(f"{ind.label} ({ind.eenheid})", source, rows, int((classes < 0).sum()),
+                         floating=False)
+    return svg + legend
 
 
 def geojson_size(m: folium.Map) -> int:

@@ -1467,7 +1467,16 @@ def notes_map(
 
     _check_notes(notes)
     data = notes.to_crs("EPSG:4326") if notes.crs is not None else notes
-    m = folium.Map(tiles=tiles, control_scale=True, zoom_control=True)
+    from wijklib.tellen.maps import lean_map, map_credit
+
+    notes_credit = ("notities: oefendata (verzonnen)" if notes.attrs.get("oefendata")
+                    else "notities: van de groep")
+    credit = (map_credit(gebieden, notes_credit) if gebieden is not None
+              else notes_credit.capitalize())
+    # Leaflet only (plus Leaflet.draw, added by the plugin): DivIcon markers, GeoJSON
+    # popups and the layer control need nothing else. The scale bar sits bottom left,
+    # away from the legend (bottom right).
+    m = lean_map(tiles, credit, scale_position="bottomleft", zoom_control=True)
     bounds = None
     if gebieden is not None:
         areas = _check_areas(gebieden).to_crs("EPSG:4326")
