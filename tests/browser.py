@@ -14,6 +14,9 @@ not needed.
   notebook ``<iframe srcdoc>``), ``session.hover(selector)``.
 * :class:`Chromium` keeps one browser for many pages (use it as a
   session-scoped fixture); each page gets a fresh browser context.
+* :meth:`PageSession.accessibility` runs axe-core (:func:`axe_script`, fetched once
+  from the npm registry with its sha512 check into ``test-artifacts/``) on the open page
+  and returns the WCAG 2 A/AA violations; :func:`describe_violations` prints them.
 
 By default every request to a host other than this machine is blocked, so a
 test behaves the same with and without internet.
@@ -55,8 +58,72 @@ CHROMIUM_ARGS = (
     "--no-first-run",
     "--disable-quic",
 )
+#: axe-core from the npm registry (fetched with wijklib's own installer: HTTPS + sha512).
+AXE_VERSION = "4.10.3"
+#: Set to a local ``axe.min.js`` to use that one (a machine without the npm registry).
+AXE_ENV_VAR = "WIJKLIB_AXE"
+#: The WCAG rules that count (axe tags): WCAG 2.0 and 2.1, levels A and AA.
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+#: Impacts that fail a test.
+SEVERE = ("serious", "critical")
 _LOCAL_HOSTS = {"localhost", "localhost.localdomain", ""}
 _LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-error", "devtools"}
+
+
+def axe_script() -> str:
+    """The text of ``axe.min.js`` (cached in ``test-artifacts/axe-core-<version>/``).
+
+    Fetched once with :func:`wijklib.notebook.installer.fetch_package`: the npm registry's
+    tarball over HTTPS, checked against its sha512 integrity. ``$WIJKLIB_AXE`` points at
+    a local copy instead.
+
+    Raises
+    ------
+    RuntimeError
+        When the registry cannot be reached and there is no copy (Dutch message).
+    """
+    import os
+
+    own = os.environ.get(AXE_ENV_VAR, "").strip()
+    if own:
+        return Path(own).read_text("utf-8")
+    cache = ARTIFACTS_DIR / f"axe-core-{AXE_VERSION}"
+    script = cache / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        import tempfile
+
+        from wijklib.guarantees.writing import atomic_write_text
+        from wijklib.notebook.installer import fetch_package
+        from wijklib.notebook.offline import AssetInstallError
+
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=ARTIFACTS_DIR) as work:
+            try:
+                folder = fetch_package("axe-core", AXE_VERSION, work)
+            except AssetInstallError as err:
+                raise RuntimeError(
+                    f"axe-core {AXE_VERSION} kon niet worden opgehaald ({err}). Zet "
+                    f"{AXE_ENV_VAR} op een lokale axe.min.js."
+                ) from err
+            atomic_write_text(script, (folder / "axe.min.js").read_text("utf-8"))
+    return script.read_text("utf-8")
+
+
+def describe_violations(violations: list[dict[str, Any]], where: str = "") -> str:
+    """The violations as readable lines: rule, impact, help, and the elements."""
+    lines = [f"{len(violations)} toegankelijkheidsfout(en) {where}".rstrip()]
+    for violation in violations:
+        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
+                     f"({violation.get('helpUrl', '')})")
+        for node in violation.get("nodes", [])[:5]:
+            target = " ".join(str(t) for t in node.get("target", []))
+            lines.append(f"    {target}: {node.get('html', '')[:160]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+        if len(violation.get("nodes", [])) > 5:
+            lines.append(f"    … en nog {len(violation['nodes']) - 5}")
+    return "\n".join(lines)
 
 
 def find_chromium() -> str:
@@ -210,6 +277,32 @@ class PageSession:
             raise AssertionError(f"Geen element gevonden voor {selector!r}.")
         frame.locator(selector).first.hover()
         self.page.wait_for_timeout(wait_ms)
+
+    def accessibility(self, impacts: tuple[str, ...] = SEVERE,
+                      rules: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """Run axe-core on the page and return its violations.
+
+        Parameters
+        ----------
+        impacts : tuple of str
+            Keep violations with these impacts (default: serious and critical).
+        rules : tuple of str, optional
+            Run only these axe rules (e.g. the best-practice ``landmark-one-main``);
+            default every rule tagged WCAG 2.0/2.1 A or AA (:data:`WCAG_TAGS`).
+
+        Returns
+        -------
+        list of dict
+            axe's violation objects (``id``, ``impact``, ``help``, ``nodes`` …).
+        """
+        # evaluated through the DevTools protocol, so a page's Content-Security-Policy
+        # (the buurtagenda has one) does not block it; add_script_tag would be blocked
+        self.page.evaluate(axe_script() + "\n;void 0")
+        only = ({"type": "rule", "values": list(rules)} if rules
+                else {"type": "tag", "values": list(WCAG_TAGS)})
+        result = self.page.evaluate(
+            "only => axe.run(document, {runOnly: only, resultTypes: ['violations']})", only)
+        return [v for v in result["violations"] if v.get("impact") in impacts]
 
     def wait(self, ms: int) -> None:
         """Let the page run for ``ms`` milliseconds."""

@@ -349,3 +349,20 @@ def test_default_registry_is_the_public_one(monkeypatch: pytest.MonkeyPatch) -> 
     assert installer.registry_url() == "https://registry.npmjs.org"
     monkeypatch.setenv(installer.REGISTRY_ENV_VAR, "https://spiegel.example/npm/")
     assert installer.registry_url() == "https://spiegel.example/npm"
+
+
+# --- one package outside the assets folder (a test tool such as axe-core) ----------------
+
+
+def test_fetch_package_unpacks_one_checked_package(registry: NpmRegistry, tmp_path: Path) -> None:
+    registry.publish("axe-core", "4.10.3",
+                     extra=lambda tar: _add_file(tar, "package/axe.min.js", b"window.axe = {};"))
+    folder = installer.fetch_package("axe-core", "4.10.3", tmp_path / "cache")
+    assert (folder / "axe.min.js").read_bytes() == b"window.axe = {};"
+    assert folder.parent == tmp_path / "cache"
+
+
+def test_fetch_package_refuses_a_corrupted_tarball(registry: NpmRegistry, tmp_path: Path) -> None:
+    registry.publish("axe-core", "4.10.3", corrupt=True)
+    with pytest.raises(AssetInstallError, match="sha512"):
+        installer.fetch_package("axe-core", "4.10.3", tmp_path / "cache")

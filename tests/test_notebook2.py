@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -91,7 +92,14 @@ def test_notebook_2_solution_with_practice_data(nb_env, monkeypatch, tmp_path):
     with zipfile.ZipFile(nb_env / "vertellen.zip") as archive:
         names = set(archive.namelist())
     assert {"vertellen/meta.json", "bewonersenquete.xlsx", "bewonersenquete_papier.html",
-            "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html"} <= names
+            "wat-vertellen-bewoners-taag-en-rubicondreef-en-omgeving.html",
+            "vertellen/kaartnotities.gpkg", "vertellen/kaartnotities.geojson"} <= names
+    from test_office_outputs import DOT_DECIMAL, cells
+
+    with zipfile.ZipFile(nb_env / "vertellen.zip") as archive:  # every CSV: Dutch Excel
+        for member in (n for n in names if n.endswith(".csv")):
+            for row in cells(archive.read(member))[1:]:
+                assert not [c for c in row if DOT_DECIMAL.fullmatch(c)], (member, row)
     check_rendered(nb, tmp_path / "nb2.html", "notebook2_utrecht")
 
 
@@ -216,3 +224,29 @@ def test_notebook_2_with_map_notes_holding_template_syntax(nb_env, tmp_path):
     for text in texts:
         assert text in shown_texts, text
     assert EVALUATED not in rendered and EVALUATED not in shown_texts
+
+
+@pytest.mark.notebook
+def test_notebook_2_reads_map_notes_from_a_google_my_maps_kmz(nb_env, tmp_path):
+    """A KMZ exported from Google My Maps works through KAARTNOTITIES_BESTAND as it is."""
+    from test_kml import MY_MAPS_KML, TEMPLATE_NAME
+
+    from wijklib.notebook import resultaten
+
+    # the My Maps example moved into the focus buurt (Taag- en Rubicondreef, Overvecht)
+    text = re.sub(r"(5\.\d+),(52\.\d+)",
+                  lambda m: f"{float(m[1]) + 0.009:.4f},{float(m[2]) - 0.009:.4f}", MY_MAPS_KML)
+    name = f"test-mymaps-{uuid.uuid4().hex[:10]}.kmz"
+    path = ROOT / "data" / name
+    try:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("doc.kml", text)
+        nb = run_notebook(SOLUTION, tmp_path / "nb2_kmz.ipynb", {"KAARTNOTITIES_BESTAND": name})
+    finally:
+        path.unlink(missing_ok=True)
+    assert outputs(nb, "error") == []
+    printed = stdout(nb)
+    assert "3 notities overgenomen; 3 objecten niet overgenomen" in printed
+    saved = resultaten.load_vertellen(nb_env)
+    assert TEMPLATE_NAME in set(saved.kaartnotities["tekst"])  # literal, never run
+    assert {"knelpunt", "idee"} <= set(saved.kaartnotities["categorie"])

@@ -30,7 +30,7 @@ from test_notebooks import controle_texts, outputs, render, run_notebook
 import wijklib
 from wijklib.agenda import state as ag
 from wijklib.agenda.export import SECTIONS
-from wijklib.notebook import resultaten
+from wijklib.notebook import qgis, resultaten
 from wijklib.vertellen import practice, survey
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,6 +262,7 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
                            reflectie="Cijfers van sessie 1 zeggen niet waarom.")
     work.reflectie = "Bewoners van sessie 2 zien kansen."
     resultaten.save_vertellen(work, folder=export)
+    qgis.save_figures(buurten, kaart, export / qgis.FOLDER)  # as notebook 1 leaves them
     old = export / "buurtagenda.json"
     damaged = '{"schema": "wijklib-buurtagenda", "schema_version": 1, "agenda": {'
     old.write_text(damaged, "utf-8")  # an earlier, damaged agenda: must be kept
@@ -307,7 +308,9 @@ def test_participant_version_uses_saved_work_of_notebooks_1_and_2(
     assert "ik weet niet in welk jaar" not in text  # notebook 2 saved the year
     assert "(oefendata, verzonnen)" in agenda.enquete.naam
     names = set(zipfile.ZipFile(export / "buurtagenda-alles.zip").namelist())
-    assert {"tellen.json", "vertellen/meta.json", "buurtagenda.json"} <= names
+    assert {"tellen.json", "vertellen/meta.json", "buurtagenda.json",
+            "vertellen/kaartnotities.gpkg", "qgis/buurtcijfers.gpkg",
+            "qgis/buurtcijfers.geojson"} <= names
 
 
 # --------------------------------------------------------------------------- browser

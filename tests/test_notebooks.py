@@ -52,6 +52,8 @@ def test_notebook_1_solution_utrecht_all_checks_pass(warm, map_assets, monkeypat
     saved = json.loads((Path(os.environ["WIJKLIB_EXPORT"]) / "tellen.json").read_text("utf-8"))
     assert saved["focus"] == "BU03440311" and saved["vragen"]  # handed on to notebook 3
     assert saved["reflectie"].startswith("De cijfers laten zien")  # the written reflection
+    qgis_folder = Path(os.environ["WIJKLIB_EXPORT"]) / "qgis"  # the figures for QGIS
+    assert {p.name for p in qgis_folder.iterdir()} == {"buurtcijfers.gpkg", "buurtcijfers.geojson"}
     check_rendered(nb, tmp_path / "nb1.html", "notebook1_utrecht")
 
 

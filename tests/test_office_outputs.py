@@ -239,3 +239,20 @@ def test_rendered_documents_have_a_main_landmark() -> None:
         assert_one_main(page, name)
         for where, colour, background in text_colours(page):
             assert contrast(colour, background) >= 4.5, (name, where, colour)
+
+
+def test_map_pages_are_dutch_zoomable_and_have_a_main_landmark(tmp_path: Path) -> None:
+    import folium
+
+    from wijklib.notebook import offline
+
+    m = folium.Map(tiles=None)
+    folium.Marker([52.09, 5.12], tooltip="Buurthuis").add_to(m)
+    for page in (offline.map_html(m, mode="cdn"),
+                 offline.save_map(m, tmp_path / "kaart.html", mode="cdn").read_text("utf-8")):
+        assert page.lstrip().startswith("<!DOCTYPE html>\n<html lang=\"nl\">")
+        assert_one_main(page, "kaartpagina")
+        assert "<title>Kaart</title>" in page
+        assert "user-scalable=no" not in page and "maximum-scale" not in page
+        assert page.count('name="viewport"') == 1
+        assert page.index("<main") < page.index(f'id="{m.get_name()}"') < page.index("</main>")

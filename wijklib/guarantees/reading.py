@@ -1,9 +1,12 @@
-"""Reading participants' files: the one reader for surveys, stories, wijkschouw and krachten.
+"""Reading participants' files: the one reader for surveys, stories, wijkschouw, krachten
+and map notes.
 
 Every file a participant brings (a survey export, a table of stories, observations of a
-wijkschouw, a krachten inventory, the attribute table of map notes) is read here, so
-every file gets the same care:
+wijkschouw, a krachten inventory, the attribute table of map notes, a map from Google My
+Maps) is read here, so every file gets the same care:
 
+* a file larger than :data:`MAX_BYTES` is refused before it is read (also a member of a
+  zip file, by its real size, so a zip bomb is never unpacked);
 * the kind is recognised by its content, not its name: an Excel workbook saved as
   ``.csv`` is still read as a workbook, an old ``.xls`` gets a clear message;
 * text files may be UTF-8 (with or without BOM), UTF-16 (with BOM) or Windows-1252
@@ -15,6 +18,11 @@ every file gets the same care:
   with the row where it starts; a row with fewer cells than the header, a formula cell
   without a saved result and a file with only a header are reported in
   :attr:`Table.problems`.
+
+KML and KMZ (Google My Maps, Google Earth) are read by :func:`read_kml` with
+``defusedxml``, never with the standard-library parser: a participant's file may hold a
+"billion laughs" entity bomb or an external entity that reads a local file; both are
+refused with a Dutch message (a real KML export has no DTD at all).
 
 A report entry is a dict with ``rij`` (Excel row, or None for the whole file),
 ``kolom``, ``waarde``, ``probleem``, ``wat_te_doen`` and ``gevolg`` (what the reader did;
@@ -28,13 +36,19 @@ import csv
 import io
 import itertools
 import math
+import zipfile
 from datetime import date, datetime, time
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from wijklib.errors import WijklibError
 
-__all__ = ["FileReadError", "Table", "read_table"]
+__all__ = ["MAX_BYTES", "FileReadError", "KmlDocument", "Placemark", "html_as_text",
+           "read_bytes", "read_kml", "read_table"]
+
+#: The largest file (or zip member) a participant may bring: 20 MB.
+MAX_BYTES = 20 * 1024 * 1024
 
 
 class FileReadError(WijklibError, ValueError):
@@ -84,25 +98,46 @@ class Table(NamedTuple):
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 
-def _load(source: Any) -> bytes:
-    """The bytes of a path, bytes, text or file object."""
+def _too_large(size: int, what: str = "het bestand") -> FileReadError:
+    return _fatal(
+        f"{what} is te groot ({size / 1_000_000:.1f} MB; het maximum is "
+        f"{MAX_BYTES / 1_000_000:.0f} MB)",
+        "Kies het goede bestand, of verdeel het in kleinere bestanden.")
+
+
+def read_bytes(source: Any) -> bytes:
+    """The bytes of a path, bytes, text or file object, at most :data:`MAX_BYTES`.
+
+    Raises
+    ------
+    FileReadError
+        The file does not exist, is not a file, or is too large.
+    """
     if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source)
-    if isinstance(source, str | Path):
+        content = bytes(source)
+    elif isinstance(source, str | Path):
         path = Path(source)
         if not path.is_file():
             raise _fatal(
                 "het bestand bestaat niet",
                 "Controleer de naam en de map. Zet je eigen bestand in de map data/ en "
                 "geef de naam met de map erbij, zoals 'data/antwoorden.csv'.", str(source))
-        return path.read_bytes()
-    if hasattr(source, "read"):
-        content = source.read()
-        return content.encode("utf-8") if isinstance(content, str) else bytes(content)
-    raise _fatal(
-        "dit is geen bestand",
-        "Geef de naam van een CSV- of Excel-bestand (bijvoorbeeld 'data/antwoorden.csv').",
-        type(source).__name__)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _too_large(size)
+        content = path.read_bytes()
+    elif hasattr(source, "read"):
+        data = source.read(MAX_BYTES + 1)
+        content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    else:
+        raise _fatal(
+            "dit is geen bestand",
+            "Geef de naam van een CSV- of Excel-bestand (bijvoorbeeld 'data/antwoorden.csv').",
+            type(source).__name__)
+    if len(content) > MAX_BYTES:
+        raise _too_large(len(content))
+    return content
+
 
 
 def _decode(raw: bytes) -> str:
@@ -250,7 +285,7 @@ def read_table(source: Any, sheet: str | int | None = None) -> Table:
         When the file cannot be read: missing, empty, an old ``.xls``, damaged, not a
         table, or a quote that is never closed. ``entries`` holds one report entry.
     """
-    raw = _load(source)
+    raw = read_bytes(source)
     if (isinstance(source, str | Path) and Path(source).suffix.lower() not in TABLE_SUFFIXES
             and not raw.startswith(b"PK\x03\x04")):
         raise _fatal(f"ik kan .csv- en .xlsx-bestanden lezen, geen "
@@ -310,3 +345,278 @@ def read_table(source: Any, sheet: str | int | None = None) -> Table:
                                "Excel de uitkomst), of zet de waarde zelf in de cel.",
                 "gevolg": "cel als leeg gelezen"})
     return Table(header, body, kind, header_row, problems)
+
+
+# ---------------------------------------------------------------------------------------
+# KML and KMZ (Google My Maps)
+# ---------------------------------------------------------------------------------------
+
+_KML_AGAIN = ("Exporteer de kaart opnieuw: in Google My Maps via het menu (de drie puntjes) "
+              "→ Exporteren naar KML/KMZ, of sla de kaart op als GeoJSON.")
+
+
+class Placemark(NamedTuple):
+    """One placemark of a KML file, as text and a GeoJSON-like geometry.
+
+    Attributes
+    ----------
+    folder : str or None
+        The name of the innermost folder (a layer in Google My Maps).
+    name : str or None
+        The placemark's name (plain text in KML).
+    description : str or None
+        The description as text: HTML tags (Google My Maps writes ``<br>`` and ``<b>``)
+        are removed, their text is kept, entities are decoded. Nothing in it is run.
+    geometry : dict or None
+        ``{"type": "Point" | "LineString" | "Polygon" | "GeometryCollection",
+        "coordinates": ...}`` in longitude/latitude (KML is always WGS84), or None when
+        the placemark has no location (or one that cannot be read).
+    when : str or None
+        ``TimeStamp/when`` (or the start of a ``TimeSpan``).
+    data : dict
+        ``ExtendedData``: the columns of a My Maps layer's table (``Data`` and
+        ``SimpleData``), name -> text.
+    """
+
+    folder: str | None
+    name: str | None
+    description: str | None
+    geometry: dict[str, Any] | None
+    when: str | None
+    data: dict[str, str]
+
+
+class KmlDocument(NamedTuple):
+    """What :func:`read_kml` returns.
+
+    Attributes
+    ----------
+    name : str or None
+        The document's name (the map's title in Google My Maps).
+    placemarks : list of Placemark
+        In the order of the file.
+    kind : str
+        ``"kml"`` or ``"kmz"``.
+    """
+
+    name: str | None
+    placemarks: list[Placemark]
+    kind: str
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of an HTML fragment; tags are dropped, never interpreted."""
+
+    _BREAKS = frozenset({"br", "p", "div", "li", "tr", "td", "h1", "h2", "h3", "h4"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_as_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags removed, entities decoded, single spaces.
+
+    For descriptions from Google My Maps (which holds HTML); the result is plain text
+    and is escaped like any other text wherever it is shown.
+    """
+    parser = _TextOnly()
+    parser.feed(fragment)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def _local(tag: Any) -> str:
+    """The tag without its namespace (KML 2.1, 2.2 and Google's gx: the same names)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child(element: Any, name: str) -> Any:
+    for child in element:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _child_text(element: Any, name: str) -> str | None:
+    child = _child(element, name)
+    if child is None or child.text is None:
+        return None
+    text = child.text.strip()
+    return text or None
+
+
+def _coordinates(text: str | None) -> list[list[float]] | None:
+    """``lon,lat[,alt]`` tuples separated by white space; None when one cannot be read."""
+    if not text:
+        return None
+    points = []
+    for chunk in text.split():
+        parts = chunk.split(",")
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except (ValueError, IndexError):
+            return None
+        points.append([lon, lat])
+    return points or None
+
+
+def _geometry(element: Any) -> dict[str, Any] | None:
+    kind = _local(element.tag)
+    if kind == "Point":
+        coords = _coordinates(_child_text(element, "coordinates"))
+        return {"type": "Point", "coordinates": coords[0]} if coords else None
+    if kind == "LineString":
+        coords = _coordinates(_child_text(element, "coordinates"))
+        return {"type": "LineString", "coordinates": coords} if coords else None
+    if kind == "Polygon":
+        rings = []
+        for boundary in element:
+            if _local(boundary.tag) not in ("outerBoundaryIs", "innerBoundaryIs"):
+                continue
+            ring = _child(boundary, "LinearRing")
+            coords = _coordinates(_child_text(ring, "coordinates")) if ring is not None else None
+            if coords is None:
+                return None
+            if _local(boundary.tag) == "outerBoundaryIs":
+                rings.insert(0, coords)
+            else:
+                rings.append(coords)
+        return {"type": "Polygon", "coordinates": rings} if rings else None
+    if kind == "MultiGeometry":
+        parts = [g for g in (_geometry(c) for c in element) if g is not None]
+        if len(parts) == 1:
+            return parts[0]
+        return {"type": "GeometryCollection", "geometries": parts} if parts else None
+    return None
+
+
+_GEOMETRY_TAGS = frozenset({"Point", "LineString", "Polygon", "MultiGeometry"})
+
+
+def _placemark(element: Any, folder: str | None) -> Placemark:
+    geometry = None
+    for child in element:
+        if _local(child.tag) in _GEOMETRY_TAGS:
+            geometry = _geometry(child)
+            break
+    description = _child_text(element, "description")
+    when = None
+    stamp = _child(element, "TimeStamp")
+    span = _child(element, "TimeSpan")
+    if stamp is not None:
+        when = _child_text(stamp, "when")
+    elif span is not None:
+        when = _child_text(span, "begin")
+    data: dict[str, str] = {}
+    extended = _child(element, "ExtendedData")
+    if extended is not None:
+        for item in extended.iter():
+            kind = _local(item.tag)
+            if kind == "Data" and item.get("name"):
+                value = _child_text(item, "value")
+                if value is not None:
+                    data[str(item.get("name"))] = value
+            elif kind == "SimpleData" and item.get("name") and item.text:
+                data[str(item.get("name"))] = item.text.strip()
+    name = _child_text(element, "name")
+    return Placemark(
+        folder=folder,
+        name=" ".join(name.split()) if name else None,
+        description=html_as_text(description) or None if description else None,
+        geometry=geometry,
+        when=when,
+        data=data,
+    )
+
+
+def _walk(element: Any, folder: str | None, out: list[Placemark]) -> None:
+    for child in element:
+        kind = _local(child.tag)
+        if kind == "Placemark":
+            out.append(_placemark(child, folder))
+        elif kind in ("Folder", "Document"):
+            name = _child_text(child, "name") if kind == "Folder" else None
+            _walk(child, name or folder, out)
+
+
+def _kml_from_kmz(raw: bytes) -> bytes:
+    """The KML inside a KMZ: ``doc.kml``, else the first ``.kml`` member by name."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = [m for m in archive.infolist()
+                       if not m.is_dir() and m.filename.lower().endswith(".kml")]
+            if not members:
+                raise _fatal("in dit KMZ-bestand zit geen KML-bestand (doc.kml)", _KML_AGAIN)
+            members.sort(key=lambda m: (m.filename.lower() != "doc.kml", m.filename))
+            member = members[0]
+            if member.file_size > MAX_BYTES:
+                raise _too_large(member.file_size, f"{member.filename} in het KMZ-bestand")
+            with archive.open(member) as stream:
+                content = stream.read(MAX_BYTES + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
+            NotImplementedError):
+        raise _fatal("het KMZ-bestand is beschadigd", _KML_AGAIN) from None
+    if len(content) > MAX_BYTES:  # the header lied about the size
+        raise _too_large(len(content), "het KML-bestand in het KMZ-bestand")
+    return content
+
+
+def read_kml(source: Any) -> KmlDocument:
+    """The placemarks of a KML or KMZ file (Google My Maps, Google Earth).
+
+    Parameters
+    ----------
+    source : str, Path, bytes or file object
+        A ``.kml`` file, or a ``.kmz`` (a zip with ``doc.kml``), recognised by content.
+
+    Returns
+    -------
+    KmlDocument
+
+    Raises
+    ------
+    FileReadError
+        Missing, too large (also the KML inside a KMZ), a KMZ without KML, XML that is
+        broken (with the line), XML with a DTD or entities (refused: they can make the
+        computer hang or read other files), or XML that is not KML.
+    """
+    import defusedxml.ElementTree as safe_xml
+    from defusedxml import DefusedXmlException
+
+    raw = read_bytes(source)
+    kind = "kml"
+    if raw.startswith(b"PK\x03\x04"):
+        raw, kind = _kml_from_kmz(raw), "kmz"
+    try:
+        root = safe_xml.fromstring(raw, forbid_dtd=True, forbid_entities=True,
+                                   forbid_external=True)
+    except DefusedXmlException:
+        raise _fatal(
+            "dit KML-bestand bevat een DTD of zelfgemaakte entiteiten (&...;). Die lees ik "
+            "niet: ze kunnen de computer laten vastlopen of andere bestanden lezen, en een "
+            "echte export uit Google My Maps heeft ze nooit", _KML_AGAIN) from None
+    except safe_xml.ParseError as err:
+        line = getattr(err, "position", (None,))[0]
+        where = f" (fout op regel {line})" if line else ""
+        raise _fatal(f"dit KML-bestand is beschadigd of niet compleet{where}",
+                     _KML_AGAIN) from None
+    if _local(root.tag) != "kml":
+        raise _fatal(f"dit XML-bestand is geen KML (het begint met <{_local(root.tag)}>)",
+                     _KML_AGAIN)
+    placemarks: list[Placemark] = []
+    _walk(root, None, placemarks)
+    document = _child(root, "Document")
+    name = _child_text(document, "name") if document is not None else None
+    return KmlDocument(name=name, placemarks=placemarks, kind=kind)

@@ -17,6 +17,8 @@ no template engine sees a brace any more.
 
 :func:`raw_html_element` is the way to put a finished piece of HTML (a legend) on a
 map: branca's own ``Element(html)`` parses its text as a template; this one never does.
+:func:`map_page_frame` gives every map page the workbook's frame
+(``templates/kaartpagina.html.j2``): Dutch, with a title and a ``<main>`` landmark.
 
 Printable documents
 -------------------
@@ -55,6 +57,7 @@ __all__ = [
     "TemplateError",
     "escape",
     "escape_markdown",
+    "map_page_frame",
     "paragraphs",
     "raw_html_element",
     "render",
@@ -188,6 +191,55 @@ def paragraphs(text: str) -> list[list[str]]:
     """
     blocks = [b.strip() for b in re.split(r"\n\s*\n", str(text or "")) if b.strip()]
     return [b.splitlines() for b in blocks]
+
+
+#: The page frame of map pages (see :func:`map_page_frame`).
+MAP_PAGE = "kaartpagina.html.j2"
+_VIEWPORT = re.compile(r"""<meta\s+name=["']viewport["'][^>]*>""", re.IGNORECASE)
+#: A viewport that lets people zoom in (WCAG 1.4.4: no maximum-scale, no user-scalable=no).
+ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+
+
+def _zoomable(header: str) -> str:
+    return _VIEWPORT.sub(ZOOMABLE_VIEWPORT, str(header))
+
+
+@lru_cache(maxsize=1)
+def _map_page_template() -> Any:
+    # Not the document environment: the frame puts together HTML that folium and branca
+    # already rendered (with our escaped texts inside), so there is nothing to escape; it
+    # is rendered last, so nothing in it is parsed as a template again.
+    import jinja2
+
+    env = jinja2.Environment(autoescape=False, keep_trailing_newline=True)
+    env.filters["zoomable"] = _zoomable
+    return env.from_string((TEMPLATES / MAP_PAGE).read_text("utf-8"))
+
+
+def map_page_frame(figure: Any, title: str | None = None) -> Any:
+    """Give a map page (a branca ``Figure``) the workbook's frame.
+
+    The frame (``templates/kaartpagina.html.j2``) replaces branca's own: ``<html
+    lang="nl">``, a ``<title>``, the map inside one ``<main>`` landmark, and a viewport
+    that allows zooming. What folium puts in the page (scripts, styles, the map, legends)
+    is unchanged, so the frame survives changes to which files a map loads.
+
+    Parameters
+    ----------
+    figure : branca.element.Figure
+        ``m.get_root()`` of a folium map.
+    title : str, optional
+        The page title; default the figure's own, else "Kaart".
+
+    Returns
+    -------
+    branca.element.Figure
+        The same figure.
+    """
+    figure._template = _map_page_template()  # branca renders an element with its _template
+    if title is not None:
+        figure.title = title
+    return figure
 
 
 def template_folders() -> list[Path]:

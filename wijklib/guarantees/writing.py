@@ -125,8 +125,9 @@ def atomic_write(target: str | Path, write: Callable[[Path], object]) -> Path:
     temporary: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                        dir=target.parent)
+        # the temporary file keeps the target's ending: GDAL (GeoPackage) checks it
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.",
+                                        suffix=".part" + target.suffix, dir=target.parent)
         temporary = Path(name)
         os.close(handle)
         write(temporary)

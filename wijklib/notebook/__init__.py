@@ -24,6 +24,8 @@ checks, checks_vertellen, checks_agenda
     The checkers behind the controle cells of notebooks 1, 2 and 3.
 resultaten
     What notebooks 1 and 2 hand to notebook 3.
+qgis
+    Files for QGIS: buurt figures and map notes as GeoPackage and GeoJSON.
 gesprek
     The conversation: reflections (saved with the results), the earlier reflections for
     notebook 3, and the step "vertalen naar je eigen situatie".

@@ -63,6 +63,7 @@ __all__ = [
     "DEFAULT_REGISTRY",
     "LAB_OVERRIDES",
     "REGISTRY_ENV_VAR",
+    "fetch_package",
     "install_assets",
     "install_lab_settings",
     "lab_settings_file",
@@ -298,6 +299,39 @@ def _fetch_package(package: Package, registry: str, workdir: Path) -> tuple[Path
     folder.mkdir(parents=True)
     unpack_tarball(data, folder, package.name)
     return folder, {"tarball": url, "integrity": dist.get("integrity")}
+
+
+def fetch_package(name: str, version: str, dest: Path | str,
+                  registry: str | None = None) -> Path:
+    """Download one npm package over HTTPS, check its sha512 integrity and unpack it.
+
+    The same path as the map assets take (:func:`install_assets`), for one package
+    outside the assets folder, e.g. a test tool such as ``axe-core`` into a cache.
+
+    Parameters
+    ----------
+    name, version : str
+        The npm package and its exact version.
+    dest : Path or str
+        Folder to unpack into (made when missing); the package lands in a subfolder
+        named after it.
+    registry : str, optional
+        Default :func:`registry_url`.
+
+    Returns
+    -------
+    Path
+        The package's folder (what is ``package/`` in the tarball).
+
+    Raises
+    ------
+    AssetInstallError
+        The registry is unreachable, the hash does not match, or the tarball is unsafe.
+    """
+    folder = Path(dest)
+    folder.mkdir(parents=True, exist_ok=True)
+    package_dir, _ = _fetch_package(Package(name, version), registry or registry_url(), folder)
+    return package_dir
 
 
 # ---------------------------------------------------------------------------

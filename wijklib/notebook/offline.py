@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wijklib.errors import InvalidChoiceError, WijklibError
-from wijklib.guarantees.rendering import escape, render
+from wijklib.guarantees.rendering import escape, map_page_frame, render
 from wijklib.guarantees.writing import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -793,6 +793,7 @@ def _install_header(
     if mode == "inline":
         _load_store(root)  # fail early, with the Dutch hint
     figure = _figure_of(m)
+    map_page_frame(figure)  # Dutch, a <title> and a <main> landmark (WCAG)
     header_cls = _header_class()
     header = figure.header
     if isinstance(header, header_cls):

@@ -2,10 +2,10 @@
 
 Notebook 1 saves its choices (``tellen.json``); notebook 2 saves what residents said
 (a folder ``vertellen/`` with the survey's aggregates (participation and scale scores per
-buurt, suppression already decided; see :mod:`wijklib.notebook.uitkomsten`), map notes,
-coded stories, the asset inventory and a ``meta.json``). The individual survey answers
-are only saved when the participant asks for it (``save_vertellen(..., antwoorden=True)``,
-in a file whose name says so). Notebook 3 loads both, or makes the same thing from the
+buurt, suppression already decided; see :mod:`wijklib.notebook.uitkomsten`), map notes
+(also as a GeoPackage for QGIS), coded stories, the asset inventory and a ``meta.json``).
+The individual survey answers are only saved when the participant asks for it
+(``save_vertellen(..., antwoorden=True)``, in a file whose name says so). Notebook 3 loads both, or makes the same thing from the
 practice data when a participant starts there. Everything is written to
 :func:`wijklib.notebook.session.export_dir` unless a folder is given, and can be packed into one
 zip file to download from Binder (:func:`bundle`).
@@ -51,6 +51,8 @@ _FILES = {
     "wijkschouw": "wijkschouw.csv",
 }
 _NOTES = "kaartnotities.geojson"
+#: The same notes as a GeoPackage for QGIS (:mod:`wijklib.notebook.qgis`).
+_NOTES_GPKG = "kaartnotities.gpkg"
 
 
 class ResultsFileError(WijklibError, ValueError):
@@ -308,6 +310,9 @@ def save_vertellen(result: Vertellen, folder: str | Path | None = None, *,
     from wijklib.vertellen.kaartnotities import save_notes
 
     save_notes(result.kaartnotities, target / _NOTES)
+    from wijklib.notebook.qgis import write_notes_gpkg
+
+    write_notes_gpkg(result.kaartnotities, target / _NOTES_GPKG)
     own_questions = None
     if result.vragenlijst is not None:
         source = Path(result.vragenlijst)

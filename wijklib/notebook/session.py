@@ -215,5 +215,5 @@ def data_file(name: str | Path) -> Path:
     raise WijklibError(
         f"Het bestand '{text}' staat niet in de map {folder}.{listing} Zet je bestand in die "
         "map (in JupyterLab: sleep het naar de map data/) en typ de naam precies over, met "
-        "de extensie (.csv, .xlsx of .geojson)."
+        "de extensie (.csv, .xlsx, .geojson of .kml)."
     )

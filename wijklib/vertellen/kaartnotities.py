@@ -8,10 +8,11 @@ properties and reports it.
 Workflow
 --------
 1. Collect: draw on :func:`notes_map` (drawing tool with a download button), or use uMap,
-   Mapsurvey, KoBoToolbox or any tool that exports GeoJSON; or add notes by hand with
-   :func:`add_note`.
-2. Read: :func:`import_geojson` returns the notes and a report (``rapport``) with every
-   feature or property that was not used, and why. Nothing is dropped silently.
+   Google My Maps (KML/KMZ), Mapsurvey, KoBoToolbox or any tool that exports GeoJSON; or
+   add notes by hand with :func:`add_note`.
+2. Read: :func:`import_geojson` (GeoJSON, uMap, KML and KMZ, through
+   :mod:`wijklib.guarantees.reading`) returns the notes and a report (``rapport``) with
+   every feature or property that was not used, and why. Nothing is dropped silently.
 3. Save and load: :func:`save_notes` / :func:`load_notes` (GeoJSON).
 4. Analyse: :func:`assign_buurt` (which buurt is each note in) and :func:`count_notes`.
 5. Show: :func:`notes_map` (every text escaped; folium inserts popups and tooltips as HTML).
@@ -649,7 +650,30 @@ def load_notes(path: Path | str) -> gpd.GeoDataFrame:
     return result.notes
 
 
+def _read_error(name: str, err: Any) -> NotesFileError:
+    first = err.entries[0]
+    return NotesFileError(f"{name}: {first['probleem']}. {first['wat_te_doen']}")
+
+
+def _kml_data(document: Any) -> dict[str, Any]:
+    """A KML document as layers of GeoJSON features (a folder is a layer, as in uMap)."""
+    layers: dict[str | None, list[dict[str, Any]]] = {}
+    for placemark in document.placemarks:
+        props: dict[str, Any] = {"name": placemark.name, "description": placemark.description}
+        if placemark.when:
+            props["datum"] = placemark.when
+        for key, value in placemark.data.items():
+            props.setdefault(key, value)
+        layers.setdefault(placemark.folder, []).append(
+            {"type": "Feature", "properties": props, "geometry": placemark.geometry})
+    return {"type": "kml", "layers": [{"name": name, "features": features}
+                                      for name, features in layers.items()]}
+
+
 def _load_source(source: Any) -> tuple[Any, str]:
+    """The document and its name: GeoJSON (also uMap), or KML/KMZ (Google My Maps)."""
+    from wijklib.guarantees import reading
+
     if isinstance(source, Mapping):
         return dict(source), "GeoJSON"
     if isinstance(source, str) and source.lstrip().startswith("{"):
@@ -661,18 +685,25 @@ def _load_source(source: Any) -> tuple[Any, str]:
                 f"Het bestand {path} bestaat niet. Controleer de naam en de map "
                 "(zet je eigen bestanden in data/)."
             )
-        raw = path.read_bytes()
+        name = path.name
+        try:
+            raw = reading.read_bytes(path)
+            if raw.startswith(b"PK\x03\x04") or raw.lstrip(b"\xef\xbb\xbf \t\r\n"
+                                                            ).startswith(b"<"):
+                return _kml_data(reading.read_kml(raw)), name
+        except reading.FileReadError as err:
+            raise _read_error(name, err) from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
-        name = path.name
     try:
         return json.loads(text), name
     except json.JSONDecodeError as err:
         raise NotesFileError(
             f"{name} is geen geldig GeoJSON-bestand (fout op regel {err.lineno}). "
-            "Exporteer de kaart opnieuw als GeoJSON (in uMap: Delen → Downloaden → geojson)."
+            "Exporteer de kaart opnieuw als GeoJSON (in uMap: Delen → Downloaden → geojson) "
+            "of als KML (Google My Maps)."
         ) from err
 
 
@@ -692,12 +723,15 @@ def _crs_of(data: Mapping[str, Any]) -> int | None:
 
 
 def _layers(data: Any) -> tuple[list[tuple[str | None, list[Any], int | None]], bool]:
-    """Split a document into (layer name, features, crs); also tell whether it is uMap."""
+    """Split a document into (layer name, features, crs); also tell whether a layer's name
+    is a category (uMap, and the folders of a KML file)."""
     if not isinstance(data, Mapping):
         raise NotesFileError(
             "Dit is geen GeoJSON: ik verwacht een FeatureCollection (of een .umap-bestand)."
         )
     kind = data.get("type")
+    if kind == "kml":  # from _kml_data: a folder of Google My Maps is a layer
+        return [(layer["name"], layer["features"], None) for layer in data["layers"]], True
     if kind == "umap":
         layers = []
         for i, layer in enumerate(data.get("layers") or [], start=1):
@@ -778,7 +812,16 @@ def import_geojson(
     default_category: str | None = None,
     bron: str | None = None,
 ) -> NotesImport:
-    """Read map notes from uMap, Mapsurvey, KoBoToolbox, the drawing tool or any GeoJSON.
+    """Read map notes from uMap, Google My Maps, Mapsurvey, KoBoToolbox, the drawing tool
+    or any GeoJSON.
+
+    A KML or KMZ file (Google My Maps: menu → Exporteren naar KML/KMZ) is read by
+    :func:`wijklib.guarantees.reading.read_kml` (safe XML parser, size limit). Each
+    placemark is a feature: its ``name`` and ``description`` (HTML tags removed, the text
+    kept), ``TimeStamp`` as the date, ``ExtendedData`` as properties, and its folder (a
+    My Maps layer) as the layer whose name can be the category, as in uMap. Points and
+    areas are taken; lines (a route) and other shapes are reported and not taken, like in
+    GeoJSON. Styles and icons are how the map looks, not notes: they are not read.
 
     What is read from each feature:
 
@@ -804,7 +847,8 @@ def import_geojson(
     Parameters
     ----------
     source : Path, str or dict
-        A ``.geojson``/``.json``/``.umap`` file, GeoJSON text, or an already loaded dict.
+        A ``.geojson``/``.json``/``.umap``/``.kml``/``.kmz`` file, GeoJSON text, or an
+        already loaded dict.
     mapping : dict, optional
         Your translation of categories, e.g. ``{"speelplek": "favoriete plek",
         "zorgpunt": "knelpunt"}``.
@@ -823,7 +867,8 @@ def import_geojson(
     Raises
     ------
     NotesFileError
-        The file does not exist or is not GeoJSON at all.
+        The file does not exist, is too large, or is not GeoJSON or KML at all (also a
+        KML with a DTD or entities, which is refused).
     InvalidChoiceError
         ``mapping`` or ``default_category`` names a category that does not exist.
     """
@@ -833,6 +878,7 @@ def import_geojson(
     default = _check_category(default_category) if default_category is not None else None
     data, source_name = _load_source(source)
     layers, is_umap = _layers(data)
+    layer_source = source_name if data.get("type") == "kml" else "uMap"
     own_file = isinstance(data.get("wijklib"), Mapping)  # written by save_notes
     known = {_key(k) for k in (*_CATEGORY_KEYS, *_TITLE_KEYS, *_TEXT_KEYS, *_DATE_KEYS,
                                *_SOURCE_KEYS, *_AREA_KEYS, category_field or "",
@@ -967,7 +1013,8 @@ def import_geojson(
                 used.add(source_key)
             note_source = bron or (str(source_value) if source_value is not None else None)
             if note_source is None and not own_file:
-                note_source = f"uMap: {layer_name}" if is_umap and layer_name else source_name
+                note_source = (f"{layer_source}: {layer_name}" if is_umap and layer_name
+                               else source_name)
             if note_source is not None:
                 note_source, found = mask_personal(" ".join(note_source.split())[:100])
             else:
