@@ -1,14 +1,14 @@
 """Results that travel between the sessions: what notebook 1 and 2 hand to notebook 3.
 
-Notebook 1 saves its choices (``tellen.json``); notebook 2 saves what residents said
-(a folder ``vertellen/`` with the survey's aggregates (participation and scale scores per
-buurt, suppression already decided; see :mod:`wijklib.notebook.uitkomsten`), map notes
-(also as a GeoPackage for QGIS), coded stories, the asset inventory and a ``meta.json``).
-The individual survey answers are only saved when the participant asks for it
-(``save_vertellen(..., antwoorden=True)``, in a file whose name says so). Notebook 3
-loads both, or makes the same thing from the practice data when a participant starts there. Everything is written to
-:func:`wijklib.notebook.session.export_dir` unless a folder is given, and can be packed into one
-zip file to download from Binder (:func:`bundle`).
+Notebook 1 saves its choices (``tellen.json``); notebook 2 saves what residents said (a
+folder ``vertellen/`` with the survey's aggregates (participation and scale scores per
+buurt, suppression already decided; see :mod:`wijklib.notebook.uitkomsten`), map notes (also
+as a GeoPackage for QGIS), coded stories, the asset inventory and a ``meta.json``). The
+individual survey answers are only saved when the participant asks for it
+(``save_vertellen(..., antwoorden=True)``, in a file whose name says so). Notebook 3 loads
+both, or makes the same thing from the practice data when a participant starts there.
+Everything is written to :func:`wijklib.notebook.session.export_dir` unless a folder is
+given, and can be packed into one zip file to download from Binder (:func:`bundle`).
 
 The survey answers hold no names or addresses (the questionnaire never asks for them):
 one row per respondent with a buurt code and the answers. They still tell per respondent
