@@ -1043,3 +1043,19 @@ def test_charts_warn_where_the_figures_measure_something_else():
     assert ringen.FIT_WORDS["nee"] not in _texts(fig)
     assert ringen.FIT_WORDS["deels"] not in _texts(fig)
     plt.close(fig)
+
+
+def test_a_flag_where_the_figures_measure_something_else_says_so():
+    # sociaal: no CBS figure measures contact between neighbours (past = "nee"); a big gap
+    # between bijstand and the cohesion score is a question for the group, but its signal
+    # must not read as if the two measured the same thing
+    frame = figures({"B1": {"bijstand_per_1000": 5.0}, "B2": {"bijstand_per_1000": 80.0}})
+    ring = ringen.cijfers_ring(frame, {"bijstand_per_1000": 30.0})
+    rings = ringen.gap_flags(ringen.two_rings(ring, ringen.beleving_ring(survey([
+        ("B1", "cohesie", 2.0, 1.8, 2.2, 200), ("B2", "cohesie", 9.0, 8.8, 9.2, 200)]))))
+    sociaal = rings[rings["thema"] == "sociaal"]
+    assert sociaal["vlag"].all()
+    for signal in sociaal["signaal"]:
+        assert "achtergrondcijfers (die meten iets anders dan de vragen)" in signal
+        assert signal not in ("bewoners positiever dan de cijfers",
+                              "bewoners negatiever dan de cijfers")

@@ -177,6 +177,10 @@ _SIGNALS = {
     "uncertain": "verschil, maar toeval of gewone verschillen tussen buurten kunnen het "
                  "verklaren",
     "same": "cijfers en beleving komen overeen",
+    "higher_background": "bewoners positiever dan de achtergrondcijfers (die meten iets "
+                         "anders dan de vragen)",
+    "lower_background": "bewoners negatiever dan de achtergrondcijfers (die meten iets "
+                        "anders dan de vragen)",
 }
 
 
@@ -1159,10 +1163,13 @@ def _signal(row: Mapping[str, Any], threshold: float, margin: float) -> tuple[st
     # the interval of the difference beleving − cijfers, widened by the margin
     gap_low = lower - margin - c_high
     gap_high = upper + margin - c_low
+    # a theme whose figures measure something else than its questions (past = "nee"):
+    # the gap is still a question for the group, but the signal says what it compares
+    background = "_background" if row.get("past") == "nee" else ""
     if gap_low > threshold:
-        return _SIGNALS["higher"], True
+        return _SIGNALS["higher" + background], True
     if gap_high < -threshold:
-        return _SIGNALS["lower"], True
+        return _SIGNALS["lower" + background], True
     if abs(b - c) > threshold:
         return _SIGNALS["uncertain"], False
     return _SIGNALS["same"], False
