@@ -147,3 +147,18 @@ def test_download_nederland_prefetches_the_country(services):
     assert len(wijklib.kerncijfers(None, niveau="wijk", jaar=2024)) > PAGE
     assert len(wijklib.gebieden("Nederland", niveau="wijk", jaar=2024)) > PAGE
     assert cbs.requests == [] and pdok.requests == []
+
+
+def test_prefetch_also_keeps_the_whole_country_for_similar_areas(politie, monkeypatch,
+                                                                   closed_port_url):
+    # notebook 1 looks for similar areas across the country: after `python -m wijklib
+    # download` that must work without the service too, at wijk and at buurt level
+    from wijklib.data.download import prefetch
+    from wijklib.tellen import compare
+
+    assert prefetch(["Utrecht"], progress=False) == []
+    monkeypatch.setenv("WIJKLIB_CBS_URL", closed_port_url)  # the service is gone now
+    for niveau in ("wijk", "buurt"):
+        frame, note = compare.country_areas(niveau)
+        assert frame is not None, note
+        assert len(frame) > 100 and "heel Nederland" in note

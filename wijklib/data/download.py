@@ -19,8 +19,12 @@ class Step:
 
 def plan(gemeenten: Iterable[str | int], jaar: int | None = None) -> list[Step]:
     """List the downloads for these gemeenten (kerncijfers and maps at every level, and the
-    police figures of notebook 3)."""
+    police figures of notebook 3), and the country's wijken and buurten (similar areas)."""
     steps = [Step("Nederland (kerncijfers)", lambda: cbs.kerncijfers_nederland(jaar))]
+    # every wijk and buurt of the country: notebook 1 looks for similar areas there
+    for niveau in ("wijk", "buurt"):
+        steps.append(Step(f"Nederland: kerncijfers per {niveau} (vergelijkbare gebieden)",
+                          lambda n=niveau: cbs.kerncijfers("Nederland", jaar=jaar, niveau=n)))
     for gemeente in gemeenten:
         for niveau in ("gemeente", "wijk", "buurt"):
             steps.append(
