@@ -217,6 +217,31 @@ def test_csv_header_for_forms():
         csv_header(q, kolommen="iets")
 
 
+def test_the_header_and_the_paper_form_are_saved_whole_or_not_at_all(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from wijklib.guarantees.writing import FileWriteError
+
+    q = vragenlijst()
+    header = survey.save_csv_header(q, tmp_path / "kopregel.csv")
+    # with a BOM, so Dutch Excel reads the accents
+    assert header.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert header.read_text("utf-8-sig") == csv_header(q)
+    form = survey.save_printable(q, BUURTEN, tmp_path / "papier.html", min_groep=10)
+    assert form.read_text("utf-8") == printable_html(q, BUURTEN, min_groep=10)
+
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(FileWriteError) as caught:
+        survey.save_printable(q, BUURTEN, form, titel="Nieuw")
+    assert "niet veranderd" in str(caught.value)
+    assert form.read_text("utf-8") == printable_html(q, BUURTEN, min_groep=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kopregel.csv", "papier.html"]
+
+
 # --------------------------------------------------------------------------- paper form
 
 

@@ -67,6 +67,7 @@ import pandas as pd
 from wijklib.errors import WijklibError
 from wijklib.guarantees import reading
 from wijklib.guarantees.rendering import escape
+from wijklib.guarantees.writing import atomic_write_text
 
 #: Kinds of question (column ``soort``).
 KINDS = ("buurt", "postcode", "keuze", "schaal", "getal", "tekst")
@@ -1035,3 +1036,47 @@ def printable_html(
     return render("vragenformulier.html.j2", titel=titel, inleiding=inleiding or "",
                   privacy=PRIVACY_TEXT, min_groep=int(min_group_size(min_groep)),
                   onderdelen=parts)
+
+
+def save_csv_header(q: Questionnaire, path: str | Path, *, kolommen: str = "tekst",
+                    sep: str = ";") -> Path:
+    """Save :func:`csv_header` as a file for MS Forms, Google Forms or Excel.
+
+    Written with a BOM (so Dutch Excel shows the accents) and atomically: a failed write
+    gives a Dutch message and leaves an earlier file unchanged.
+
+    Parameters
+    ----------
+    q : Questionnaire
+    path : str or Path
+        The file to write.
+    kolommen, sep
+        As in :func:`csv_header`.
+
+    Returns
+    -------
+    Path
+    """
+    return atomic_write_text(path, csv_header(q, kolommen=kolommen, sep=sep),
+                             encoding="utf-8-sig")
+
+
+def save_printable(q: Questionnaire, buurten: pd.DataFrame, path: str | Path,
+                   **options: Any) -> Path:
+    """Save the paper form of :func:`printable_html` (atomically, like :func:`save_csv_header`).
+
+    Parameters
+    ----------
+    q : Questionnaire
+    buurten : DataFrame
+        ``code`` and ``naam`` of the buurten to tick.
+    path : str or Path
+        The HTML file to write.
+    **options
+        ``titel``, ``inleiding``, ``min_groep``, as in :func:`printable_html`.
+
+    Returns
+    -------
+    Path
+    """
+    return atomic_write_text(path, printable_html(q, buurten, **options))
