@@ -154,3 +154,18 @@ def test_profile_gives_the_margin_of_a_rate_on_few_cases(utrecht):
     page = profiel.profile_html(FOCUS, areas, utrecht["gemeente"], None, None, similar=0)
     assert "95%-marge" in page and "(12 gevallen)" in page
     assert "staat de 95%-marge eronder" in page
+
+
+def test_profile_prints_the_written_reflection_as_text(utrecht):
+    """Notebook 1's reflection is in the exported profile, escaped, its paragraphs kept."""
+    attack = "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} <b>vet</b>"
+    reflectie = f"Eerste regel {attack}\ntweede regel\n\nNieuwe alinea."
+    page = profiel.profile_html(FOCUS, **utrecht, reflection=reflectie)
+    section = _section(page, "reflectie")
+    assert "Mijn reflectie" in section
+    assert f"<p>Eerste regel {escape(attack)}<br>tweede regel</p>" in section
+    assert "<p>Nieuwe alinea.</p>" in section
+    assert "<b>vet</b>" not in page and " xxx " not in page and "49" not in section
+    # no reflection written: no empty section on the printed page
+    assert 'id="reflectie"' not in profiel.profile_html(FOCUS, **utrecht)
+    assert 'id="reflectie"' not in profiel.profile_html(FOCUS, **utrecht, reflection="  \n")

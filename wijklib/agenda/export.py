@@ -31,7 +31,7 @@ from typing import Any
 
 from wijklib.agenda import state as ag
 from wijklib.errors import InvalidChoiceError
-from wijklib.guarantees.rendering import render
+from wijklib.guarantees.rendering import paragraphs, render
 from wijklib.guarantees.writing import atomic_write_text
 from wijklib.notebook.session import file_stem
 from wijklib.tellen.compare import format_number
@@ -290,12 +290,6 @@ def _open_points(agenda: ag.Agenda) -> list[str]:
             if not p.startswith("Tip:") and p not in examples]
 
 
-def _paragraphs(text: str) -> list[list[str]]:
-    """Paragraphs (separated by an empty line), each as its lines."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", str(text or "")) if b.strip()]
-    return [b.splitlines() for b in blocks]
-
-
 def _survey_title(agenda: ag.Agenda) -> str:
     """The survey by name and year, e.g. "oefenenquête (verzonnen), 2026"."""
     if agenda.enquete is None:
@@ -427,8 +421,8 @@ def document(
         "versie": agenda.version, "begonnen": str(agenda.made_at)[:10],
         "afgedrukt": made_on.isoformat(), "nog_invullen": _TODO,
         "onderdelen": dict(SECTIONS),
-        "samenvatting": _paragraphs(agenda.samenvatting),
-        "reflectie": _paragraphs(agenda.reflectie),
+        "samenvatting": paragraphs(agenda.samenvatting),
+        "reflectie": paragraphs(agenda.reflectie),
         "prioriteiten_kort": ", ".join(f"{p.rang}. {p.thema}" for p in agenda.priorities),
         "aantal_ambities": len(items), "aantal_krachten": len(agenda.krachten),
         "open_punten": _open_points(agenda),

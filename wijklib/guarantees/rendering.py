@@ -55,6 +55,7 @@ __all__ = [
     "TemplateError",
     "escape",
     "escape_markdown",
+    "paragraphs",
     "raw_html_element",
     "render",
     "template_folders",
@@ -168,6 +169,25 @@ def raw_html_element(markup: str) -> Any:
     element = Element("{{ this.markup }}")
     element.markup = str(markup)
     return element
+
+
+def paragraphs(text: Any) -> list[list[str]]:
+    """A participant's longer text as paragraphs (split on an empty line), each as its lines.
+
+    Templates print each line as text (escaped like every value) with a line break in
+    between, so what someone typed keeps its shape without any HTML from Python.
+
+    Parameters
+    ----------
+    text : str or None
+        The text as typed; ``None`` or blank gives no paragraphs.
+
+    Returns
+    -------
+    list of list of str
+    """
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", str(text or "")) if b.strip()]
+    return [b.splitlines() for b in blocks]
 
 
 def template_folders() -> list[Path]:

@@ -20,7 +20,7 @@ from wijklib.data import catalog
 from wijklib.data.areas import find_area
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
-from wijklib.guarantees.rendering import render
+from wijklib.guarantees.rendering import paragraphs, render
 from wijklib.tellen import compare, maps, pitfalls
 
 #: Key figures shown when no list is given; missing columns are skipped.
@@ -150,6 +150,7 @@ def profile_html(
     questions: list[str] | None = None,
     similar: int = 5,
     made_on: date | None = None,
+    reflection: str = "",
 ) -> str:
     """Build the printable profile page of one area.
 
@@ -175,12 +176,15 @@ def profile_html(
         Compare with the median of this many similar areas (0 for none).
     made_on : datetime.date, optional
         Date printed on the page (default today).
+    reflection : str
+        The participant's written reflection (:func:`wijklib.notebook.gesprek.reflection_text`),
+        printed as text under "Mijn reflectie"; ``""`` leaves the section out.
 
     Returns
     -------
     str
         A complete HTML document. Sections have the ids ``kerncijfers``, ``kaart``,
-        ``opvallend``, ``vragen`` and ``bronnen``.
+        ``opvallend``, ``vragen``, ``reflectie`` (only with a reflection) and ``bronnen``.
     """
     row = find_area(areas, focus)
     code = str(row["code"])
@@ -273,6 +277,7 @@ def profile_html(
         gemaakt=made.strftime("%d-%m-%Y"), kolommen=head, rijen=body,
         vergelijkbaar=peer_note, opmerkingen=notes, kaart=svg, naam=str(row["naam"]),
         opvallend=items, vragen=list(asked), bronnen=sources,
+        reflectie=paragraphs(reflection if isinstance(reflection, str) else ""),
     )
 
 
