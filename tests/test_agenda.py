@@ -416,6 +416,20 @@ def test_target_from_baseline_follows_direction_and_range():
     assert ag.target_from_baseline({}) is None
 
 
+def test_target_from_baseline_at_the_ends_of_the_scale():
+    """A baseline of 0 (every respondent at the bottom of an own survey) still gets a
+    target that is better; a baseline at the best end has no better target (None)."""
+    assert ag.target_from_baseline({"indicator": "cohesie", "basiswaarde": 0.0,
+                                    "eenheid": "0-10"}) == 1.0  # a tenth of the scale
+    assert ag.target_from_baseline({"indicator": "cohesie", "basiswaarde": 0.0,
+                                    "eenheid": "%"}) == 10.0
+    assert ag.target_from_baseline({"indicator": "onveiligheid", "basiswaarde": 0.0,
+                                    "eenheid": "%"}) is None  # nobody feels unsafe
+    assert ag.target_from_baseline({"indicator": "cohesie", "basiswaarde": 10.0,
+                                    "eenheid": "0-10"}) is None  # already the best
+    assert ag.target_from_baseline({"indicator": "cohesie", "basiswaarde": 0.0}) is None
+
+
 # ------------------------------------------------------------ review fixes (who is heard)
 
 

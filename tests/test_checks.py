@@ -36,16 +36,6 @@ def test_share():
     assert checks.check_share(5, AREAS, "leeftijd_65_plus", "inwoners").ok is False
 
 
-def test_top_area_ignores_missing():
-    assert checks.check_top_area("West", AREAS, "woz_waarde").ok is True
-    assert checks.check_top_area("bu4", AREAS, "woz_waarde").ok is True
-    low = checks.check_top_area("Zuid", AREAS, "woz_waarde")
-    assert low.ok is False and "láágste" in low.message
-    assert checks.check_top_area("Oost", AREAS, "woz_waarde").ok is False
-    empty = AREAS.assign(woz_waarde=np.nan)
-    assert checks.check_top_area("West", empty, "woz_waarde").ok is False
-
-
 def test_indicator_choice():
     assert checks.check_indicator("woz_waarde", AREAS).ok is True
     count = checks.check_indicator("inwoners", AREAS)  # a count: not for a map
@@ -91,3 +81,60 @@ def test_strict_mode_raises(monkeypatch):
 def test_feedback_html_is_escaped():
     shown = checks.Feedback(False, "<img src=x onerror=alert(1)>")._repr_html_()
     assert "<img" not in shown and "&lt;img" in shown
+
+
+# ------------------------------------------- reading a difference with its margin
+
+RATES = pd.DataFrame({
+    "code": ["BU1", "BU2", "BU3", "BU4", "BU5"],
+    "naam": ["Groot", "Klein", "Laag", "Leeg", "Gelijk"],
+    "inwoners": [10000.0, 200.0, 10000.0, 800.0, 1000.0],
+    "bijstand": [600.0, 8.0, 100.0, np.nan, 30.0],
+})
+RATES["bijstand_per_1000"] = RATES["bijstand"] / RATES["inwoners"] * 1000
+CITY = pd.DataFrame({"code": ["GM1"], "naam": ["Stad"], "bijstand_per_1000": [30.0]})
+
+
+def _reading(code):
+    from wijklib.tellen.pitfalls import margin_comparison
+
+    return margin_comparison(RATES, CITY, code, "bijstand_per_1000")
+
+
+def test_margin_comparison_reads_direction_and_margin():
+    groot, klein, laag, leeg = (_reading(c) for c in ("BU1", "BU2", "BU3", "BU4"))
+    assert groot.attrs["lezing"] == "hoger_buiten"  # 60 per 1 000 on 600 cases
+    assert klein.attrs["lezing"] == "hoger_binnen"  # 40 per 1 000 on 8 cases: chance
+    assert klein["marge_van"].iloc[0] < 30 < klein["marge_tot"].iloc[0]
+    assert laag.attrs["lezing"] == "lager_buiten"
+    assert leeg.attrs["lezing"] == "geen_cijfer" and np.isnan(leeg["cijfer"].iloc[0])
+    assert "geen 0" in leeg.attrs["uitleg"]
+    assert _reading("BU5").attrs["lezing"] == "gelijk"
+    assert "buiten de marge" in groot.attrs["uitleg"] and "60" in groot.attrs["uitleg"]
+
+
+def test_margin_reading_right_answers():
+    assert checks.check_margin_reading(..., _reading("BU1")).ok is None
+    for code, letter in (("BU1", "A"), ("BU2", " b "), ("BU3", "C."), ("BU4", "e)")):
+        result = checks.check_margin_reading(letter, _reading(code))
+        assert result.ok is True, (code, result.message)
+        assert "niet waarom" in result.message
+    assert checks.check_margin_reading("D", _reading("BU5")).ok is True  # equal: no side
+
+
+@pytest.mark.parametrize(("code", "letter", "expected"), [
+    ("BU1", "F", "Pas op met 'dus'"),  # the over-reading, whatever the figures
+    ("BU2", "F", "Pas op met 'dus'"),
+    ("BU1", "B", "kijk naar de marge: die loopt van"),  # inside/outside mixed up
+    ("BU2", "A", "kijk naar de marge: die loopt van"),
+    ("BU1", "C", "Kijk nog eens naar de richting"),  # higher/lower mixed up
+    ("BU3", "B", "Kijk nog eens naar de richting"),
+    ("BU1", "E", "Er is wel een cijfer"),  # the figure is there
+    ("BU4", "A", "Een ontbrekend cijfer is geen 0"),  # the figure is missing
+    ("BU1", "G", "Kies één letter: A, B, C, D, E, F"),  # no such statement
+    ("BU1", 1, "Kies één letter"),
+])
+def test_margin_reading_each_wrong_answer_gets_its_own_hint(code, letter, expected):
+    result = checks.check_margin_reading(letter, _reading(code))
+    assert result.ok is False and expected in result.message, result.message
+    assert "Goed zo" not in str(result)

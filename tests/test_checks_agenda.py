@@ -85,37 +85,6 @@ def test_flagged_buurt():
     assert ca.check_flagged_buurt("Zuid", RINGS.drop(columns="vlag")).ok is False
 
 
-VOTES = {"wonen": 3, "veiligheid": 5, "sociaal": 4, "voorzieningen": 1, "leefomgeving": 2}
-
-
-def test_vote_order():
-    assert ca.check_vote_order(..., VOTES).ok is None
-    right = ["veiligheid", "sociaal", "wonen", "leefomgeving", "voorzieningen"]
-    assert ca.check_vote_order(right, VOTES).ok is True
-    series = pd.Series(VOTES).sort_values(ascending=False)
-    from_series = ca.check_vote_order(series, VOTES)
-    assert from_series.ok is True and "index" in from_series.message
-    assert ca.check_vote_order(series.index, VOTES).ok is True
-    backwards = ca.check_vote_order(right[::-1], VOTES)
-    assert backwards.ok is False and "Andersom" in backwards.message
-    mixed = ca.check_vote_order(["sociaal", "veiligheid", "wonen", "leefomgeving",
-                                 "voorzieningen"], VOTES)
-    assert mixed.ok is False and "volgorde" in mixed.message
-    assert ca.check_vote_order(right[:3], VOTES).ok is False  # a theme is missing
-    assert ca.check_vote_order(right + ["verkeer"], VOTES).ok is False
-    assert ca.check_vote_order("veiligheid", VOTES).ok is False
-    assert ca.check_vote_order(right, {"wonen": -1}).ok is False  # a wrong vote itself
-
-
-def test_vote_order_ties_and_zero_votes():
-    votes = {"wonen": 2, "sociaal": 2, "veiligheid": 0, "voorzieningen": 1}
-    assert ca.check_vote_order(["sociaal", "wonen", "voorzieningen"], votes).ok is True
-    assert ca.check_vote_order(["wonen", "sociaal", "voorzieningen", "veiligheid"],
-                               votes).ok is True
-    early = ca.check_vote_order(["veiligheid", "wonen", "sociaal", "voorzieningen"], votes)
-    assert early.ok is False and "achteraan" in early.message
-
-
 def ambition(**changes):
     base = dict(thema="sociaal", ambitie="Bewoners kennen elkaar beter.", indicator="cohesie",
                 bron="enquete", basiswaarde=4.7, basisjaar=2026, doel=5.5, doeljaar=2028)

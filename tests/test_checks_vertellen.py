@@ -162,33 +162,33 @@ NOTES = pd.DataFrame({
 })
 
 
-def test_kans_knelpunt_right_forms():
-    crosstab = pd.crosstab(NOTES["buurtnaam"], NOTES["categorie"])[["kans", "knelpunt"]]
-    right = cv.check_kans_knelpunt(crosstab, NOTES)
-    assert right.ok is True and "2 kansen en 2 knelpunten" in right.message
-    grouped = (NOTES[NOTES["categorie"].isin(["kans", "knelpunt"])]
-               .groupby(["buurtcode", "categorie"]).size())
-    assert cv.check_kans_knelpunt(grouped, NOTES).ok is True  # a Series with two levels
-    assert cv.check_kans_knelpunt(grouped.unstack(fill_value=0), NOTES).ok is True
-    whole = pd.crosstab(NOTES["buurtnaam"], NOTES["categorie"])  # more columns is fine
-    assert cv.check_kans_knelpunt(whole, NOTES).ok is True
+@pytest.mark.parametrize(("focus", "letter"), [("BU1", "A"), ("BU2", " b "), ("BU3", "C."),
+                                              ("BU9", "c)")])
+def test_notes_reading_right_answer(focus, letter):
+    result = cv.check_notes_reading(letter, NOTES, focus)
+    assert result.ok is True, result.message
+    assert "wat de mensen die meededen opviel" in result.message
 
 
-def test_kans_knelpunt_wrong_answers():
-    crosstab = pd.crosstab(NOTES["buurtnaam"], NOTES["categorie"])[["kans", "knelpunt"]]
-    swapped = crosstab.copy()
-    swapped.columns = ["knelpunt", "kans"]
-    assert "verwisseld" in cv.check_kans_knelpunt(swapped, NOTES).message
-    short = cv.check_kans_knelpunt(crosstab.head(1), NOTES)
-    assert short.ok is False and "aantallen" in short.message
-    only_kans = cv.check_kans_knelpunt(crosstab[["kans"]], NOTES)
-    assert only_kans.ok is False and "'knelpunt'" in only_kans.message
-    zeros = cv.check_kans_knelpunt(crosstab * 0, NOTES)
-    assert zeros.ok is False and "0" in zeros.message
-    by_category = pd.crosstab(NOTES["categorie"], NOTES["buurtnaam"])
-    assert cv.check_kans_knelpunt(by_category, NOTES).ok is False
-    assert cv.check_kans_knelpunt(3, NOTES).ok is False
-    assert cv.check_kans_knelpunt(None, NOTES).ok is None
+def test_notes_reading_counts_are_named():
+    assert "Noord: 1 kans en 2 knelpunten" in cv.check_notes_reading("A", NOTES, "BU1").message
+    assert cv.check_notes_reading(..., NOTES, "BU1").ok is None
+
+
+@pytest.mark.parametrize(("focus", "letter", "expected"), [
+    ("BU1", "B", "Kijk nog eens in de rij van je focusbuurt"),  # more knelpunten
+    ("BU1", "C", "Noord: 1 kans en 2 knelpunten"),
+    ("BU2", "A", "Oost: 1 kans en 0 knelpunten"),
+    ("BU3", "B", "Zuid: 0 kansen en 0 knelpunten"),  # a favourite place is not a kans
+    ("BU1", "D", "niet hoe goed een buurt is"),  # the over-readings, whatever the counts
+    ("BU2", "D", "Waar meer mensen meededen, staan meer notities"),
+    ("BU1", "E", "niet van alle bewoners"),
+    ("BU1", "F", "Kies één letter: A, B, C, D, E"),
+    ("BU1", 1, "Kies één letter"),
+])
+def test_notes_reading_each_wrong_answer_gets_its_own_hint(focus, letter, expected):
+    result = cv.check_notes_reading(letter, NOTES, focus)
+    assert result.ok is False and expected in result.message, result.message
 
 
 # --------------------------------------------------------------------------- opdracht 6

@@ -530,3 +530,84 @@ def test_notebook_3_for_zaanstad_says_why_there_is_no_police_rate(services_2017,
     assert re.search(rf"Poelenburg\s+{counts[code]}\b", police), police
     ring = _cell_output(nb, "mijn_buurt = twee_ringen")
     assert "veiligheid" in ring
+
+
+@pytest.mark.notebook
+def test_solution_with_an_own_survey_where_no_buurt_gets_a_positive_flag(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    """Every respondent gives the least favourable answer: residents are nowhere more
+    positive than the figures. The solution of exercise 2 then answers "geen" (it stopped
+    with an IndexError before) and the check says so in Dutch."""
+    from conftest import point_wijklib_at
+
+    q = survey.vragenlijst()
+    with pytest.MonkeyPatch.context() as mp:
+        point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+        buurten = wijklib.kerncijfers("Utrecht")
+        answers = practice.practice_responses(buurten[buurten["wijkcode"] == "WK034403"],
+                                              seed=11)
+        for scale in q.scales:
+            worst = 1.0 if scale.hoger_is == "ongunstig" else 0.0  # position on the scale
+            for item in scale.items:
+                question = q.question(item)
+                raw = question.min + worst * (question.max - question.min)
+                answers[item] = question.min + question.max - raw if question.omgekeerd \
+                    else raw
+        own = practice.practice_export(answers, q, "kobo", tmp_path / "upload" / "enquete.csv",
+                                       buurten=buurten)
+    nb = _run((cbs_server, pdok_server), utrecht_cache, map_assets, tmp_path / "export",
+              tmp_path / "nb3_negatief.ipynb", {"ENQUETE_BESTAND": str(own),
+                                                "ENQUETE_JAAR": 2024})
+    _assert_clean_run(nb)
+    assert "Klopt: nergens zijn bewoners met een vlag positiever dan de cijfers." in \
+        _cell_output(nb, "checks_agenda.check_flagged_buurt")
+    assert "Je gebruikt echte antwoorden, geen oefendata" in _text(nb)
+    assert ag.load_state(tmp_path / "export" / "buurtagenda.json").enquete.jaar == 2024
+
+
+@pytest.mark.notebook
+def test_participant_versions_with_an_own_survey_and_questionnaire(
+    utrecht_cache, cbs_server, pdok_server, map_assets, tmp_path
+):
+    """The participant notebooks 2 and 3 (nothing filled in) with an own questionnaire file
+    and survey answers given with those questions: both run to the end, notebook 3 uses
+    the questionnaire of notebook 2 and says that the answers are no practice data."""
+    import uuid
+
+    from conftest import point_wijklib_at
+
+    export = tmp_path / "export"
+    tag = uuid.uuid4().hex[:10]
+    questions = ROOT / "data" / f"test-vragenlijst-{tag}.csv"
+    answers = ROOT / "data" / f"test-enquete-{tag}.csv"
+    text = survey.default_path().read_text("utf-8")
+    questions.write_text(text.replace("In welke buurt woont u?", "In welke buurt woon je?"),
+                         "utf-8")
+    try:
+        own = survey.vragenlijst(questions)
+        with pytest.MonkeyPatch.context() as mp:
+            point_wijklib_at(mp, cbs_server.url, pdok_server.url, utrecht_cache)
+            buurten = wijklib.kerncijfers("Utrecht")
+            data = practice.practice_responses(buurten[buurten["wijkcode"] == "WK034403"],
+                                               seed=5, questionnaire=own)
+            practice.practice_export(data, own, "kobo", answers, buurten=buurten)
+        nb2 = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+                   tmp_path / "nb2_deelnemer.ipynb",
+                   {"VRAGENLIJST_BESTAND": questions.name, "ENQUETE_BESTAND": answers.name,
+                    "ENQUETE_JAAR": 2025},
+                   notebook=ROOT / "notebooks" / "02_vertellen_bewonersperspectief.ipynb")
+    finally:
+        questions.unlink(missing_ok=True)
+        answers.unlink(missing_ok=True)
+    assert outputs(nb2, "error") == [] and outputs(nb2, "stderr") == []
+    assert all("Nog niet ingevuld" in t for t in controle_texts(nb2)), controle_texts(nb2)
+    assert f"Ingelezen uit KoBoToolbox: {len(data)} respondenten" in _text(nb2)
+    nb3 = _run((cbs_server, pdok_server), utrecht_cache, map_assets, export,
+               tmp_path / "nb3_deelnemer.ipynb", {}, notebook=PARTICIPANT)
+    _assert_clean_run(nb3, expected="Nog niet ingevuld")
+    text3 = _text(nb3)
+    assert "Ik gebruik de eigen vragenlijst uit notebook 2." in text3
+    assert "Je gebruikt echte antwoorden, geen oefendata" in text3
+    agenda = ag.load_state(export / "buurtagenda.json")
+    assert agenda.enquete.jaar == 2025 and agenda.items == []  # nothing decided, nothing in

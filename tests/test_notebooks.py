@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "notebooks" / "oplossingen"
+PROFILE = "buurtprofiel-taag-en-rubicondreef-en-omgeving.html"  # Utrecht's focus buurt
 
 
 def run_notebook(path: Path, out: Path, parameters: dict) -> dict:
@@ -54,6 +55,9 @@ def test_notebook_1_solution_utrecht_all_checks_pass(warm, map_assets, monkeypat
     assert saved["reflectie"].startswith("De cijfers laten zien")  # the written reflection
     qgis_folder = Path(os.environ["WIJKLIB_EXPORT"]) / "qgis"  # the figures for QGIS
     assert {p.name for p in qgis_folder.iterdir()} == {"buurtcijfers.gpkg", "buurtcijfers.geojson"}
+    page = Path(os.environ["WIJKLIB_EXPORT"]) / PROFILE
+    assert '<section id="reflectie"><h2>Mijn reflectie</h2>' in page.read_text("utf-8")
+    assert "<p>De cijfers laten zien waar mijn buurt afwijkt" in page.read_text("utf-8")
     check_rendered(nb, tmp_path / "nb1.html", "notebook1_utrecht")
 
 
@@ -138,3 +142,5 @@ def test_notebook_1_participant_version_runs_without_answers(warm, map_assets, m
     assert len(controle) == 6 and all("Nog niet ingevuld" in t for t in controle), controle
     saved = json.loads((Path(os.environ["WIJKLIB_EXPORT"]) / "tellen.json").read_text("utf-8"))
     assert saved["reflectie"] == ""  # nothing written for the participant
+    page = Path(os.environ["WIJKLIB_EXPORT"]) / PROFILE
+    assert 'id="reflectie"' not in page.read_text("utf-8")  # no empty section printed

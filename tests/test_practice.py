@@ -191,3 +191,56 @@ def test_wrong_input(q, tmp_path):
     data = practice_responses(buurten, n=5)
     with pytest.raises(InvalidChoiceError, match="Kies uit"):
         practice_export(data, q, "surveymonkey", tmp_path / "x.csv")
+
+
+def _sparse(columns_with_figures: dict) -> pd.DataFrame:
+    """Five buurten with inhabitants; only the given figure columns are (partly) filled."""
+    frame = pd.DataFrame({"code": [f"BU000000{i}" for i in range(5)],
+                          "naam": ["Een", "Twee", "Drie", "Vier", "Vijf"],
+                          "inwoners": [3000.0, 4000.0, 5000.0, 6000.0, 7000.0]})
+    for column in ("bijstand_per_1000", "woz_waarde", "pct_koopwoningen",
+                   "pct_personen_laag_inkomen", "pct_huishoudens_laag_inkomen"):
+        frame[column] = columns_with_figures.get(column, [np.nan] * 5)
+    frame.attrs["year"] = 2017
+    return frame
+
+
+def test_planted_texts_say_what_is_missing_when_the_figures_are_not_there():
+    """A year without bijstand, WOZ or koopwoningen (such as 2017): no judgement of the
+    figures is invented, the text says they are missing and names them."""
+    data = practice_responses(_sparse({}), seed=2026, n=400)
+    assert len(data.attrs["afwijkingen"]) == 3
+    for planted in data.attrs["afwijkingen"]:
+        text = planted["wat"]
+        assert text.startswith("Over bijstand, WOZ-waarde en koopwoningen heeft het CBS voor "
+                               "deze buurt geen cijfers (tabel van 2017)"), text
+        assert "gemiddeld" not in text and "gunstig" not in text and ", maar " in text
+
+
+def test_a_buurt_without_own_figures_is_not_called_average():
+    """Other buurten have figures, this one has none: it is not 'ongeveer gemiddeld'."""
+    figures = {"bijstand_per_1000": [10.0, 80.0, 20.0, np.nan, np.nan],
+               "woz_waarde": [400.0, 150.0, 300.0, np.nan, np.nan]}
+    data = practice_responses(_sparse(figures), seed=2026, n=400)
+    for planted in data.attrs["afwijkingen"]:
+        code, text = planted["buurtcode"], planted["wat"]
+        if code in ("BU0000003", "BU0000004"):
+            assert "geen cijfers" in text and "gemiddeld" not in text, text
+        else:
+            assert "gemiddeld" in text and "bijstand" in text, text
+
+
+def test_zaanstad_2017_practice_texts_stay_true(services_2017):
+    """The real 2017 table of Zaanstad (only inhabitants, households, density, areas)."""
+    import wijklib
+
+    buurten = wijklib.kerncijfers("Zaanstad", niveau="buurt")
+    assert buurten.attrs["year"] == 2017 and buurten["bijstand_per_1000"].isna().all()
+    data = practice_responses(buurten[buurten["wijkcode"] == "WK047951"], seed=2026)
+    assert data.attrs["afwijkingen"], "no planted disagreement for Wormerveer"
+    names = set(buurten["naam"])
+    for planted in data.attrs["afwijkingen"]:
+        assert planted["buurtnaam"] in names
+        assert "geen cijfers (tabel van 2017)" in planted["wat"], planted["wat"]
+        assert "gemiddeld" not in planted["wat"]
+    assert set(data["buurtcode"]) <= set(buurten.loc[buurten["inwoners"] > 0, "code"])

@@ -175,3 +175,18 @@ def test_profile_says_whether_similar_areas_come_from_the_country(warm):
     own.update(wijken.set_index("code")[list(profile)])
     page = profiel.profile_html(code, wijken, gemeente, landelijk=own.reset_index())
     assert "gebieden in heel Nederland die het meest lijken op" in page
+
+
+def test_profile_prints_the_written_reflection_as_text(utrecht):
+    """Notebook 1's reflection is in the exported profile, escaped, its paragraphs kept."""
+    attack = "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} <b>vet</b>"
+    reflectie = f"Eerste regel {attack}\ntweede regel\n\nNieuwe alinea."
+    page = profiel.profile_html(FOCUS, **utrecht, reflection=reflectie)
+    section = _section(page, "reflectie")
+    assert "Mijn reflectie" in section
+    assert f"<p>Eerste regel {escape(attack)}<br>tweede regel</p>" in section
+    assert "<p>Nieuwe alinea.</p>" in section
+    assert "<b>vet</b>" not in page and " xxx " not in page and "49" not in section
+    # no reflection written: no empty section on the printed page
+    assert 'id="reflectie"' not in profiel.profile_html(FOCUS, **utrecht)
+    assert 'id="reflectie"' not in profiel.profile_html(FOCUS, **utrecht, reflection="  \n")

@@ -705,8 +705,10 @@ def target_from_baseline(
     -------
     float or None
         Higher for ``gunstig``, lower for ``ongunstig``; kept within the unit's range
-        (0–100 for a percentage, 0–10 for a 0–10 scale). None when there is no baseline
-        value or the direction is unknown (then choose the target yourself).
+        (0–100 for a percentage, 0–10 for a 0–10 scale). A baseline of 0 moves by
+        ``percent`` % of that range instead (10 % of 0 is no change). None when there is
+        no baseline value, the direction is unknown, or the baseline is already at the
+        best end of the range (then choose the target yourself).
     """
     value = baseline.get("basiswaarde") if isinstance(baseline, Mapping) else None
     if _missing(value) or isinstance(value, bool) or not isinstance(value, int | float):
@@ -718,8 +720,12 @@ def target_from_baseline(
     target = float(value) * factor
     limits = _unit_limits(str(baseline.get("eenheid", "")))
     if limits is not None:
+        if target == float(value):  # a baseline of 0: a share of the range instead
+            step = (limits[1] - limits[0]) * percent / 100
+            target = float(value) + (step if way == "gunstig" else -step)
         target = min(max(target, limits[0]), limits[1])
-    return round(target, decimals)
+    target = round(target, decimals)
+    return None if target == round(float(value), decimals) else target
 
 
 def share_text(

@@ -151,32 +151,70 @@ def named_area(answer: Any, areas: pd.DataFrame, code: str = "code",
         return None, str(err)
 
 
-def check_top_area(answer: Any, areas: pd.DataFrame, indicator: str) -> Feedback:
-    """Check the name (or code) of the area with the highest value of ``indicator``.
+#: The statements of the reading exercise in notebook 1 (letter -> reading of
+#: :func:`wijklib.tellen.pitfalls.margin_comparison`); F is always an over-reading.
+MARGIN_STATEMENTS = {
+    "A": "hoger_buiten", "B": "hoger_binnen", "C": "lager_buiten", "D": "lager_binnen",
+    "E": "geen_cijfer", "F": "dus",
+}
 
-    A unique part of the name is enough (as in the parameter cell).
+
+def chosen_letter(answer: Any, letters: Any) -> str | None:
+    """The chosen letter (``" b "``, ``"B."`` and ``"b)"`` all give ``"B"``), or None."""
+    if not isinstance(answer, str):
+        return None
+    letter = answer.strip().rstrip(".)").strip().upper()
+    return letter if letter in letters else None
+
+
+def check_margin_reading(answer: Any, comparison: pd.DataFrame) -> Feedback:
+    """Check which statement about a difference and its margin is right (A–F).
+
+    Parameters
+    ----------
+    answer : str
+        The letter the participant chose.
+    comparison : pandas.DataFrame
+        :func:`wijklib.tellen.pitfalls.margin_comparison` of the focus area (its
+        ``attrs["lezing"]`` is the reading that is right).
     """
     if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
-    if not isinstance(answer, str):
-        return feedback(False, "Je antwoord moet de naam van een gebied zijn, tussen "
-                               "aanhalingstekens. Tip: pak de naam met [\"naam\"].iloc[0].")
-    values = areas[indicator]
-    if values.notna().sum() == 0:
-        return feedback(False, f"Er zijn geen cijfers voor '{indicator}': kies een ander cijfer.")
-    top = areas.loc[values.idxmax()]
-    low = areas.loc[values.idxmin()]
-    given, problem = named_area(answer, areas)
-    if given == str(top["code"]):
-        return feedback(True, f"{top['naam']} heeft de hoogste waarde "
-                              f"({format_number(values.max())}).")
-    if given == str(low["code"]):
-        return feedback(False, "Dat is het gebied met de láágste waarde. Sorteer andersom.")
-    if given is None and problem and "meer gebieden" in problem:
-        return feedback(False, problem)
-    return feedback(
-        False, "Dat is niet het gebied met de hoogste waarde. Tip: gebruik sort_values."
-    )
+    letters = ", ".join(MARGIN_STATEMENTS)
+    letter = chosen_letter(answer, MARGIN_STATEMENTS)
+    if letter is None:
+        return feedback(False, f"Kies één letter: {letters}. Zet hem tussen aanhalingstekens, "
+                               'bijvoorbeeld uitspraak = "A".')
+    reading = comparison.attrs.get("lezing")
+    row = comparison.iloc[0]
+    numbers = (f"{row['gebied']}: {format_number(row['cijfer'])}, de gemeente: "
+               f"{format_number(row['gemeente'])}")
+    margin = f"{format_number(row['marge_van'])} tot {format_number(row['marge_tot'])}"
+    chosen = MARGIN_STATEMENTS[letter]
+    right = {"gelijk": {"B", "D"}, "marge_onbekend": (
+        {"A", "B"} if row["cijfer"] > row["gemeente"] else {"C", "D"})}.get(
+        reading, {k for k, v in MARGIN_STATEMENTS.items() if v == reading})
+    if letter in right:
+        return feedback(True, f"{comparison.attrs.get('uitleg', '')} Een cijfer zegt hoeveel, "
+                              "niet waarom: dat vraag je aan bewoners.".strip())
+    if chosen == "dus":
+        return feedback(False, "Pas op met 'dus'. Een cijfer zegt hoeveel, niet waarom of hoe "
+                               "het voelt. Een hoger of lager cijfer zegt niet dat de buurt "
+                               "'een probleem' heeft. Kies de zin die alleen zegt wat het "
+                               "cijfer en de marge laten zien.")
+    if reading == "geen_cijfer":
+        return feedback(False, "Kijk in de tabel: er is geen cijfer (het ontbreekt of is "
+                               "geheim). Een ontbrekend cijfer is geen 0: je weet het niet.")
+    if chosen == "geen_cijfer":
+        return feedback(False, f"Er is wel een cijfer. {numbers}.")
+    if chosen.split("_")[0] != reading.split("_")[0] and reading != "gelijk":
+        return feedback(False, f"Kijk nog eens naar de richting. {numbers}. Is het cijfer van "
+                               "de buurt dan hoger of lager?")
+    if reading.endswith(("_binnen", "_buiten")):  # the right direction, not the margin
+        return feedback(False, f"De richting klopt, maar kijk naar de marge: die loopt van "
+                               f"{margin}. Ligt het cijfer van de gemeente "
+                               f"({format_number(row['gemeente'])}) daarbinnen of daarbuiten?")
+    return feedback(False, f"Dat klopt niet. {comparison.attrs.get('uitleg', numbers)}")
 
 
 def check_indicator(answer: Any, areas: pd.DataFrame) -> Feedback:

@@ -9,7 +9,7 @@ returns friendly Dutch :class:`~wijklib.notebook.checks.Feedback`. With
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -158,61 +158,6 @@ def check_flagged_buurt(
         return feedback(False, "Bij die buurt staat geen vlag. Filter op de kolom 'vlag'.")
     return feedback(False, "Die buurt staat niet in de tabel. Kopieer de naam uit de kolom "
                            "'buurtnaam'.")
-
-
-# ---------------------------------------------------------------------- priorities
-
-
-def check_vote_order(answer: Any, votes: Mapping[str, int]) -> Feedback:
-    """Check the order of the themes from most to fewest dots.
-
-    Themes with equal votes may be in either order; themes without dots may be left out
-    or put at the end.
-
-    Parameters
-    ----------
-    answer : list of str (or a Series/Index of theme names)
-    votes : dict
-        Dots per theme, as in the parameter cell.
-    """
-    if is_unfilled(answer):
-        return feedback(None, NOT_FILLED)
-    note = ""
-    if isinstance(answer, pd.Series):
-        answer = list(answer.index)
-        note = " (Ik heb de namen uit de index van je Series genomen.)"
-    elif isinstance(answer, pd.Index | tuple):
-        answer = list(answer)
-    if not isinstance(answer, list) or not all(isinstance(t, str) for t in answer):
-        return feedback(False, "Je antwoord moet een lijst met thema's zijn, bijvoorbeeld "
-                               "[\"veiligheid\", \"sociaal\", …]. Gebruik .index.tolist().")
-    try:
-        ranked = ag.dot_vote(votes)
-    except WijklibError as err:
-        return feedback(False, str(err))
-    rank = {p.thema: p.rang for p in ranked}
-    zero = [t for t, v in votes.items() if v == 0]
-    given = [str(t).strip() for t in answer]
-    unknown = [t for t in given if t not in rank and t not in zero]
-    if unknown:
-        return feedback(False, f"'{unknown[0]}' staat niet bij de stemmen. Kies uit: "
-                               f"{', '.join(votes)}.")
-    voted = [t for t in given if t in rank]
-    if len(set(voted)) != len(rank) or len(voted) != len(rank):
-        return feedback(False, f"Zet elk thema met stippen precies één keer in de lijst "
-                               f"({len(rank)} thema's).")
-    tail = given[len(voted):]
-    if given[: len(voted)] != voted or set(tail) - set(zero):
-        return feedback(False, "Thema's zonder stippen mogen weg, of helemaal achteraan.")
-    ranks = [rank[t] for t in voted]
-    if ranks == sorted(ranks):
-        return feedback(True, "Dit is de volgorde van de stemming: " + ", ".join(voted)
-                        + "." + note)
-    if ranks == sorted(ranks, reverse=True):
-        return feedback(False, "Andersom: het thema met de meeste stippen komt eerst. Gebruik "
-                               "sort_values(ascending=False).")
-    return feedback(False, "De volgorde klopt nog niet. Sorteer de stemmen van veel naar "
-                           "weinig met sort_values(ascending=False).")
 
 
 # ------------------------------------------------------------------------ ambitions

@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijklib.notebook.checks import NOT_FILLED, Feedback, feedback, is_unfilled, named_area
+from wijklib.notebook.checks import (
+    NOT_FILLED,
+    Feedback,
+    chosen_letter,
+    feedback,
+    is_unfilled,
+    named_area,
+)
 from wijklib.tellen.compare import format_number
 
 
@@ -227,52 +234,54 @@ def _the(n: int) -> str:
 # --------------------------------------------------------------------------- opdracht 5
 
 
-def check_kans_knelpunt(answer: Any, notities: pd.DataFrame) -> Feedback:
-    """Check a table with the number of 'kans' and 'knelpunt' notes per buurt.
+#: The statements of the reading exercise about map notes (notebook 2): letter -> what
+#: it says; D and E read more into the notes than they can tell.
+NOTES_STATEMENTS = {"A": "meer_knelpunten", "B": "meer_kansen", "C": "evenveel",
+                    "D": "slechtste_buurt", "E": "meeste_bewoners"}
 
-    Rows by buurt name or code; columns ``kans`` and ``knelpunt`` (``pd.crosstab`` or
-    ``groupby(...).size().unstack()``). Buurten with neither may be left out or be 0.
+
+def check_notes_reading(answer: Any, notities: pd.DataFrame, focus: str) -> Feedback:
+    """Check which statement about the focus buurt's map notes is right (A–E).
+
+    Parameters
+    ----------
+    answer : str
+        The letter the participant chose.
+    notities : pandas.DataFrame
+        The map notes of the area (``buurtcode``, ``buurtnaam``, ``categorie``).
+    focus : str
+        Code of the focus buurt.
     """
     if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
-    if isinstance(answer, pd.Series) and isinstance(answer.index, pd.MultiIndex):
-        answer = answer.unstack(fill_value=0)
-    if not isinstance(answer, pd.DataFrame):
-        return feedback(False, "Je antwoord moet een tabel zijn met per buurt een rij en de "
-                               "kolommen 'kans' en 'knelpunt'. Tip: pd.crosstab(...).")
-    columns = {str(c): c for c in answer.columns}
-    if not {"kans", "knelpunt"} <= set(columns):
-        return feedback(False, "De kolommen 'kans' en 'knelpunt' ontbreken. Tel per buurt en "
-                               "per categorie, en kies daarna die twee kolommen.")
-    got = answer[[columns["kans"], columns["knelpunt"]]].copy()
-    got.columns = ["kans", "knelpunt"]
-    got.index = [str(i) for i in got.index]
-    got = got.apply(pd.to_numeric, errors="coerce").fillna(0)
-    if got.values.sum() == 0 and len(notities):
-        return feedback(False, "Alle aantallen zijn 0. Tel de notities per buurt en "
-                               "categorie.")
-    part = notities[notities["categorie"].isin(["kans", "knelpunt"])]
-    for key in ("buurtnaam", "buurtcode"):
-        if key not in part.columns:
-            continue
-        expected = pd.crosstab(part[key].astype(str), part["categorie"]).reindex(
-            columns=["kans", "knelpunt"], fill_value=0)
-        if not set(got.index) & set(expected.index) and len(expected):
-            continue
-        aligned = got.reindex(expected.index.union(got.index), fill_value=0)
-        wanted = expected.reindex(aligned.index, fill_value=0)
-        if np.array_equal(aligned.to_numpy(dtype="float64"), wanted.to_numpy(dtype="float64")):
-            kans, knel = int(expected["kans"].sum()), int(expected["knelpunt"].sum())
-            return feedback(True, f"Samen {kans} kansen en {knel} knelpunten. Bewoners zien "
-                                  "dus niet alleen problemen.")
-        if np.array_equal(aligned.to_numpy(dtype="float64")[:, ::-1],
-                          wanted.to_numpy(dtype="float64")):
-            return feedback(False, "De kolommen zijn verwisseld: zet 'kans' eerst en dan "
-                                   "'knelpunt'.")
-        return feedback(False, "De buurten kloppen, maar de aantallen niet. Tel alle "
-                               "notities, niet alleen de eerste rijen.")
-    return feedback(False, "Zet de buurt (kolom 'buurtnaam') in de rijen: "
-                           "pd.crosstab(notities[\"buurtnaam\"], notities[\"categorie\"]).")
+    letters = ", ".join(NOTES_STATEMENTS)
+    letter = chosen_letter(answer, NOTES_STATEMENTS)
+    if letter is None:
+        return feedback(False, f"Kies één letter: {letters}. Zet hem tussen aanhalingstekens, "
+                               'bijvoorbeeld lezing = "A".')
+    mine = notities[notities["buurtcode"].astype(str) == str(focus)]
+    name = str(mine["buurtnaam"].iloc[0]) if len(mine) else str(focus)
+    kansen = int((mine["categorie"] == "kans").sum())
+    knelpunten = int((mine["categorie"] == "knelpunt").sum())
+    right = ("meer_knelpunten" if knelpunten > kansen else
+             "meer_kansen" if kansen > knelpunten else "evenveel")
+    chosen = NOTES_STATEMENTS[letter]
+    counted = (f"{name}: {kansen} {'kans' if kansen == 1 else 'kansen'} en {knelpunten} "
+               f"{'knelpunt' if knelpunten == 1 else 'knelpunten'}")
+    if chosen == right:
+        return feedback(True, f"{counted}. Dat is wat op de kaart staat: wat de mensen die "
+                              "meededen opviel. Vraag in het gesprek ook naar de kansen.")
+    if chosen == "slechtste_buurt":
+        return feedback(False, "Een kaartnotitie zegt wat iemand opviel, niet hoe goed een "
+                               "buurt is. Waar meer mensen meededen, staan meer notities. Kies "
+                               "een zin die alleen zegt wat er op de kaart staat.")
+    if chosen == "meeste_bewoners":
+        return feedback(False, "De notities zijn van de mensen die meededen, niet van alle "
+                               "bewoners. Een aantal notities zegt niet hoeveel bewoners er zo "
+                               "over denken. Kies een zin die alleen zegt wat er op de kaart "
+                               "staat.")
+    return feedback(False, f"Kijk nog eens in de rij van je focusbuurt, in de kolommen 'kans' "
+                           f"en 'knelpunt'. {counted}.")
 
 
 # --------------------------------------------------------------------------- opdracht 6

@@ -26,6 +26,7 @@ from wijklib.tellen.compare import (
     area_names,
     as_float,
     catalogue_entries,
+    find_area_row,
     format_number,
     indicator_year,
     require_columns,
@@ -766,3 +767,77 @@ def year_overview(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=columns)
     out["jaar"] = pd.array(out["jaar"].tolist(), dtype="Int64")
     return out
+
+
+#: The readings of :func:`margin_comparison` (``attrs["lezing"]``).
+READINGS = ("hoger_buiten", "hoger_binnen", "lager_buiten", "lager_binnen", "gelijk",
+            "marge_onbekend", "geen_cijfer")
+
+
+def margin_comparison(
+    areas: pd.DataFrame, gemeente: pd.DataFrame, code: str, indicator: str,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """One area's rate next to the gemeente's, with the area's margin (Poisson interval).
+
+    For a reading exercise: is the area higher or lower than the gemeente, and is that
+    difference larger than chance (does the gemeente's figure lie outside the margin)?
+
+    Parameters
+    ----------
+    areas : pandas.DataFrame
+        Areas as from :func:`wijklib.kerncijfers` (with the count and population columns
+        of the rate, see :func:`rate_margins`).
+    gemeente : pandas.DataFrame
+        The gemeente's row (``niveau="gemeente"``).
+    code : str
+        Code (or exact name) of the area.
+    indicator : str
+        Catalogue name of a rate, such as ``bijstand_per_1000``.
+    level : float
+        Confidence level of the margin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``gebied``, ``jaar``, ``cijfer``, ``marge_van``, ``marge_tot``,
+        ``gemeente`` (NaN where unknown, never 0). ``attrs``: ``lezing`` (one of
+        :data:`READINGS`), ``label`` and ``eenheid`` of the indicator, and ``uitleg`` (the
+        reading in plain Dutch, with the numbers).
+    """
+    ind = catalog.get(indicator)
+    require_columns(areas, [indicator], "de tabel met gebieden")
+    position = find_area_row(areas, code)
+    rows = areas.iloc[[position]]
+    value = float(as_float(rows[indicator])[0])
+    margins = rate_margins(rows, indicator, level=level)
+    low, high = float(margins["ondergrens"].iloc[0]), float(margins["bovengrens"].iloc[0])
+    city = (float(as_float(gemeente[indicator])[0])
+            if indicator in gemeente.columns and len(gemeente) else np.nan)
+    name = str(rows["naam"].iloc[0]) if "naam" in rows.columns else str(code)
+    table = pd.DataFrame([{
+        "gebied": name, "jaar": indicator_year(rows, indicator), "cijfer": value,
+        "marge_van": low, "marge_tot": high, "gemeente": city,
+    }])
+    shown = (f"{name}: {format_number(value)} {ind.eenheid} (marge {format_number(low)} – "
+             f"{format_number(high)}), de gemeente: {format_number(city)}")
+    if not (np.isfinite(value) and np.isfinite(city)):
+        reading = "geen_cijfer"
+        explained = (f"Voor {name} of voor de gemeente is er geen cijfer van {ind.label}: het "
+                     "ontbreekt of is geheim. Dat is geen 0: we weten het niet.")
+    elif value == city:
+        reading = "gelijk"
+        explained = f"{shown}. Het cijfer is gelijk aan dat van de gemeente."
+    elif not (np.isfinite(low) and np.isfinite(high)):
+        reading = "marge_onbekend"
+        explained = (f"{name}: {format_number(value)}, de gemeente: {format_number(city)}. "
+                     "De marge is onbekend: het aantal waarop het cijfer rust ontbreekt.")
+    else:
+        side = "hoger" if value > city else "lager"
+        inside = low <= city <= high
+        reading = f"{side}_{'binnen' if inside else 'buiten'}"
+        explained = (f"{shown}. De gemeente ligt {'binnen' if inside else 'buiten'} de marge: "
+                     + ("het verschil kan toeval zijn." if inside else
+                        "het verschil is groter dan je door toeval verwacht."))
+    table.attrs.update(lezing=reading, label=ind.label, eenheid=ind.eenheid, uitleg=explained)
+    return table

@@ -20,7 +20,7 @@ from wijklib.data import catalog
 from wijklib.data.areas import find_area
 from wijklib.errors import InvalidChoiceError
 from wijklib.guarantees import provenance
-from wijklib.guarantees.rendering import render
+from wijklib.guarantees.rendering import paragraphs, render
 from wijklib.tellen import compare, maps, pitfalls
 
 #: Key figures shown when no list is given; missing columns are skipped.
@@ -151,6 +151,7 @@ def profile_html(
     similar: int = 5,
     made_on: date | None = None,
     landelijk: pd.DataFrame | None = None,
+    reflection: str = "",
 ) -> str:
     """Build the printable profile page of one area.
 
@@ -180,12 +181,15 @@ def profile_html(
         All areas of the country at the same level; the similar areas are then searched
         across the country where the profile figures exist
         (:func:`wijklib.tellen.compare.similar_areas`), and the note says where.
+    reflection : str
+        The participant's written reflection (:func:`wijklib.notebook.gesprek.reflection_text`),
+        printed as text under "Mijn reflectie"; ``""`` leaves the section out.
 
     Returns
     -------
     str
         A complete HTML document. Sections have the ids ``kerncijfers``, ``kaart``,
-        ``opvallend``, ``vragen`` and ``bronnen``.
+        ``opvallend``, ``vragen``, ``reflectie`` (only with a reflection) and ``bronnen``.
     """
     row = find_area(areas, focus)
     code = str(row["code"])
@@ -281,6 +285,7 @@ def profile_html(
         gemaakt=made.strftime("%d-%m-%Y"), kolommen=head, rijen=body,
         vergelijkbaar=peer_note, opmerkingen=notes, kaart=svg, naam=str(row["naam"]),
         opvallend=items, vragen=list(asked), bronnen=sources,
+        reflectie=paragraphs(reflection if isinstance(reflection, str) else ""),
     )
 
 

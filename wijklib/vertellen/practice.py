@@ -138,9 +138,22 @@ def _figures_words(frame: pd.DataFrame, row: int, index: float) -> str:
 
     The average is weighted by inhabitants, so it is close to the gemeente's own figure
     that notebook 1 compares with. The judgement follows the figures index of the buurt.
+    A buurt with none of the index's figures (a year such as 2017, or secret figures) gets
+    no judgement: the text names the figures that are missing instead.
     """
     from wijklib.tellen.compare import format_number
 
+    own_known = [
+        column for column in _FIGURES if column in frame.columns
+        and np.isfinite(pd.to_numeric(frame[column], errors="coerce").astype("float64")
+                        .iloc[row])
+    ]
+    if not own_known:
+        names = [name for name, _, _ in _FIGURE_NAMES.values()]
+        listed = ", ".join(names[:-1]) + " en " + names[-1]
+        year = frame.attrs.get("year")
+        source = f" (tabel van {year})" if year else ""
+        return f"Over {listed} heeft het CBS voor deze buurt geen cijfers{source}"
     weights = _weights(frame)
     parts = []
     for column, (name, unit, digits) in _FIGURE_NAMES.items():
