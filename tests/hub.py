@@ -14,6 +14,7 @@ goes over the kernel's websocket (Jupyter messaging protocol 5.3).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import grp
 import json
 import os
@@ -258,7 +259,12 @@ class Hub:
                    f"def result(value):\n    print({RESULT!r} + _json.dumps(value))\n")
         ws = self.url.replace("http://", "ws://", 1)
         url = f"{ws}/user/{user}/api/kernels/{self.kernel(user)}/channels"
-        text = asyncio.run(_execute(url, self.token_for(user), prelude + code, timeout))
+        # A thread of its own: Playwright's sync API (other tests in the same session)
+        # leaves an event loop marked as running in the main thread, where
+        # asyncio.run() refuses to start.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            text = pool.submit(asyncio.run, _execute(url, self.token_for(user),
+                                                     prelude + code, timeout)).result()
         for line in text.splitlines():
             if line.startswith(RESULT):
                 return json.loads(line[len(RESULT):])
