@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from dataclasses import asdict
 
@@ -444,9 +445,12 @@ def test_share_text_needs_the_minimum_and_leaves_unknown_ages_out():
     for few in (["65_plus"] * 3 + ["18_34"] * 5, ["65_plus"] * 6 + ["18_34"] * 6 + [None] * 3):
         small = ag.share_text(few, "65_plus", "65 jaar of ouder", 5, 21.4, 2023)
         assert "laat ik hier niet zien" in small and "terugrekenen" in small
-        assert "%" not in small and "3" not in small and "n =" not in small
+        participants, cbs = small.split("Ter vergelijking:")  # the CBS side is still shown
+        assert "%" not in participants and not re.search(r"\b3\b", small)
+        assert "n =" not in small and cbs.strip() == "21% van de inwoners (CBS 2023)."
     hidden = ag.share_text(groups, "65_plus", "65 jaar of ouder", 20, 21.4, 2023)
-    assert "laat ik niet zien" in hidden and "minder dan 20" in hidden and "%" not in hidden
+    assert "laat ik niet zien" in hidden and "minder dan 20" in hidden
+    assert "% van de deelnemers" not in hidden and "Ter vergelijking: 21%" in hidden
     assert "16" not in hidden  # the number of participants below the minimum is not printed
     nobody = ag.share_text([], "65_plus", "65 jaar of ouder", 5, 21.4, 2023)
     assert "niemand" in nobody and "nan" not in nobody.lower()

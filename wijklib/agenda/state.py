@@ -862,30 +862,37 @@ def share_line(figure: dict[str, Any], label: str, reference: Any = None,
 
     minimum = int(figure.get("minimum") or 0)
     status = figure.get("status")
+    where = f", {reference_name}" if reference_name else ""
+    year = f" {reference_year}" if reference_year is not None else ", jaar onbekend"
+    cbs = ("" if _missing(reference)
+           else f"{format_number(reference, 0)}% van de inwoners (CBS{year}{where})")
+    # a hidden share still shows the CBS side, so the group can compare with the age table
+    aside = f" Ter vergelijking: {cbs}." if cbs else ""
     if status == "niemand":
         return (f"Het aandeel '{label}' laat ik niet zien: niemand gaf een antwoord op deze "
-                "vraag.")
+                f"vraag.{aside}")
     if status == "te weinig":
         return (f"Het aandeel '{label}' laat ik niet zien: minder dan {minimum} deelnemers "
                 f"gaven hun antwoord, en het minimum is {minimum}. Bij zo weinig mensen "
-                "zegt een percentage weinig, en mensen zouden elkaar kunnen herkennen.")
+                f"zegt een percentage weinig, en mensen zouden elkaar kunnen herkennen.{aside}")
     if status == "kleine groep":
         return (f"Het aandeel '{label}' laat ik hier niet zien: met het percentage en het "
                 f"aantal deelnemers zou je een groep van minder dan {minimum} mensen kunnen "
-                "terugrekenen. De tabel met leeftijden laat zien wat wel kan.")
+                "terugrekenen. De tabel met leeftijden (in het notebook Vertellen) laat zien wat "
+                "wel kan."
+                f"{aside}")
     if status != "getoond":
         return (f"Het aandeel '{label}' laat ik hier niet zien: met het aantal deelnemers "
-                "uit dit gebied zou je het aantal in een kleine buurt kunnen terugrekenen.")
+                "uit dit gebied zou je het aantal in een kleine buurt kunnen terugrekenen."
+                f"{aside}")
     text = (f"{label}: {format_number(float(figure['aandeel']), 0)}% van de deelnemers die "
             f"het invulden (n = {int(figure['n'])}")
     left_out = int(figure.get("zonder") or 0)
     text += f"; {left_out} zonder antwoord niet meegeteld)" if left_out else ")"
-    where = f", {reference_name}" if reference_name else ""
-    year = f" {reference_year}" if reference_year is not None else ", jaar onbekend"
-    if _missing(reference):
-        text += f". Van de inwoners heeft het CBS geen cijfer (CBS{year}{where})."
+    if cbs:
+        text += f"; {cbs}."
     else:
-        text += (f"; {format_number(reference, 0)}% van de inwoners (CBS{year}{where}).")
+        text += f". Van de inwoners heeft het CBS geen cijfer (CBS{year}{where})."
     return text
 
 
