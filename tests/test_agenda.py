@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from dataclasses import asdict
 
@@ -434,14 +435,23 @@ def test_target_from_baseline_at_the_ends_of_the_scale():
 
 
 def test_share_text_needs_the_minimum_and_leaves_unknown_ages_out():
-    groups = ["65_plus"] * 3 + ["18_34"] * 5 + [None, "geen_antwoord", np.nan]
+    groups = (["65_plus"] * 6 + ["18_34"] * 10
+              + [None, "geen_antwoord", np.nan, "", "weet_niet"])
     text = ag.share_text(groups, "65_plus", "65 jaar of ouder", 5, 21.4, 2023, "Overvecht")
-    assert "65 jaar of ouder: 38%" in text and "n = 8" in text  # 3 of 8 known, not of 11
-    assert "3 zonder antwoord niet meegeteld" in text
+    assert "65 jaar of ouder: 38%" in text and "n = 16" in text  # 6 of 16 known, not of 21
+    assert "5 zonder antwoord niet meegeteld" in text
     assert "21% van de inwoners (CBS 2023, Overvecht)" in text
-    hidden = ag.share_text(groups, "65_plus", "65 jaar of ouder", 10, 21.4, 2023)
-    assert "laat ik niet zien" in hidden and "minder dan 10" in hidden and "%" not in hidden
-    assert "8" not in hidden  # the number of participants below the minimum is not printed
+    # 3 of 65+ (or 3 without an answer) below the minimum of 5 would follow from 38% of 8
+    for few in (["65_plus"] * 3 + ["18_34"] * 5, ["65_plus"] * 6 + ["18_34"] * 6 + [None] * 3):
+        small = ag.share_text(few, "65_plus", "65 jaar of ouder", 5, 21.4, 2023)
+        assert "laat ik hier niet zien" in small and "terugrekenen" in small
+        participants, cbs = small.split("Ter vergelijking:")  # the CBS side is still shown
+        assert "%" not in participants and not re.search(r"\b3\b", small)
+        assert "n =" not in small and cbs.strip() == "21% van de inwoners (CBS 2023)."
+    hidden = ag.share_text(groups, "65_plus", "65 jaar of ouder", 20, 21.4, 2023)
+    assert "laat ik niet zien" in hidden and "minder dan 20" in hidden
+    assert "% van de deelnemers" not in hidden and "Ter vergelijking: 21%" in hidden
+    assert "16" not in hidden  # the number of participants below the minimum is not printed
     nobody = ag.share_text([], "65_plus", "65 jaar of ouder", 5, 21.4, 2023)
     assert "niemand" in nobody and "nan" not in nobody.lower()
     all_missing = ag.share_text([None, np.nan], "65_plus", "65 jaar of ouder", 1)

@@ -235,3 +235,64 @@ def test_share_text_never_prints_a_count_below_the_minimum():
     shown = ag.share_text(groups[:40], "65_plus", "65 jaar of ouder", MIN,
                           suppression=decision, codes=["BU00010103"])
     assert "n = 40" in shown
+
+
+#: Age groups in wijk 03 (55 respondents) placed so that the 65+ line could give a hidden
+#: age group away: few without an age, few of 65+, 65+ hidden only to protect another
+#: group, and one distribution where nothing needs hiding.
+AGE_CASES = {
+    "weinig zonder leeftijd": {"18_34": 25, "35_64": 15, "65_plus": 12, "": 3},
+    "weinig 65+": {"18_34": 26, "35_64": 25, "65_plus": 4, "": 0},
+    "65+ verborgen voor een ander": {"18_34": 22, "35_64": 20, "65_plus": 11, "": 2},
+    "zeg ik liever niet": {"18_34": 25, "35_64": 22, "65_plus": 0, "geen_antwoord": 8},
+    "niets verborgen": {"18_34": 20, "35_64": 13, "65_plus": 12, "": 10},
+}
+
+
+def _with_ages(answers: pd.DataFrame, ages: dict[str, int]) -> pd.DataFrame:
+    out = answers.copy()
+    rows = out.index[out["buurtcode"].isin(WIJKEN["WK000103"])]
+    assert len(rows) == sum(ages.values())
+    out.loc[rows, "leeftijdsgroep"] = [g or None for g, n in ages.items() for _ in range(n)]
+    return out
+
+
+def _line_counts(line: str) -> dict[str, int] | None:
+    """The counts a share line lets a reader work out (None: it shows no numbers)."""
+    found = re.search(r": (\d+)% van de deelnemers die het invulden \(n = (\d+)", line)
+    if found is None:
+        assert not re.search(r"\d", line.replace("65", "").replace(f"{MIN}", "")), line
+        return None
+    share, n = int(found[1]), int(found[2])
+    left_out = re.search(r"; (\d+) zonder antwoord", line)
+    return {"65_plus": round(share * n / 100), "geen": int(left_out[1]) if left_out else 0}
+
+
+@pytest.mark.parametrize("case", list(AGE_CASES))
+def test_the_65_plus_line_gives_away_no_age_group_the_age_table_hides(
+        case, answers, buurten, vragen):
+    from wijklib.notebook.uitkomsten import survey_aggregates
+
+    data = _with_ages(answers, AGE_CASES[case])
+    decision = decide_suppression(data["buurtcode"], MIN)
+    members = WIJKEN["WK000103"]
+    assert decision.total(members) == 55  # the wijk total is published
+    table = samenvatting.age_table(data, buurten, members, vragen, suppression=decision)
+    shown = dict(zip(table["Leeftijdsgroep"], table["Respondenten"], strict=True))
+    published = {"65_plus": shown["65 jaar of ouder"], "geen": shown["Geen leeftijd opgegeven"]}
+    part = data.loc[data["buurtcode"].isin(members), "leeftijdsgroep"]
+    lines = {
+        "share_text": ag.share_text(part, "65_plus", "65 jaar of ouder", MIN,
+                                    suppression=decision, codes=members),
+        "notebook 3": ag.share_line(survey_aggregates(data, buurten, vragen, MIN)
+                                    .age_share(members), "65 jaar of ouder"),
+    }
+    for where, line in lines.items():
+        counts = _line_counts(line)
+        if counts is None:
+            assert "laat ik" in line and "niet zien" in line, (where, line)
+            continue
+        for group, value in counts.items():  # only what the age table shows itself
+            assert published[group] == str(value), (case, where, line, shown)
+    if case == "niets verborgen":
+        assert all(_line_counts(line) for line in lines.values()), lines

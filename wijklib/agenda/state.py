@@ -39,13 +39,14 @@ import os
 import shutil
 import uuid
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees import provenance
+from wijklib.guarantees.privacy import NO_ANSWER_GROUP, share_groups_hidden
 from wijklib.guarantees.writing import atomic_write_text
 
 #: Name and version of the state file format.
@@ -740,6 +741,7 @@ def share_text(
     *,
     suppression: Any = None,
     codes: Sequence[str] | None = None,
+    hidden_groups: Collection[str] | None = None,
 ) -> str:
     """One Dutch line: the share of participants in a group next to the CBS figure.
 
@@ -772,14 +774,20 @@ def share_text(
         (they add up to that total).
     codes : sequence of str, optional
         The buurtcodes the answers in ``groups`` come from.
+    hidden_groups : collection of str, optional
+        The groups the published table of the same answers hides (``attrs["verborgen"]``
+        of :func:`wijklib.vertellen.samenvatting.age_table`). The line gives the counted
+        group and those without an answer away, so it shows no numbers when either is
+        hidden (:func:`wijklib.guarantees.privacy.share_groups_hidden`; default: decided
+        from ``groups`` the way that table decides).
 
     Returns
     -------
     str
     """
     return share_line(share_figure(groups, value, minimum, unknown, suppression=suppression,
-                                   codes=codes), label, reference, reference_year,
-                      reference_name)
+                                   codes=codes, hidden_groups=hidden_groups),
+                      label, reference, reference_year, reference_name)
 
 
 def share_figure(
@@ -790,6 +798,7 @@ def share_figure(
     *,
     suppression: Any = None,
     codes: Sequence[str] | None = None,
+    hidden_groups: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """The share of participants with one answer, as plain values that may be handed on.
 
@@ -799,15 +808,16 @@ def share_figure(
 
     Parameters
     ----------
-    groups, value, minimum, unknown, suppression, codes
+    groups, value, minimum, unknown, suppression, codes, hidden_groups
         As in :func:`share_text`.
 
     Returns
     -------
     dict
         ``status``: ``"getoond"`` (with ``aandeel`` in percent, ``n`` the participants who
-        answered and ``zonder`` those who did not), ``"niemand"``, ``"te weinig"`` or
-        ``"terugrekenen"`` (no numbers); ``minimum``.
+        answered and ``zonder`` those who did not), ``"niemand"``, ``"te weinig"``,
+        ``"terugrekenen"`` (the area's total is hidden) or ``"kleine groep"`` (the line
+        would give a hidden group away); no numbers unless shown; ``minimum``.
     """
     import pandas as pd
 
@@ -815,6 +825,8 @@ def share_figure(
     known = answers[[not _missing(a) and str(a).strip() not in unknown for a in answers]]
     known = known.astype(str).str.strip()
     n = len(known)
+    counts = {str(k): int(c) for k, c in known.value_counts().items()}
+    counts[NO_ANSWER_GROUP] = len(answers) - n
     figure: dict[str, Any] = {"status": "getoond", "minimum": int(minimum), "aandeel": None,
                               "n": None, "zonder": None}
     if n == 0:
@@ -823,6 +835,8 @@ def share_figure(
         figure["status"] = "te weinig"
     elif suppression is not None and suppression.total(codes) is None:
         figure["status"] = "terugrekenen"
+    elif share_groups_hidden(counts, value, minimum, hidden_groups):
+        figure["status"] = "kleine groep"
     else:
         figure.update(aandeel=float((known == value).mean() * 100), n=n,
                       zonder=len(answers) - n)
@@ -848,26 +862,37 @@ def share_line(figure: dict[str, Any], label: str, reference: Any = None,
 
     minimum = int(figure.get("minimum") or 0)
     status = figure.get("status")
+    where = f", {reference_name}" if reference_name else ""
+    year = f" {reference_year}" if reference_year is not None else ", jaar onbekend"
+    cbs = ("" if _missing(reference)
+           else f"{format_number(reference, 0)}% van de inwoners (CBS{year}{where})")
+    # a hidden share still shows the CBS side, so the group can compare with the age table
+    aside = f" Ter vergelijking: {cbs}." if cbs else ""
     if status == "niemand":
         return (f"Het aandeel '{label}' laat ik niet zien: niemand gaf een antwoord op deze "
-                "vraag.")
+                f"vraag.{aside}")
     if status == "te weinig":
         return (f"Het aandeel '{label}' laat ik niet zien: minder dan {minimum} deelnemers "
                 f"gaven hun antwoord, en het minimum is {minimum}. Bij zo weinig mensen "
-                "zegt een percentage weinig, en mensen zouden elkaar kunnen herkennen.")
+                f"zegt een percentage weinig, en mensen zouden elkaar kunnen herkennen.{aside}")
+    if status == "kleine groep":
+        return (f"Het aandeel '{label}' laat ik hier niet zien: met het percentage en het "
+                f"aantal deelnemers zou je een groep van minder dan {minimum} mensen kunnen "
+                "terugrekenen. De tabel met leeftijden (in het notebook Vertellen) laat zien wat "
+                "wel kan."
+                f"{aside}")
     if status != "getoond":
         return (f"Het aandeel '{label}' laat ik hier niet zien: met het aantal deelnemers "
-                "uit dit gebied zou je het aantal in een kleine buurt kunnen terugrekenen.")
+                "uit dit gebied zou je het aantal in een kleine buurt kunnen terugrekenen."
+                f"{aside}")
     text = (f"{label}: {format_number(float(figure['aandeel']), 0)}% van de deelnemers die "
             f"het invulden (n = {int(figure['n'])}")
     left_out = int(figure.get("zonder") or 0)
     text += f"; {left_out} zonder antwoord niet meegeteld)" if left_out else ")"
-    where = f", {reference_name}" if reference_name else ""
-    year = f" {reference_year}" if reference_year is not None else ", jaar onbekend"
-    if _missing(reference):
-        text += f". Van de inwoners heeft het CBS geen cijfer (CBS{year}{where})."
+    if cbs:
+        text += f"; {cbs}."
     else:
-        text += (f"; {format_number(reference, 0)}% van de inwoners (CBS{year}{where}).")
+        text += f". Van de inwoners heeft het CBS geen cijfer (CBS{year}{where})."
     return text
 
 

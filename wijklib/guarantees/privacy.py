@@ -28,7 +28,7 @@ import numbers
 import os
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -757,6 +757,46 @@ def secondary_suppress(
             break
         hidden.add(rest[0][2])
     return hidden, hidden - primary, hide_total
+
+
+#: The group of respondents who gave no answer, in :func:`share_groups_hidden` and in
+#: tables by answer (e.g. :func:`wijklib.vertellen.samenvatting.age_table`).
+NO_ANSWER_GROUP = "geen"
+
+
+def share_groups_hidden(
+    counts: Mapping[str, int | None], counted: str, min_n: int | None = None,
+    hidden: Collection[str] | None = None,
+) -> set[str]:
+    """Which groups a share line would give away that a table of the same answers hides.
+
+    A line "p % of the n who answered (m without an answer)" lets a reader work out the
+    counted group (p × n) and the group without an answer (m). When the table by answer
+    for the same respondents hides either of them — below the minimum, or hidden only so
+    that another small group cannot be worked back — the line must show no numbers.
+
+    Parameters
+    ----------
+    counts : dict
+        Answer -> number of respondents, with :data:`NO_ANSWER_GROUP` for those without a
+        (known) answer.
+    counted : str
+        The answer whose share the line shows.
+    min_n : int, optional
+        Minimum group size; default :func:`min_group_size`.
+    hidden : collection of str, optional
+        The groups the published table hides (e.g. ``attrs["verborgen"]`` of
+        :func:`wijklib.vertellen.samenvatting.age_table`); default decided here from
+        ``counts`` with :func:`secondary_suppress`, as that table does.
+
+    Returns
+    -------
+    set of str
+        The groups among ``counted`` and :data:`NO_ANSWER_GROUP` that are hidden; empty
+        when the line may show its numbers.
+    """
+    decided = set(hidden) if hidden is not None else secondary_suppress(counts, min_n)[0]
+    return decided & {counted, NO_ANSWER_GROUP}
 
 
 def suppress(

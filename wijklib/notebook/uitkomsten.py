@@ -167,7 +167,7 @@ def survey_aggregates(
     SurveyAggregates
     """
     from wijklib.agenda.state import share_figure
-    from wijklib.vertellen.samenvatting import response_table
+    from wijklib.vertellen.samenvatting import age_table, response_table
     from wijklib.vertellen.scores import scale_scores
     from wijklib.vertellen.survey import vragenlijst
 
@@ -196,9 +196,12 @@ def survey_aggregates(
                 if answers is not None else None)
         groups = (part[AGE_COLUMN] if part is not None and AGE_COLUMN in part.columns
                   else None)
+        hidden = (age_table(answers, buurten, members, q, suppression=decision)
+                  .attrs["verborgen"] if answers is not None else None)
         leeftijd[name] = share_figure(groups, AGE_VALUE, decision.limit,
                                       suppression=decision,
-                                      codes=None if name == WHOLE else members)
+                                      codes=None if name == WHOLE else members,
+                                      hidden_groups=hidden)
     scores = (scale_scores(answers, q, min_n=decision.limit,
                            buurten=buurten[["code", "naam"]], suppression=decision)
               if answers is not None else pd.DataFrame())

@@ -33,11 +33,13 @@ import pandas as pd
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees import provenance
 from wijklib.guarantees.privacy import (
+    NO_ANSWER_GROUP,
     REASON_SECONDARY,
     Suppression,
     decide_suppression,
     min_group_size,
     secondary_suppress,
+    share_groups_hidden,
 )
 from wijklib.guarantees.rendering import paragraphs, render
 from wijklib.tellen.compare import format_number
@@ -303,7 +305,10 @@ def age_table(
         of these buurten) and ``Aandeel inwoners 15+ (CBS)`` (text, only for 65+). Empty
         when the questionnaire asks no age. ``attrs["vergelijking"]``: ``(share of the
         respondents who gave an age, share of the inhabitants)`` for 65 and older, in
-        percent, or None when hidden or unknown.
+        percent, or None when hidden or unknown. ``attrs["verborgen"]``: the hidden groups
+        (answer codes, :data:`wijklib.guarantees.privacy.NO_ANSWER_GROUP` for no age), to
+        pass to :func:`wijklib.agenda.state.share_figure` so that the 65+ line gives none of
+        them away.
     """
     from wijklib.vertellen.survey import vragenlijst
 
@@ -314,13 +319,13 @@ def age_table(
     question = _age_question(q)
     if question is None or antwoorden is None or question.code not in antwoorden.columns:
         out = pd.DataFrame(columns=columns)
-        out.attrs.update(vergelijking=None, min_n=limit)
+        out.attrs.update(vergelijking=None, min_n=limit, verborgen=[])
         return out
     chosen = [str(c) for c in (codes if codes is not None else buurten["code"])]
     data = antwoorden[antwoorden["buurtcode"].astype(str).isin(chosen)]
     values = data[question.code].astype("str").str.strip()
     counts = {g: int((values == g).sum()) for g in AGE_GROUPS}
-    counts["geen"] = len(data) - sum(counts.values())
+    counts[NO_ANSWER_GROUP] = len(data) - sum(counts.values())
     total = len(data)
     decision = suppression if suppression is not None else decide_suppression(
         antwoorden["buurtcode"], limit)
@@ -335,9 +340,9 @@ def age_table(
         if numbers.notna().all().all():
             cbs = _pct(float(numbers["leeftijd_65_plus"].sum()), float(numbers.sum().sum()))
     labels = {g: question.label(g) for g in AGE_GROUPS}
-    labels["geen"] = "Geen leeftijd opgegeven"
+    labels[NO_ANSWER_GROUP] = "Geen leeftijd opgegeven"
     rows = []
-    for key in (*AGE_GROUPS, "geen"):
+    for key in (*AGE_GROUPS, NO_ANSWER_GROUP):
         n = counts[key]
         shown = key not in hidden
         rows.append({
@@ -346,15 +351,16 @@ def age_table(
                              else "niet getoond"),
             "Aandeel respondenten": (format_number(_pct(n, total), 0) + " %"
                                      if shown and total else ""),
-            "Aandeel inwoners 15+ (CBS)": ("" if key == "geen" else "—" if key != "65_plus"
+            "Aandeel inwoners 15+ (CBS)": ("" if key == NO_ANSWER_GROUP else "—" if key != "65_plus"
                                            else "onbekend" if _missing(cbs)
                                            else format_number(cbs, 0) + " %"),
         })
     out = pd.DataFrame(rows, columns=columns)
-    known = total - counts["geen"]
-    comparable = not ({"65_plus", "geen"} & hidden) and known > 0 and not _missing(cbs)
+    known = total - counts[NO_ANSWER_GROUP]
+    comparable = (not share_groups_hidden(counts, "65_plus", limit, hidden)
+                  and known > 0 and not _missing(cbs))
     out.attrs.update(vergelijking=(_pct(counts["65_plus"], known), cbs) if comparable
-                     else None, min_n=limit)
+                     else None, min_n=limit, verborgen=sorted(hidden))
     return out
 
 
