@@ -197,3 +197,34 @@ def test_labels_and_directions_say_what_cbs_measures():
     # median wealth is a median, not an average
     wealth = catalog.get("mediaan_vermogen")
     assert wealth.soort == "mediaan" and "gemiddeld" not in wealth.label.lower()
+
+
+# ------------------------------------------------- which figures can go on a map here
+
+
+MAPPABLE = pd.DataFrame({
+    "code": ["BU1", "BU2"],
+    "inwoners": [100.0, 200.0],                 # a count: not for a map
+    "bevolkingsdichtheid": [5000.0, np.nan],    # per km², one figure is enough
+    "pct_koopwoningen": [np.nan, np.nan],       # the column, but no figure (as in 2017)
+})
+MAPPABLE.attrs["indicators"] = {"bevolkingsdichtheid": {"year": 2017}}
+
+
+def test_with_figures_keeps_the_order_asked_and_leaves_out_counts_and_empty_columns():
+    asked = ["pct_koopwoningen", "inwoners", "bijstand_per_1000", "bevolkingsdichtheid"]
+    assert catalog.with_figures(MAPPABLE, asked) == ["bevolkingsdichtheid"]
+    assert catalog.with_figures(MAPPABLE, asked, sizes=True) == [
+        "inwoners", "bevolkingsdichtheid"]
+    everything = catalog.with_figures(MAPPABLE)  # the catalogue's order
+    assert everything == ["bevolkingsdichtheid"]
+    with pytest.raises(KeyError, match="woz_waard.*woz_waarde"):
+        catalog.with_figures(MAPPABLE, ["woz_waard"])  # a typo is said, not skipped
+
+
+def test_with_figures_on_a_real_table(warm):
+    old = wijklib.kerncijfers("Utrecht", jaar=2023, niveau="wijk")
+    names = catalog.with_figures(old)
+    assert "pct_koopwoningen" in names and "bijstand_per_1000" in names
+    assert all(not catalog.get(n).is_size for n in names)
+    assert all(old[n].notna().any() for n in names)

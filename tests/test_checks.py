@@ -138,3 +138,24 @@ def test_margin_reading_each_wrong_answer_gets_its_own_hint(code, letter, expect
     result = checks.check_margin_reading(letter, _reading(code))
     assert result.ok is False and expected in result.message, result.message
     assert "Goed zo" not in str(result)
+
+
+def test_an_indicator_without_figures_names_the_ones_that_have_them():
+    missing = checks.check_indicator("pct_koopwoningen", AREAS)
+    assert missing.ok is False and "geen cijfers" in missing.message
+    assert "'woz_waarde'" in missing.message  # the one map figure these areas do have
+    assert "'inwoners'" not in missing.message  # a count is not offered
+
+
+def test_rank_change_when_no_area_has_a_score_says_the_exercise_cannot_be_done(monkeypatch):
+    """A year whose table lacks the weighted figures (Zaanstad 2017): no area has a score.
+    That is not the participant's slip, so the check says why and, even in strict mode,
+    does not call it a wrong answer; one area without a score still is a slip to fix."""
+    monkeypatch.setenv("WIJKLIB_STRICT_CHECKS", "1")
+    nothing = pd.DataFrame({"code": ["A", "B"], "rang": pd.array([None, None], dtype="Int64")})
+    result = checks.check_rank_change(0, nothing, nothing, "A")
+    assert result.ok is None and "kan hier niet" in str(result)
+    assert "geen enkel gebied" in result.message
+    one = pd.DataFrame({"code": ["A", "B"], "rang": pd.array([None, 1], dtype="Int64")})
+    with pytest.raises(AssertionError, match="te weinig cijfers"):
+        checks.check_rank_change(0, one, one, "A")

@@ -284,3 +284,46 @@ def test_map_credits_match_what_is_drawn(utrecht, map_assets, tmp_path):
                                tmp_path / "tegels.html", assets=map_assets), wait_ms=1000)
     assert "Testtegels van de proef" in drawn["credit"]
     assert "CBS / Kadaster (PDOK) 2024" in drawn["credit"]
+
+
+# ------------------------------------------- a map figure that has figures in this year
+
+
+FIGURES_2017 = pd.DataFrame({
+    "code": ["BU1", "BU2"],
+    "inwoners": [100.0, 200.0],
+    "bevolkingsdichtheid": [5000.0, 7000.0],
+    "pct_koopwoningen": [np.nan, np.nan],
+})
+FIGURES_2017.attrs["indicators"] = {"bevolkingsdichtheid": {"year": 2017},
+                                    "pct_koopwoningen": {"year": 2017}}
+PREFERRED = ["pct_koopwoningen", "bijstand_per_1000", "bevolkingsdichtheid"]
+
+
+def test_map_indicator_keeps_a_good_choice_and_says_nothing():
+    assert maps.map_indicator("bevolkingsdichtheid", FIGURES_2017, PREFERRED) == (
+        "bevolkingsdichtheid", "")
+
+
+@pytest.mark.parametrize("chosen", [..., None, "pct_koopwoningen", "inwoners", "woz_waard"])
+def test_map_indicator_falls_back_to_the_first_with_figures_and_says_why(chosen):
+    name, note = maps.map_indicator(chosen, FIGURES_2017, PREFERRED)
+    assert name == "bevolkingsdichtheid"
+    assert "Bevolkingsdichtheid" in note or "bevolkingsdichtheid" in note
+    if chosen == "pct_koopwoningen":  # the participant's choice had no figures in 2017
+        assert "geen cijfers" in note and "2017" in note
+    if chosen == "inwoners":
+        assert "aantal" in note
+    if chosen == "woz_waard":
+        assert "woz_waarde" in note  # the closest name, as the catalogue says it
+
+
+def test_map_indicator_without_any_figure_says_what_to_do():
+    empty = FIGURES_2017.assign(bevolkingsdichtheid=np.nan)
+    with pytest.raises(InvalidChoiceError, match="Kies een ander jaar|ander gebied"):
+        maps.map_indicator(..., empty, PREFERRED)
+
+
+def test_map_indicator_on_the_real_table_keeps_koopwoningen(utrecht):
+    _, figures = utrecht
+    assert maps.map_indicator(..., figures, PREFERRED)[0] == "pct_koopwoningen"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -222,6 +223,40 @@ def get(naam: str) -> Indicator:
     close = difflib.get_close_matches(naam, [i.naam for i in _catalogue()], n=3)
     hint = f" Bedoel je: {', '.join(close)}?" if close else ""
     raise UnknownIndicatorError(f"De indicator '{naam}' staat niet in de catalogus.{hint}")
+
+
+def with_figures(
+    areas: pd.DataFrame, names: Sequence[str] | None = None, *, sizes: bool = False
+) -> list[str]:
+    """The indicators that have at least one figure in ``areas``.
+
+    Not every year's table has every indicator (2017 has no WOZ value or tenure), so a
+    notebook that offers a choice asks this first.
+
+    Parameters
+    ----------
+    areas : DataFrame
+        :func:`wijklib.kerncijfers` (any level, any year).
+    names : list of str, optional
+        The indicators to consider, in the order wanted; default the whole catalogue.
+    sizes : bool
+        Also counts and areas (:attr:`Indicator.is_size`). Default False: only shares,
+        rates and averages, the figures that can be compared and put on a map.
+
+    Returns
+    -------
+    list of str
+        The names in ``names`` (or catalogue) order.
+
+    Raises
+    ------
+    UnknownIndicatorError
+        A name that is not in the catalogue (the message names the closest).
+    """
+    chosen = [get(n) for n in names] if names is not None else list(_catalogue())
+    return [ind.naam for ind in chosen
+            if (sizes or not ind.is_size) and ind.naam in areas.columns
+            and bool(areas[ind.naam].notna().any())]
 
 
 def indicatoren(thema: str | None = None) -> pd.DataFrame:

@@ -63,6 +63,18 @@ class Feedback:
 STALE_TITLE = "✘ Eerst de fout hierboven oplossen."
 
 
+#: Title of the feedback when the data of this year cannot carry the exercise.
+NOT_POSSIBLE_TITLE = "ℹ Deze opdracht kan hier niet."
+
+
+def not_possible(message: str) -> Feedback:
+    """Feedback for an exercise the data cannot carry (no figures for it in this year).
+
+    Not a wrong answer, so strict mode (CI) does not raise: the notebook says why instead.
+    """
+    return Feedback(None, message, title=NOT_POSSIBLE_TITLE)
+
+
 def feedback(ok: bool | None, message: str) -> Feedback:
     """Build feedback; in strict mode (CI) anything but a right answer raises.
 
@@ -226,8 +238,12 @@ def check_indicator(answer: Any, areas: pd.DataFrame) -> Feedback:
     except KeyError as err:
         return feedback(False, str(err.args[0]))
     if ind.naam not in areas or areas[ind.naam].notna().sum() == 0:
+        here = catalog.with_figures(areas)
+        offer = (" Deze cijfers hebben hier wel een waarde: "
+                 + ", ".join(f"'{n}'" for n in here[:8]) + ("…" if len(here) > 8 else "")
+                 + "." if here else "")
         return feedback(
-            False, f"Voor '{ind.naam}' zijn er hier geen cijfers. Kies een ander cijfer."
+            False, f"Voor '{ind.naam}' zijn er hier geen cijfers. Kies een ander cijfer.{offer}"
         )
     if ind.eenheid == "aantal":  # a count: large areas colour dark on a map by size alone
         return feedback(False, f"'{ind.label}' is een aantal. Op een kaart worden grote "
@@ -291,6 +307,10 @@ def check_rank_change(
     """Check how many places an area moved between two rankings (positive = higher up)."""
     if is_unfilled(answer):
         return feedback(None, NOT_FILLED)
+    if before["rang"].isna().all() or after["rang"].isna().all():
+        return not_possible("Voor geen enkel gebied zijn er genoeg cijfers voor een score: de "
+                            "gekozen cijfers ontbreken in dit jaar. Lees de uitwerking, of kijk "
+                            "mee met iemand die een gemeente met nieuwere cijfers koos.")
     old_rank = before.set_index("code").loc[code, "rang"]
     new_rank = after.set_index("code").loc[code, "rang"]
     if pd.isna(old_rank) or pd.isna(new_rank):

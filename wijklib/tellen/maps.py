@@ -21,6 +21,7 @@ Design choices, so that a map tells the truth:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import folium
@@ -319,6 +320,67 @@ def _tip_lines(
 def _figure_year(figures: pd.DataFrame, indicator: str) -> str:
     """The year(s) of a figure in words; a Dutch ProvenanceError when they are not known."""
     return provenance.years_text(provenance.require(figures, indicator))
+
+
+def map_indicator(
+    chosen: Any, figures: pd.DataFrame, preferred: Sequence[str]
+) -> tuple[str, str]:
+    """The figure to draw: the participant's choice if it can go on a map, else a fallback.
+
+    Parameters
+    ----------
+    chosen : str, Ellipsis or None
+        The participant's choice (``...`` or None: nothing chosen yet).
+    figures : DataFrame
+        :func:`wijklib.kerncijfers` of the areas on the map.
+    preferred : list of str
+        Fallbacks in order; the first with figures in ``figures`` that is not a count
+        (:func:`wijklib.data.catalog.with_figures`) is drawn.
+
+    Returns
+    -------
+    (str, str)
+        The indicator and a Dutch note on why it is not the choice ("" when it is).
+
+    Raises
+    ------
+    InvalidChoiceError
+        When neither the choice nor any fallback has figures here.
+    """
+    if isinstance(chosen, str) and chosen in catalog.with_figures(figures):
+        return chosen, ""
+    fallback = catalog.with_figures(figures, preferred)
+    if not fallback:
+        raise InvalidChoiceError(
+            "Voor deze gebieden heeft geen van deze cijfers een waarde: "
+            f"{', '.join(preferred)}. Kies een ander jaar of een ander gebied, of een cijfer "
+            "uit wijklib.indicatoren() dat hier wel cijfers heeft.")
+    name = fallback[0]
+    drawn = f"De kaart laat '{catalog.get(name).label}' ({name}) zien."
+    if chosen is Ellipsis or chosen is None:
+        return name, f"Je koos nog geen cijfer. {drawn}"
+    try:
+        ind = catalog.get(str(chosen))
+    except KeyError as err:
+        return name, f"{err.args[0]} {drawn}"
+    if ind.is_size:
+        return name, (f"'{ind.label}' is een aantal; op een kaart worden grote gebieden "
+                      f"dan vanzelf donker. {drawn}")
+    return name, (f"Voor '{ind.label}' zijn er hier geen cijfers"
+                  f"{_year_words(figures, ind.naam)}. {drawn}")
+
+
+def _year_words(figures: pd.DataFrame, indicator: str) -> str:
+    """" in 2017" for the year of a figure (or of the table), "" when it is not known."""
+    info = provenance.entry(figures, indicator)
+    if info is None and provenance.YEAR in figures.columns:
+        years = sorted({int(y) for y in pd.to_numeric(figures[provenance.YEAR], errors="coerce")
+                        .dropna()})
+        info = {"years": years}
+    try:
+        return f" in {provenance.years_text(info or {})}"
+    except provenance.ProvenanceError:
+        return ""
 
 
 def prepare(areas: gpd.GeoDataFrame, figures: pd.DataFrame, indicator: str) -> gpd.GeoDataFrame:
