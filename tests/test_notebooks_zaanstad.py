@@ -23,6 +23,7 @@ NB1 = "01_tellen_gebiedsanalyse.ipynb"
 NB2 = "02_vertellen_bewonersperspectief.ipynb"
 NB3 = "03_tellen_en_vertellen_buurtagenda.ipynb"
 FOCUS_CODE = "BU04795130"  # Wormerveer Noord
+GUISVELD = "BU04795120"  # nobody lives there
 PARAMS_1 = {"GEMEENTE": "Zaanstad", "NIVEAU": "buurt", "FOCUS": "Wormerveer Noord"}
 PARAMS_2 = {"GEMEENTE": "Zaanstad", "WIJK": "WK047951", "FOCUS": "Wormerveer Noord"}
 PARAMS_3 = {"GEMEENTE": "Zaanstad", "WIJK": "WK047951", "BUURT": "Wormerveer Noord"}
@@ -58,15 +59,19 @@ def _cell_text(nb: dict, starts: str) -> str:
 @pytest.mark.notebook
 def test_zaanstad_solutions_at_buurt_level_from_notebook_1_to_the_agenda(
         zaanstad, monkeypatch, tmp_path):
-    # notebook 1's map exercise wants a figure that 2017 does not have, so its check says
-    # "kies een ander cijfer" here; notebooks 2 and 3 run with strict checks
-    monkeypatch.delenv("WIJKLIB_STRICT_CHECKS", raising=False)
+    monkeypatch.setenv("WIJKLIB_STRICT_CHECKS", "1")  # a wrong answer fails the run
     nb1 = run_notebook(SOLUTIONS / NB1, tmp_path / "nb1.ipynb", PARAMS_1)
     text1 = _clean(nb1)
+    graded = controle_texts(nb1)
+    # 2017 has none of the score's figures (bijstand, huur, WOZ): that exercise says it
+    # cannot be done here; every other answer is right
+    cannot = [t for t in graded if "Deze opdracht kan hier niet" in t]
+    assert len(cannot) == 1 and "geen enkel gebied" in cannot[0], graded
+    assert all("Goed zo!" in t for t in graded if t not in cannot), graded
     assert "De cijfers zijn van 2017, de kaart is van 2017." in text1
     assert f"Je kijkt naar: Wormerveer Noord ({FOCUS_CODE})." in text1
-
-    monkeypatch.setenv("WIJKLIB_STRICT_CHECKS", "1")  # a wrong answer fails the run
+    # 2017 has no koopwoningen: the map exercise's answer is a figure the year does have
+    assert "'Bevolkingsdichtheid" in _cell_text(nb1, "checks.check_indicator(KAART_CIJFER")
     nb2 = run_notebook(SOLUTIONS / NB2, tmp_path / "nb2.ipynb", PARAMS_2)
     text2 = _clean(nb2)
     assert all("Goed zo!" in t for t in controle_texts(nb2)), controle_texts(nb2)
@@ -76,6 +81,9 @@ def test_zaanstad_solutions_at_buurt_level_from_notebook_1_to_the_agenda(
     assert "geo_json" in notes_map and "Wormerveer Noord" in notes_map  # the map is drawn
     saved = resultaten.load_vertellen(zaanstad)
     assert saved is not None and saved.gemeente == "Zaanstad"
+    # practice stories and strengths are told where people live: none in Guisveld (0)
+    told = set(saved.verhalen["buurtcode"]), set(saved.krachten["buurtcode"])
+    assert all(codes and GUISVELD not in codes for codes in told), told
     # the hand-over holds aggregates only: participation per buurt, no individual answers;
     # small buurten read "<10" or "niet getoond", never a count below the minimum
     assert saved.antwoorden.empty and saved.enquete is not None

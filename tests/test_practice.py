@@ -244,3 +244,20 @@ def test_zaanstad_2017_practice_texts_stay_true(services_2017):
         assert "geen cijfers (tabel van 2017)" in planted["wat"], planted["wat"]
         assert "gemiddeld" not in planted["wat"]
     assert set(data["buurtcode"]) <= set(buurten.loc[buurten["inwoners"] > 0, "code"])
+
+
+def test_nobody_tells_stories_or_lists_strengths_where_nobody_lives():
+    """Guisveld (Zaanstad) has 0 inhabitants: practice stories and strengths go to buurten
+    where people live, unless a participant picks such a buurt as focus on purpose."""
+    from wijklib.vertellen.practice import practice_assets, practice_stories
+
+    buurten = pd.DataFrame({
+        "code": [f"BU0479{i:04d}" for i in range(6)],
+        "naam": ["Noord", "Zuid", "Guisveld", "Oost", "West", "Midden"],
+        "inwoners": [7470.0, 3200.0, 0.0, 1500.0, np.nan, 800.0],  # unknown is not nobody
+    })
+    empty = "BU04790002"
+    for make in (practice_stories, practice_assets):
+        placed = set(make(buurten, seed=3, max_buurten=10)["buurtcode"])
+        assert empty not in placed and "BU04790004" in placed, make.__name__
+        assert empty in set(make(buurten, seed=3, focus=empty)["buurtcode"])

@@ -484,7 +484,9 @@ def practice_vertellen(
     notes = kaartnotities.assign_buurt(
         kaartnotities.practice_notes(gebieden, seed=seed, focus=focus), gebieden
     )
-    stories = practice.practice_stories(gebieden, seed=seed, focus=focus)
+    # stories, strengths and observations go by the figures' buurten, so none lands in a
+    # buurt where nobody lives (the map notes need the geometry)
+    stories = practice.practice_stories(buurten, seed=seed, focus=focus)
     coded = themas.confirm_themes(themas.suggest_themes(stories), "alle")
     gemeente = str(buurten["gemeentenaam"].iloc[0]) if "gemeentenaam" in buurten and \
         len(buurten) else ""
@@ -493,8 +495,8 @@ def practice_vertellen(
         antwoorden=antwoorden,
         kaartnotities=notes,
         verhalen=coded,
-        krachten=practice.practice_assets(gebieden, seed=seed, focus=focus),
-        wijkschouw=practice.practice_observations(gebieden, seed=seed, focus=focus),
+        krachten=practice.practice_assets(buurten, seed=seed, focus=focus),
+        wijkschouw=practice.practice_observations(buurten, seed=seed, focus=focus),
         oefendata=True,
         extra={"seed": seed, "afwijkingen": antwoorden.attrs.get("afwijkingen", [])},
     )

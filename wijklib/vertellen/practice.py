@@ -632,6 +632,9 @@ def _buurten(gebieden_or_buurten: Any) -> pd.DataFrame:
         codes = frame["code"].astype("str")
         names = frame["naam"].astype("str") if "naam" in frame.columns else codes * 0 + ""
         out = pd.DataFrame({"code": codes.to_numpy(), "naam": names.to_numpy()})
+        if "inwoners" in frame.columns:  # known 0 inhabitants (unknown is not nobody)
+            out["onbewoond"] = (pd.to_numeric(frame["inwoners"], errors="coerce")
+                                .eq(0).to_numpy())
     elif isinstance(gebieden_or_buurten, (list, tuple, pd.Series, pd.Index, np.ndarray)):
         codes = [str(c) for c in gebieden_or_buurten]
         out = pd.DataFrame({"code": codes, "naam": [""] * len(codes)})
@@ -653,6 +656,8 @@ def _pick_buurten(buurten: pd.DataFrame, max_buurten: int, focus: Any,
     focus_codes = [] if focus is None else ([focus] if isinstance(focus, str) else list(focus))
     keep = buurten[buurten["code"].isin(focus_codes)]
     rest = buurten[~buurten["code"].isin(focus_codes)]
+    if "onbewoond" in rest.columns:  # no resident tells a story of a buurt nobody lives in
+        rest = rest[~rest["onbewoond"]]
     room = max(0, max_buurten - len(keep))
     if len(rest) > room:
         rest = rest.iloc[np.sort(rng.choice(len(rest), size=room, replace=False))]
