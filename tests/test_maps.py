@@ -327,3 +327,7 @@ def test_map_indicator_without_any_figure_says_what_to_do():
 def test_map_indicator_on_the_real_table_keeps_koopwoningen(utrecht):
     _, figures = utrecht
     assert maps.map_indicator(..., figures, PREFERRED)[0] == "pct_koopwoningen"
+
+
+def test_map_indicator_falls_back_in_catalogue_order_without_a_list():
+    assert maps.map_indicator("pct_koopwoningen", FIGURES_2017)[0] == "bevolkingsdichtheid"

@@ -323,7 +323,7 @@ def _figure_year(figures: pd.DataFrame, indicator: str) -> str:
 
 
 def map_indicator(
-    chosen: Any, figures: pd.DataFrame, preferred: Sequence[str]
+    chosen: Any, figures: pd.DataFrame, preferred: Sequence[str] | None = None
 ) -> tuple[str, str]:
     """The figure to draw: the participant's choice if it can go on a map, else a fallback.
 
@@ -333,9 +333,10 @@ def map_indicator(
         The participant's choice (``...`` or None: nothing chosen yet).
     figures : DataFrame
         :func:`wijklib.kerncijfers` of the areas on the map.
-    preferred : list of str
-        Fallbacks in order; the first with figures in ``figures`` that is not a count
-        (:func:`wijklib.data.catalog.with_figures`) is drawn.
+    preferred : list of str, optional
+        Fallbacks in order (default the catalogue's order); the first with figures in
+        ``figures`` that is not a count (:func:`wijklib.data.catalog.with_figures`) is
+        drawn.
 
     Returns
     -------
@@ -353,8 +354,8 @@ def map_indicator(
     if not fallback:
         raise InvalidChoiceError(
             "Voor deze gebieden heeft geen van deze cijfers een waarde: "
-            f"{', '.join(preferred)}. Kies een ander jaar of een ander gebied, of een cijfer "
-            "uit wijklib.indicatoren() dat hier wel cijfers heeft.")
+            f"{', '.join(preferred or ['de catalogus'])}. Kies een ander jaar of een ander "
+            "gebied, of een cijfer uit wijklib.indicatoren() dat hier wel cijfers heeft.")
     name = fallback[0]
     drawn = f"De kaart laat '{catalog.get(name).label}' ({name}) zien."
     if chosen is Ellipsis or chosen is None:
