@@ -223,3 +223,52 @@ def test_geojson_still_goes_through_the_reader_with_its_size_limit(tmp_path, mon
     monkeypatch.setattr(reading, "MAX_BYTES", 50)
     with pytest.raises(kn.NotesFileError, match="te groot"):
         kn.import_geojson(path)
+
+
+# Google Earth exports: one placemark with several parts (MultiGeometry) and a GPS track.
+EARTH_KML = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
+<Document><name>Schouw</name>
+<Placemark><name>Twee speelplekken</name><description>Hier spelen kinderen</description>
+  <MultiGeometry>
+    <Polygon><outerBoundaryIs><LinearRing><coordinates>
+      5.100,52.100 5.101,52.100 5.101,52.101 5.100,52.100</coordinates></LinearRing>
+    </outerBoundaryIs></Polygon>
+    <Polygon><outerBoundaryIs><LinearRing><coordinates>
+      5.103,52.100 5.104,52.100 5.104,52.101 5.103,52.100</coordinates></LinearRing>
+    </outerBoundaryIs></Polygon>
+  </MultiGeometry></Placemark>
+<Placemark><name>Kapotte bankjes</name><description>Drie bankjes stuk</description>
+  <MultiGeometry><Point><coordinates>5.100,52.100</coordinates></Point>
+    <Point><coordinates>5.102,52.100</coordinates></Point>
+    <Point><coordinates>5.104,52.100</coordinates></Point></MultiGeometry></Placemark>
+<Placemark><name>Gemengd</name><MultiGeometry>
+    <Point><coordinates>5.100,52.100</coordinates></Point>
+    <LineString><coordinates>5.100,52.100 5.102,52.100</coordinates></LineString>
+  </MultiGeometry></Placemark>
+<Placemark><name>Looproute schouw</name><gx:Track>
+    <when>2026-03-14T10:00:00Z</when><when>2026-03-14T10:05:00Z</when>
+    <gx:coord>5.100 52.100 0</gx:coord><gx:coord>5.102 52.101 0</gx:coord>
+  </gx:Track></Placemark>
+</Document></kml>"""
+
+
+def test_several_parts_of_one_placemark_become_notes_and_a_track_is_named(tmp_path) -> None:
+    """An area of two parts is one note; three points with one text are three notes (the
+    report says so); a mix of a point and a line, and a GPS track, are reported by what
+    they are: nothing is dropped without a word."""
+    document = reading.read_kml(io.BytesIO(EARTH_KML.encode("utf-8")))
+    kinds = [p.geometry["type"] if p.geometry else None for p in document.placemarks]
+    assert kinds == ["MultiPolygon", "MultiPoint", "GeometryCollection", "LineString"]
+    path = tmp_path / "schouw.kml"
+    path.write_text(EARTH_KML, "utf-8")
+    notes, report = kn.import_geojson(path, default_category="knelpunt")
+    assert notes.geom_type.tolist() == ["MultiPolygon", "Point", "Point", "Point"]
+    assert notes["tekst"].tolist() == ["Twee speelplekken: Hier spelen kinderen"] + [
+        "Kapotte bankjes: Drie bankjes stuk"] * 3
+    assert len({p.wkt for p in notes.geometry[1:]}) == 3  # three places, not one thrice
+    split = report[report["object"] == 2]
+    assert list(split["gevolg"]) == ["aangepast"] and "3 punten" in split["probleem"].iloc[0]
+    refused = report[report["gevolg"] == "niet overgenomen"].set_index("object")["probleem"]
+    assert "verzameling" in refused[3] and "lijn" in refused[4]
+    assert "geen locatie" not in " ".join(report["probleem"])

@@ -494,15 +494,25 @@ def _geometry(element: Any) -> dict[str, Any] | None:
             else:
                 rings.append(coords)
         return {"type": "Polygon", "coordinates": rings} if rings else None
+    if kind == "Track":  # gx:Track (a GPS track from Google Earth): "lon lat alt" per coord
+        coords = [c for c in (_coordinates(",".join((x.text or "").split()))
+                              for x in element if _local(x.tag) == "coord") if c]
+        points = [c[0] for c in coords]
+        return {"type": "LineString", "coordinates": points} if len(points) > 1 else None
     if kind == "MultiGeometry":
         parts = [g for g in (_geometry(c) for c in element) if g is not None]
         if len(parts) == 1:
             return parts[0]
+        kinds = {g["type"] for g in parts}
+        if len(kinds) == 1 and kinds <= {"Point", "LineString", "Polygon"}:
+            # parts of one kind: the GeoJSON multi-shape of that kind
+            return {"type": f"Multi{parts[0]['type']}",
+                    "coordinates": [g["coordinates"] for g in parts]}
         return {"type": "GeometryCollection", "geometries": parts} if parts else None
     return None
 
 
-_GEOMETRY_TAGS = frozenset({"Point", "LineString", "Polygon", "MultiGeometry"})
+_GEOMETRY_TAGS = frozenset({"Point", "LineString", "Polygon", "MultiGeometry", "Track"})
 
 
 def _placemark(element: Any, folder: str | None) -> Placemark:

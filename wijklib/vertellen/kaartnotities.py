@@ -343,7 +343,7 @@ def _check_geometry(lat: Any, lon: Any, geometry: Any) -> shapely.Geometry:
             "geometry moet een shapely-vorm of een GeoJSON-vorm (dict) zijn."
         )
     kind = geom.geom_type
-    if kind not in ("Point", "Polygon", "MultiPolygon"):
+    if kind not in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
         label = _GEOMETRY_LABELS.get(kind, kind)
         raise InvalidChoiceError(
             f"Een notitie is een punt of een vlak, geen {label}. Teken een punt of een vlak."
@@ -820,7 +820,9 @@ def import_geojson(
     placemark is a feature: its ``name`` and ``description`` (HTML tags removed, the text
     kept), ``TimeStamp`` as the date, ``ExtendedData`` as properties, and its folder (a
     My Maps layer) as the layer whose name can be the category, as in uMap. Points and
-    areas are taken; lines (a route) and other shapes are reported and not taken, like in
+    areas are taken (an area of several parts is one note; several points of one
+    placemark become a note each, reported); lines (a route, a Google Earth GPS track)
+    and mixed shapes are reported and not taken, like in
     GeoJSON. Styles and icons are how the map looks, not notes: they are not read.
 
     What is read from each feature:
@@ -1038,7 +1040,13 @@ def import_geojson(
                     personal[key] = personal.get(key, 0) + 1
                 else:
                     unused[key] = unused.get(key, 0) + 1
-            rows.append(row)
+            if geom.geom_type == "MultiPoint":  # several places, one text: a note each
+                problem(number, layer_name, "geometry", None,
+                        f"Dit object had {len(geom.geoms)} punten; elk punt is nu een eigen "
+                        "notitie met dezelfde tekst.", "aangepast")
+                rows.extend({**row, "geometry": point} for point in geom.geoms)
+            else:
+                rows.append(row)
     for key, count in personal.items():
         problem(None, None, key, None,
                 f"Deze eigenschap kan persoonsgegevens bevatten (bij {_objects(count)}). "
@@ -1098,7 +1106,7 @@ def _feature_geometry(geometry: Any, transformer: str | None) -> tuple[Any, str 
     if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
         geom = geom.geoms[0]
     kind = geom.geom_type
-    if kind not in ("Point", "Polygon", "MultiPolygon"):
+    if kind not in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
         label = _GEOMETRY_LABELS.get(kind, kind)
         return None, (
             f"Dit object is een {label}. Een kaartnotitie is een punt of een vlak; "
