@@ -439,3 +439,19 @@ def test_unreadable_geometry_message_is_dutch():
     before, _, detail = str(info.value).partition("(technische melding: ")
     assert before.startswith("De vorm in geometry kan ik niet lezen: het type of de")
     assert detail  # the technical detail is kept, after the Dutch explanation
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "height"), [(1200, 800), (760, 456)])
+def test_notes_legend_leaves_the_map_to_the_notes(utrecht, map_assets, tmp_path, width, height):
+    """The notes legend is as compact as the choropleth's: under a quarter of the map, clear
+    of the scale bar and the drawing buttons, even in a small notebook output."""
+    from test_maps import area, map_boxes, overlap
+
+    from wijklib.notebook.offline import save_map
+
+    notes = kn.assign_buurt(kn.practice_notes(utrecht, n=40), utrecht)
+    m = kn.notes_map(notes, utrecht, focus="BU03440311")
+    boxes = map_boxes(save_map(m, tmp_path / "notities.html", assets=map_assets), width, height)
+    assert area(boxes["legend"]) < 0.25 * area(boxes["map"]), boxes
+    assert overlap(boxes["scale"], boxes["legend"]) == 0
