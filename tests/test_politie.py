@@ -79,6 +79,7 @@ def test_codes_are_kept_and_no_other_years_inhabitants(politie, shared_dir):
     # KWB 2023 has no Zaanstad here: no rate rather than a rate on 2024 inhabitants
     assert df["inwoners"].isna().all() and df["per_1000"].isna().all()
     assert any("inwoners van een ander jaar" in n for n in df.attrs["notes"])
+    assert not any(".)" in n or ".." in n for n in df.attrs["notes"])  # reads as one sentence
     zero = [c for c, n in expected.items() if n == 0]
     assert df.set_index("code").loc[zero, "misdrijven"].eq(0).all()  # a real 0 stays 0
 

@@ -173,7 +173,8 @@ def _inhabitants(gemeente: str, year: int, niveau: str, notes: list[str]
         kwb = cbs.kerncijfers(gemeente, jaar=year, niveau=niveau)
     except (DataNotAvailableError, NoConnectionError, ServiceError, ServiceSlowError) as err:
         notes.append(
-            f"Het aantal inwoners van {year} is er niet ({err}). Daarom staat er geen cijfer "
+            f"Het aantal inwoners van {year} is er niet ({str(err).rstrip('. ')}). Daarom "
+            "staat er geen cijfer "
             "per 1 000 inwoners: inwoners van een ander jaar gebruik ik niet."
         )
         return None, None
