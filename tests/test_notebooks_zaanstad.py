@@ -14,7 +14,7 @@ import json
 import re
 
 import pytest
-from test_notebooks import ROOT, SOLUTIONS, controle_texts, outputs, run_notebook
+from test_notebooks import ROOT, SOLUTIONS, controle_texts, outputs, render, run_notebook
 
 from wijklib.agenda import state as ag
 from wijklib.notebook import resultaten
@@ -57,6 +57,7 @@ def _cell_text(nb: dict, starts: str) -> str:
 
 
 @pytest.mark.notebook
+@pytest.mark.browser
 def test_zaanstad_solutions_at_buurt_level_from_notebook_1_to_the_agenda(
         zaanstad, monkeypatch, tmp_path):
     monkeypatch.setenv("WIJKLIB_STRICT_CHECKS", "1")  # a wrong answer fails the run
@@ -122,6 +123,16 @@ def test_zaanstad_solutions_at_buurt_level_from_notebook_1_to_the_agenda(
     assert "Minder bewoners voelen zich onveilig in hun eigen buurt." in page
     agenda = ag.load_state(zaanstad / "buurtagenda.json")
     assert agenda.gemeente == "Zaanstad" and agenda.buurten == [FOCUS_CODE]
+
+    # what a person sees, in Chromium: no script errors, every notebook draws its maps
+    seen = {}
+    for name, nb in (("nb1", nb1), ("nb2", nb2), ("nb3", nb3)):
+        seen[name], _, frames, _ = render(nb, tmp_path / f"{name}.html", f"zaanstad_{name}",
+                                          "document.querySelectorAll("
+                                          "'path.leaflet-interactive').length")
+        assert any(paths > 0 for paths in frames), f"{name}: no map was drawn"
+        assert "Wormerveer Noord" in seen[name]
+    assert "Deze opdracht kan hier niet." in seen["nb1"]
 
 
 @pytest.mark.notebook
