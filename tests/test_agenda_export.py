@@ -470,3 +470,28 @@ def test_the_agenda_says_what_a_flag_takes_into_account():
                "normaal zijn" in text
         assert "groter dan 15 punten" in text
         assert "geen toeval meer" not in text
+
+
+# ------------------------------------------- personal data never leaves in an export
+
+
+PERSONAL = " Bel mevrouw Jansen: 06 - 1234 5678 of jan@example.nl, Dreef 12."
+TRACES = ("Jansen", "1234 5678", "jan@example.nl", "Dreef 12")
+
+
+def test_personal_data_in_any_free_text_is_masked_in_both_exports_and_said():
+    """A participant types a resident's name and phone number into an action, a reflection
+    or an ambition: the exports show [weggehaald], validate says so in Dutch, and the
+    participant's own agenda keeps what they typed (nothing lost in their file)."""
+    agenda = make_agenda(PERSONAL)
+    agenda.reflectie = f"Mijn reflectie.{PERSONAL}"
+    agenda.krachten.append(ag.Kracht(f"Buurttuin{PERSONAL}", "plekken", f"elke dag{PERSONAL}"))
+    agenda.verhalen.append(ag.Onderbouwing("overig", f"Conclusie{PERSONAL}", "groepsgesprek"))
+    for text in (ex.to_html(agenda, charts=False), ex.to_markdown(agenda)):
+        assert not [t for t in TRACES if t in text], [t for t in TRACES if t in text]
+        assert text.replace("\\[", "[").replace("\\]", "]").count("[weggehaald]") >= 10
+        assert "Mijn reflectie." in text and "Minder lege woningen" in text
+    said = [p for p in ag.validate(agenda) if "persoonsgegevens" in p]
+    assert len(said) == 1 and "[weggehaald]" in said[0] and "telefoonnummer" in said[0]
+    assert "Jansen" in agenda.reflectie and "Jansen" in agenda.items[0].ambitie  # kept
+    assert not [p for p in ag.validate(make_agenda()) if "persoonsgegevens" in p]

@@ -225,3 +225,27 @@ def test_only_a_hub_admin_sets_a_shared_group_folder(tmp_path, monkeypatch):
     assert groep.shared_group_folder() is None
     monkeypatch.setenv("WIJKLIB_GROEP", str(tmp_path / "groep"))
     assert groep.shared_group_folder() == groep.group_folder() == tmp_path / "groep"
+
+
+def test_personal_data_does_not_reach_the_group_result(tmp_path):
+    """Twenty reflections land in one shared file: a resident's name, phone number or
+    e-mail address that a participant typed is masked there, in every output."""
+    agenda = ag.new_agenda("Utrecht", ["BU03440311"])
+    agenda.priorities = ag.dot_vote({"wonen": 3})
+    agenda.add(ag.Ambitie(thema="wonen", ambitie="Speeltuin met dhr. Bakker (030) 123 4567",
+                          acties=[ag.Actie("Bellen", "mw. de Vries, 06.12.34.56.78")]))
+    agenda.verhalen.append(ag.Onderbouwing("overig", "Mevrouw Jansen wil helpen",
+                                           "groepsgesprek"))
+    agenda.reflectie = "Mail piet@example.nl over de schouw."
+    ag.save_state(agenda, tmp_path / "in" / "a.json")
+    handed = groep.hand_in(agenda, tmp_path / "groep").read_text("utf-8")  # shared folder
+    assert "piet@example.nl" not in handed and "Bakker" not in handed
+    assert "piet@example.nl" in agenda.reflectie  # the participant's own agenda keeps it
+    result = groep.combine([tmp_path / "in"])
+    assert result.reflecties == ["Mail [weggehaald] over de schouw."]
+    paths = groep.save_group(result, tmp_path / "uit")
+    for kind in ("html", "markdown", "overzicht", "state"):
+        text = paths[kind].read_text("utf-8")
+        found = [t for t in ("Bakker", "123 4567", "de Vries", "06.12.34.56.78", "Jansen",
+                             "piet@example.nl") if t in text]
+        assert found == [], (kind, found)

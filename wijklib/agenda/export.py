@@ -422,6 +422,7 @@ def document(
 
     if not isinstance(agenda, ag.Agenda):
         raise InvalidChoiceError("Geef een Agenda(...) mee, bijvoorbeeld uit load_state(...).")
+    agenda = ag.public_copy(agenda)[0]  # a document leaves the file: no personal data
     made_on = made_on or dt.date.today()
     survey = _survey_label(agenda)
     items = [_item_view(i, item, survey)

@@ -152,8 +152,10 @@ def hand_in(agenda: ag.Agenda, folder: str | Path | None = None) -> Path:
                     "deelnemer")
     stem = file_stem(f"buurtagenda-{'-'.join(agenda.buurten) or agenda.gemeente}",
                      "buurtagenda")
-    # replace=True: the file is this participant's own earlier hand-in.
-    return ag.save_state(agenda, target / f"{stem}-{who}.json", replace=True)
+    # replace=True: the file is this participant's own earlier hand-in. The group folder
+    # is shared, so what is handed in holds no personal data.
+    return ag.save_state(ag.public_copy(agenda)[0], target / f"{stem}-{who}.json",
+                         replace=True)
 
 
 def group_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
@@ -294,6 +296,7 @@ def combine(
         except WijklibError as err:
             skipped.append((str(path), str(err)))
             continue
+        agenda = ag.public_copy(agenda)[0]  # one shared file: no personal data in it
         fingerprint = _fingerprint(agenda)
         if fingerprint in seen:
             skipped.append((str(path), f"precies dezelfde agenda als {seen[fingerprint]}; "

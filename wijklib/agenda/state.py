@@ -30,6 +30,7 @@ older versions:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import hashlib
@@ -46,7 +47,7 @@ from typing import Any
 
 from wijklib.errors import InvalidChoiceError, WijklibError
 from wijklib.guarantees import provenance
-from wijklib.guarantees.privacy import NO_ANSWER_GROUP, share_groups_hidden
+from wijklib.guarantees.privacy import NO_ANSWER_GROUP, mask_personal, share_groups_hidden
 from wijklib.guarantees.writing import atomic_write_text
 
 #: Name and version of the state file format.
@@ -1115,7 +1116,61 @@ def validate(agenda: Agenda) -> list[str]:
             problems.append(f"Tip: {name} hoort bij '{item.thema}', maar dat thema kreeg geen "
                             "stippen en staat niet bij de prioriteiten. Past de ambitie bij "
                             "wat de groep koos?")
+    found = public_copy(agenda)[1]
+    if found:
+        problems.append(
+            f"In je agenda staan persoonsgegevens ({' en '.join(found)}). In de export en "
+            "in het groepsresultaat staat daar [weggehaald]. Schrijf liever wat iemand doet "
+            "dan een naam, bijvoorbeeld 'de beheerder van het buurthuis'.")
     return problems
+
+
+# ------------------------------------------------------------ what may leave the file
+
+
+def public_copy(agenda: Agenda) -> tuple[Agenda, list[str]]:
+    """A copy of the agenda whose free texts hold no personal data, for what is shared.
+
+    Every text a participant types (title, summary, reflection, priorities' reasons,
+    ambitions, actions, partners, policy, review moment, evidence, strengths, stories)
+    goes through :func:`wijklib.guarantees.privacy.mask_personal`. The exports and the
+    group mode use the copy; the participant's own state file keeps what they typed.
+
+    Returns
+    -------
+    (Agenda, list of str)
+        The copy, and the kinds of personal data found (Dutch, e.g. "een
+        telefoonnummer"); an empty list when nothing was changed.
+    """
+    public = copy.deepcopy(agenda)
+    found: list[str] = []
+
+    def clean(value: Any) -> Any:
+        if not isinstance(value, str) or not value:
+            return value
+        masked, kinds = mask_personal(value)
+        found.extend(k for k in kinds if k not in found)
+        return masked
+
+    def clean_fields(obj: Any, names: Sequence[str]) -> None:
+        for name in names:
+            setattr(obj, name, clean(getattr(obj, name)))
+
+    clean_fields(public, ("titel", "samenvatting", "reflectie"))
+    for priority in public.priorities:
+        clean_fields(priority, ("toelichting",))
+    for item in public.items:
+        clean_fields(item, ("ambitie", "beleid", "evaluatie"))
+        item.partners = [clean(p) for p in item.partners]
+        for action in item.acties:
+            clean_fields(action, ("wat", "wie", "wanneer"))
+        for ev in item.onderbouwing:
+            clean_fields(ev, ("tekst", "bron"))
+    for strength in public.krachten:
+        clean_fields(strength, ("wat", "toelichting", "bron"))
+    for ev in public.verhalen:
+        clean_fields(ev, ("tekst", "bron"))
+    return public, found
 
 
 # ----------------------------------------------------------------- dict round trip
