@@ -28,6 +28,16 @@ def test_reflection_is_what_was_typed_and_nothing_else():
     assert gesprek.reflection_text("<b>{{ x }}</b>") == "<b>{{ x }}</b>"  # escaped on export
 
 
+def test_a_reflection_keeps_no_personal_data_and_says_so():
+    """A reflection is saved, shown in the buurtprofiel and collected by the group mode:
+    a resident's name or phone number in it is masked when it is written, and said."""
+    text = gesprek.reflection_text("Ik bel mevrouw Jansen (06 - 1234 5678) over de schouw.")
+    assert text == "Ik bel [weggehaald] ([weggehaald]) over de schouw."
+    status = gesprek.reflection_status(text, "met je keuzes")
+    assert "persoonsgegevens" in status and "[weggehaald]" in status
+    assert "persoonsgegevens" not in gesprek.reflection_status("Mooi.", "met je keuzes")
+
+
 def test_earlier_reflections_are_shown_per_session_or_said_to_be_missing():
     class Saved:  # the attribute notebook 3 reads from resultaten.load_vertellen
         reflectie = "Bewoners zien kansen die de cijfers missen."

@@ -256,3 +256,8 @@ def test_one_masker():
     for module in (responses, kaartnotities, records):
         source = open(module.__file__, encoding="utf-8").read()
         assert "mask_personal" in source or "find_personal" in source
+
+
+def test_a_number_in_brackets_keeps_the_sentence_readable():
+    assert privacy.mask_personal("Bel (06 - 1234 5678) nu.")[0] == "Bel ([weggehaald]) nu."
+    assert privacy.mask_personal("Bel (030) 123 4567.")[0] == "Bel [weggehaald]."

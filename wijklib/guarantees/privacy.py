@@ -344,7 +344,10 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
 
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "NL")]
     spans += [m.span() for m in _PHONE_RE.finditer(text)]
-    return spans
+    # "(06 - 1234 5678)": a bracket opened before the number and closed after it is the
+    # sentence's, not the number's (keep it, so the text still reads)
+    return [(start + 1, end) if text[start] == "(" and ")" not in text[start:end] else
+            (start, end) for start, end in spans]
 
 
 def _postcode_spans(text: str) -> list[tuple[int, int]]:

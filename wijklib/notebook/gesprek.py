@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from wijklib.guarantees.privacy import MASK, mask_personal
+
 __all__ = [
     "EigenSituatie",
     "earlier_reflections",
@@ -48,9 +50,13 @@ def reflection_text(*parts: Any) -> str:
     -------
     str
         The parts without surrounding blank space, separated by a blank line; ``""`` when
-        nothing was filled in.
+        nothing was filled in. Personal data (a resident's name with a title, a phone
+        number, an e-mail address, …) reads ``[weggehaald]``
+        (:func:`wijklib.guarantees.privacy.mask_personal`).
     """
-    return "\n\n".join(text for text in (_one_text(p) for p in parts) if text)
+    # personal data of residents is masked as it is written (privacy's one masker)
+    texts = (mask_personal(t)[0] for t in (_one_text(p) for p in parts) if t)
+    return "\n\n".join(texts)
 
 
 def reflection_status(text: str, where: str) -> str:
@@ -67,8 +73,10 @@ def reflection_status(text: str, where: str) -> str:
         return ("Je hebt (nog) geen reflectie geschreven. Dat mag. Wil je wel iets "
                 "bewaren? Schrijf het tussen de aanhalingstekens en voer de cel opnieuw uit.")
     words = len(text.split())
+    masked = (f" Ik heb er persoonsgegevens uit gehaald (daar staat nu {MASK}): schrijf "
+              "liever wat iemand doet dan wie het is." if MASK in text else "")
     return (f"Je reflectie ({words} {'woord' if words == 1 else 'woorden'}) wordt bewaard "
-            f"{where}.")
+            f"{where}.{masked}")
 
 
 def earlier_reflections(tellen: dict[str, Any] | None, vertellen: Any = None) -> str:
