@@ -5,7 +5,8 @@
 #   make book   builds the book to read without running it (_build/html) and the handouts
 # Without make (Windows, macOS): see "Zonder make" in README.md.
 # Other targets: make data (prefetch), make bench (benchmarks), make lint, make strip,
-#   make hub-proxy (the JupyterHub proxy for the hub test; needs Node/npm, only for tests).
+#   make hub-proxy (the JupyterHub proxy for the hub test; needs Node/npm, only for tests),
+#   make axe (axe-core for the accessibility test).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -17,7 +18,7 @@ GEMEENTE ?= Utrecht
 # JupyterLab rooted at the repository, so data/ (your own files) is reachable next to notebooks/.
 LAB    := $(VENV)/bin/jupyter lab --ServerApp.root_dir=.
 
-.PHONY: lab test book venv test-venv assets chromium hub-proxy data bench lint strip clean
+.PHONY: lab test book venv test-venv assets axe chromium hub-proxy data bench lint strip clean
 
 # The workbook itself: only the `lab` extra (no test tools such as Playwright).
 $(STAMP): pyproject.toml
@@ -70,10 +71,15 @@ $(CHP):
 
 hub-proxy: $(CHP)
 
+# axe-core for the accessibility test, from the npm registry with its sha512 check (kept
+# in test-artifacts/). Fetched here, so a run without it fails instead of skipping.
+axe: test-venv
+	cd tests && $(abspath $(PY)) -c 'import browser; browser.axe_script()'
+
 lab: venv assets
 	$(LAB)
 
-test: test-venv assets chromium hub-proxy
+test: test-venv assets axe chromium hub-proxy
 	$(PY) -m pytest
 
 # The book: the solution notebooks executed for the example buurt (Utrecht), the trainer
