@@ -239,3 +239,13 @@ def map_assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tools.install_assets import install_assets
 
     return install_assets(tmp_path_factory.getbasetemp() / "wijklib-assets")
+
+
+@pytest.fixture
+def notebook_export(map_assets: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """For a notebook run: offline map files, an export folder of this test only (returned)
+    and the default minimum group size."""
+    monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))
+    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
+    monkeypatch.delenv("WIJKLIB_MIN_GROEP", raising=False)
+    return tmp_path / "export"

@@ -18,12 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def nb_env(warm, map_assets, monkeypatch, tmp_path):
+def nb_env(warm, notebook_export):
     """Loopback servers, offline map assets and an export folder of this test only."""
-    monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))
-    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
-    monkeypatch.delenv("WIJKLIB_MIN_GROEP", raising=False)
-    return tmp_path / "export"
+    return notebook_export
 
 
 def stdout(nb: dict) -> str:

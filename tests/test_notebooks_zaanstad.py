@@ -31,12 +31,9 @@ WORMERVEER = ("Wormerveer Zuid", "Wormerveer Noord", "Westknollendam", "Industri
 
 
 @pytest.fixture
-def zaanstad(services_2017, map_assets, monkeypatch, tmp_path):
+def zaanstad(services_2017, notebook_export):
     """The 2017 world, offline map files and an export folder of this test only."""
-    monkeypatch.setenv("WIJKLIB_ASSETS", str(map_assets))
-    monkeypatch.setenv("WIJKLIB_EXPORT", str(tmp_path / "export"))
-    monkeypatch.delenv("WIJKLIB_MIN_GROEP", raising=False)
-    return tmp_path / "export"
+    return notebook_export
 
 
 def _clean(nb: dict) -> str:
