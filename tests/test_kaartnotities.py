@@ -81,6 +81,9 @@ def test_add_note_refuses_line_and_both_locations():
     line = shapely.LineString([(5.11, 52.10), (5.12, 52.11)])
     with pytest.raises(InvalidChoiceError, match="punt of een vlak"):
         kn.add_note(kn.new_notes(), "kans", "Route", geometry=line)
+    several = shapely.MultiPoint([(5.11, 52.10), (5.12, 52.11)])  # one note is one place
+    with pytest.raises(InvalidChoiceError, match="meerdere punten"):
+        kn.add_note(kn.new_notes(), "kans", "Bankjes", geometry=several)
     with pytest.raises(InvalidChoiceError, match="niet allebei"):
         kn.add_note(kn.new_notes(), "kans", "x", lat=52.1, lon=5.1,
                     geometry=shapely.Point(5.1, 52.1))

@@ -879,9 +879,8 @@ def share_line(figure: dict[str, Any], label: str, reference: Any = None,
     if status == "kleine groep":
         return (f"Het aandeel '{label}' laat ik hier niet zien: met het percentage en het "
                 f"aantal deelnemers zou je een groep van minder dan {minimum} mensen kunnen "
-                "terugrekenen. De tabel met leeftijden (in het notebook Vertellen) laat zien wat "
-                "wel kan."
-                f"{aside}")
+                "terugrekenen. De tabel met leeftijden (in het notebook Vertellen) laat zien "
+                f"wat wel kan.{aside}")
     if status != "getoond":
         return (f"Het aandeel '{label}' laat ik hier niet zien: met het aantal deelnemers "
                 "uit dit gebied zou je het aantal in een kleine buurt kunnen terugrekenen."

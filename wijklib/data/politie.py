@@ -174,8 +174,8 @@ def _inhabitants(gemeente: str, year: int, niveau: str, notes: list[str]
     except (DataNotAvailableError, NoConnectionError, ServiceError, ServiceSlowError) as err:
         notes.append(
             f"Het aantal inwoners van {year} is er niet ({str(err).rstrip('. ')}). Daarom "
-            "staat er geen cijfer "
-            "per 1 000 inwoners: inwoners van een ander jaar gebruik ik niet."
+            "staat er geen cijfer per 1 000 inwoners: inwoners van een ander jaar gebruik ik "
+            "niet."
         )
         return None, None
     entry = (kwb.attrs.get("indicators") or {}).get("inwoners")

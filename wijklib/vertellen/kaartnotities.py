@@ -343,7 +343,7 @@ def _check_geometry(lat: Any, lon: Any, geometry: Any) -> shapely.Geometry:
             "geometry moet een shapely-vorm of een GeoJSON-vorm (dict) zijn."
         )
     kind = geom.geom_type
-    if kind not in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
+    if kind not in ("Point", "Polygon", "MultiPolygon"):
         label = _GEOMETRY_LABELS.get(kind, kind)
         raise InvalidChoiceError(
             f"Een notitie is een punt of een vlak, geen {label}. Teken een punt of een vlak."
