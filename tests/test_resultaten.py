@@ -241,3 +241,22 @@ def test_an_own_questionnaire_travels_from_notebook_2_to_notebook_3(practice_set
     (folder / "vragenlijst.csv").unlink()
     with pytest.raises(res.ResultsFileError, match="eigen vragenlijst"):
         res.load_vertellen(tmp_path / "export")
+
+
+def test_the_zip_carries_the_agenda_without_personal_data(tmp_path):
+    """The zip is what a participant sends to the trainer (Binder): its buurtagenda.json is
+    the public copy, readable by the group mode; the working file keeps what was typed."""
+    from wijklib.agenda import groep
+    from wijklib.agenda import state as ag
+
+    agenda = ag.new_agenda("Utrecht", ["BU03440311"])
+    agenda.priorities = ag.dot_vote({"wonen": 2})
+    agenda.reflectie = "Bel mevrouw Jansen op 06 - 1234 5678."
+    working = ag.save_state(agenda, tmp_path / "buurtagenda.json")
+    zipped = res.bundle([working], tmp_path / "alles.zip", agenda=agenda)
+    members = zipfile.ZipFile(zipped).namelist()
+    assert members.count("buurtagenda.json") == 1  # the public copy took the file's place
+    text = zipfile.ZipFile(zipped).read("buurtagenda.json").decode("utf-8")
+    assert "Jansen" not in text and "1234 5678" not in text and "[weggehaald]" in text
+    assert groep.read_participant(zipped).reflectie == "Bel [weggehaald] op [weggehaald]."
+    assert "Jansen" in working.read_text("utf-8")

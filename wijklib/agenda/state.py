@@ -1647,9 +1647,14 @@ def save_state(agenda: Agenda, path: str | Path, *, replace: bool = False) -> Pa
     return saved
 
 
+def state_text(agenda: Agenda) -> str:
+    """The text of a state file for ``agenda`` (what :func:`save_state` writes)."""
+    return json.dumps(to_state(agenda), ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def _save_locked(agenda: Agenda, path: Path, replace: bool) -> Path:
     path = Path(path)
-    text = json.dumps(to_state(agenda), ensure_ascii=False, indent=2, allow_nan=False)
+    text = state_text(agenda)
     if path.is_dir():
         raise AgendaError(f"{path} is een map. Geef een bestandsnaam, bijvoorbeeld "
                           f"{path / 'buurtagenda.json'}.")

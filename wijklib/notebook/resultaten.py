@@ -518,7 +518,12 @@ NO_ANSWERS_NOTE = (
 SUMMARY_WORDS = ("samenvatting", "overzicht", "uitkomsten", "resultaten")
 
 
-def bundle(paths: list[str | Path], zip_path: str | Path, *, antwoorden: bool = False) -> Path:
+#: The agenda's name in a zip (the name the trainer guide and the group mode know).
+AGENDA_MEMBER = "buurtagenda.json"
+
+
+def bundle(paths: list[str | Path], zip_path: str | Path, *, antwoorden: bool = False,
+           agenda: Any = None) -> Path:
     """Pack files and folders into one zip file (to download everything at once).
 
     Parameters
@@ -533,6 +538,10 @@ def bundle(paths: list[str | Path], zip_path: str | Path, *, antwoorden: bool = 
         default: they hold every respondent's row, also from buurten whose results are
         hidden; the zip then holds a short note in their place. Refused for a zip whose
         name promises a summary (:data:`SUMMARY_WORDS`).
+    agenda : Agenda, optional
+        Pack this agenda as ``buurtagenda.json``, as its public copy
+        (:func:`wijklib.agenda.state.public_copy`: no personal data), in place of a file
+        of that name in ``paths``. The zip is what a participant sends to the trainer.
 
     Returns
     -------
@@ -562,4 +571,10 @@ def bundle(paths: list[str | Path], zip_path: str | Path, *, antwoorden: bool = 
             members.append((name, file))
     if left_out:
         members.append(("LEES-MIJ-antwoorden.txt", NO_ANSWERS_NOTE.encode("utf-8")))
+    if agenda is not None:
+        from wijklib.agenda import state as ag
+
+        members = [m for m in members if m[0] != AGENDA_MEMBER]
+        members.append((AGENDA_MEMBER,
+                        ag.state_text(ag.public_copy(agenda)[0]).encode("utf-8")))
     return writing.write_zip(zip_path, members)
