@@ -261,3 +261,19 @@ def test_one_masker():
 def test_a_number_in_brackets_keeps_the_sentence_readable():
     assert privacy.mask_personal("Bel (06 - 1234 5678) nu.")[0] == "Bel ([weggehaald]) nu."
     assert privacy.mask_personal("Bel (030) 123 4567.")[0] == "Bel [weggehaald]."
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("De Jan van Galenstraat is 's avonds druk.", "Jan van Galenstraat"),
+    ("Bij het Anna van Burenplein staat een bankje.", "Anna van Burenplein"),
+    ("Op de Willem van Noortsingel is het donker.", "Willem van Noortsingel"),
+])
+def test_a_street_named_after_a_person_is_not_a_name(text, kept):
+    masked, found = privacy.mask_personal(text)
+    assert kept in masked and found == []
+
+
+@pytest.mark.parametrize("text", ["Jan van Dijk helpt mee.", "Piet van der Laan helpt mee.",
+                                  "Els de Wal helpt mee."])
+def test_a_surname_that_is_only_a_street_word_is_still_a_name(text):
+    assert privacy.mask_personal(text)[0] == "[weggehaald] helpt mee."

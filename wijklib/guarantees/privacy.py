@@ -273,11 +273,20 @@ ze zij hij jij u ons onze mijn je jouw zijn haar hun
 """.split())
 
 
+def _is_street_word(word: str) -> bool:
+    """'Galenstraat', 'Burenplein': a street named after a person. 'Dijk', 'Laan' and
+    'Wal' alone are surnames (van Dijk, van der Laan, de Wal)."""
+    low = word.casefold()
+    return any(low.endswith(s) and len(low) > len(s) for s in _SUFFIXES.split("|"))
+
+
 def _name_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of a title with a surname, and of a first name with a tussenvoegsel and surname."""
+    """Spans of a title with a surname, and of a first name with a tussenvoegsel and surname
+    (not a street named after a person, such as the Jan van Galenstraat)."""
     spans = [m.span() for m in _NAME_RE.finditer(text)]
     spans += [m.span() for m in _FULL_NAME_RE.finditer(text)
-              if m.group(1).casefold() not in _NOT_FIRST_NAMES]
+              if m.group(1).casefold() not in _NOT_FIRST_NAMES
+              and not _is_street_word(m.group(0).split()[-1])]
     return spans
 
 
