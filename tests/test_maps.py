@@ -331,3 +331,16 @@ def test_map_indicator_on_the_real_table_keeps_koopwoningen(utrecht):
 
 def test_map_indicator_falls_back_in_catalogue_order_without_a_list():
     assert maps.map_indicator("pct_koopwoningen", FIGURES_2017)[0] == "bevolkingsdichtheid"
+
+
+def test_map_indicator_names_no_year_from_a_summed_year_column():
+    """After a groupby(...).sum() the year column holds 12102, not a year: the owner of
+    provenance refuses it, so the note names no year rather than a made-up one."""
+    summed = FIGURES_2017.assign(jaar=[12102, 12102])
+    summed.attrs = {}
+    name, note = maps.map_indicator("pct_koopwoningen", summed, PREFERRED)
+    assert name == "bevolkingsdichtheid" and "geen cijfers" in note
+    assert "12102" not in note and " in " not in note.split(". ")[0]
+    table_year = FIGURES_2017.assign(jaar=[2017, 2017])  # the table's year, no attrs
+    table_year.attrs = {}
+    assert "geen cijfers in 2017" in maps.map_indicator("pct_koopwoningen", table_year)[1]

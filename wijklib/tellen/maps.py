@@ -373,13 +373,9 @@ def map_indicator(
 
 def _year_words(figures: pd.DataFrame, indicator: str) -> str:
     """" in 2017" for the year of a figure (or of the table), "" when it is not known."""
-    info = provenance.entry(figures, indicator)
-    if info is None and provenance.YEAR in figures.columns:
-        years = sorted({int(y) for y in pd.to_numeric(figures[provenance.YEAR], errors="coerce")
-                        .dropna()})
-        info = {"years": years}
-    try:
-        return f" in {provenance.years_text(info or {})}"
+    try:  # the owner reads the year columns (and refuses a summed one) or the attrs
+        years = sorted({int(y) for y in provenance.row_years(figures, indicator).dropna()})
+        return f" in {provenance.years_text({'years': years})}"
     except provenance.ProvenanceError:
         return ""
 
